@@ -1,0 +1,72 @@
+#include "emud/topology/diagnostics.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+namespace emu::topology {
+
+void Diagnostics::error(SourceSpot where, std::string message, std::string hint) {
+    list_.push_back(Diagnostic{where, std::move(message), std::move(hint)});
+}
+
+std::vector<Diagnostic> Diagnostics::sorted() const {
+    auto result = list_;
+    std::stable_sort(result.begin(), result.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+    });
+    return result;
+}
+
+std::string format(const Diagnostic& diagnostic, std::string_view file_name) {
+    std::string out(file_name.empty() ? "<topology>" : file_name);
+    if (diagnostic.where.line > 0) {
+        out += ":" + std::to_string(diagnostic.where.line) + ":" + std::to_string(diagnostic.where.column);
+    }
+    out += ": error: " + diagnostic.message + "\n";
+    if (!diagnostic.hint.empty()) out += "    hint: " + diagnostic.hint + "\n";
+    return out;
+}
+
+std::string format_all(const std::vector<Diagnostic>& diagnostics, std::string_view file_name) {
+    std::string out;
+    for (const auto& diagnostic : diagnostics) out += format(diagnostic, file_name);
+    return out;
+}
+
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+    std::vector<std::size_t> previous(b.size() + 1), current(b.size() + 1);
+    std::iota(previous.begin(), previous.end(), 0);
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        current[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t substitution = previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            current[j] = std::min({previous[j] + 1, current[j - 1] + 1, substitution});
+        }
+        std::swap(previous, current);
+    }
+    return previous[b.size()];
+}
+
+}  // namespace
+
+std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates) {
+    std::optional<std::string> best;
+    std::size_t best_distance = std::max<std::size_t>(1, std::min<std::size_t>(3, word.size() / 3 + 1));
+    for (const auto& candidate : candidates) {
+        auto distance = edit_distance(word, candidate);
+        if (distance <= best_distance && (!best || distance < edit_distance(word, *best))) best = candidate;
+    }
+    return best;
+}
+
+std::string suggestion(std::string_view word, const std::vector<std::string>& candidates, std::string_view what) {
+    if (auto close = closest_match(word, candidates)) return "did you mean '" + *close + "'?";
+    if (candidates.empty()) return "";
+    std::string list;
+    for (const auto& candidate : candidates) list += (list.empty() ? "" : ", ") + candidate;
+    return std::string(what) + ": " + list;
+}
+
+}  // namespace emu::topology

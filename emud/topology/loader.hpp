@@ -1,0 +1,33 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tl/expected.hpp>
+
+#include "emud/topology/diagnostics.hpp"
+#include "emud/topology/model.hpp"
+
+namespace emu::topology {
+
+/// Topology files larger than this are refused before parsing.
+inline constexpr std::size_t kMaxTopologyBytes = 16 * 1024 * 1024;
+
+struct LoadOptions {
+    std::string file_name;                 ///< for messages and the model's source_file
+    std::optional<std::string> lab_name;  ///< replaces the file's `name:` (emu up --name)
+};
+
+using LoadResult = tl::expected<Lab, std::vector<Diagnostic>>;
+
+/// Parses and validates a topology. Either a complete lab, or every problem found, each
+/// with line and column; never a half-checked model.
+LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options);
+
+/// Reads `path` and loads it; an unreadable file is one diagnostic.
+LoadResult load_topology_file(const std::filesystem::path& path, std::optional<std::string> lab_name = {});
+
+}  // namespace emu::topology

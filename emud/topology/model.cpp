@@ -1,0 +1,49 @@
+#include "emud/topology/model.hpp"
+
+#include <algorithm>
+
+namespace emu::topology {
+
+std::string_view to_string(NodeKind kind) {
+    switch (kind) {
+        case NodeKind::host: return "host";
+        case NodeKind::router: return "router";
+        case NodeKind::server: return "server";
+        case NodeKind::switch_: return "switch";
+    }
+    return "?";
+}
+
+std::string_view to_string(RestartPolicy policy) {
+    switch (policy) {
+        case RestartPolicy::never: return "no";
+        case RestartPolicy::on_failure: return "on-failure";
+        case RestartPolicy::always: return "always";
+    }
+    return "?";
+}
+
+const Interface* Node::find_interface(std::string_view interface_name) const {
+    auto it = std::find_if(interfaces.begin(), interfaces.end(),
+                           [&](const Interface& i) { return i.name == interface_name; });
+    return it == interfaces.end() ? nullptr : &*it;
+}
+
+Interface* Node::find_interface(std::string_view interface_name) {
+    return const_cast<Interface*>(std::as_const(*this).find_interface(interface_name));
+}
+
+const Node* Lab::find_node(std::string_view node_name) const {
+    auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.name == node_name; });
+    return it == nodes.end() ? nullptr : &*it;
+}
+
+Node* Lab::find_node(std::string_view node_name) {
+    return const_cast<Node*>(std::as_const(*this).find_node(node_name));
+}
+
+bool Lab::has_switches() const {
+    return std::any_of(nodes.begin(), nodes.end(), [](const Node& n) { return n.is_switch(); });
+}
+
+}  // namespace emu::topology

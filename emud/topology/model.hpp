@@ -1,0 +1,126 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "lib/wire/ip_address.hpp"
+#include "lib/wire/mac_address.hpp"
+
+namespace emu::topology {
+
+/// A place in the topology file, 1-based; line 0 means "not from the file".
+struct SourceSpot {
+    int line = 0;
+    int column = 0;
+};
+
+/// What a node is. Switches are LANs (Linux bridges in the lab's fabric namespace);
+/// the others are network namespaces.
+enum class NodeKind { host, router, server, switch_ };
+
+std::string_view to_string(NodeKind kind);
+
+/// A static address of an interface, with where it was written.
+struct InterfaceAddress {
+    wire::IpPrefix prefix;
+    SourceSpot where;
+};
+
+/// One interface of a node, as the user named it and as the kernel will see it.
+struct Interface {
+    std::string name;         ///< the user's name ("eth0"); kept as the kernel alias when it differs
+    std::string kernel_name;  ///< at most 15 bytes, valid for the kernel; equal to `name` when it can be
+    std::vector<InterfaceAddress> addresses;
+    bool dhcp = false;
+    std::optional<int> mtu;
+    std::optional<wire::MacAddress> mac;
+    bool declared = false;  ///< listed under `interfaces:` (else only named by a link)
+    SourceSpot where;
+};
+
+/// A static route; `destination` 0.0.0.0/0 (or ::/0) is a default route.
+struct StaticRoute {
+    wire::IpPrefix destination;
+    wire::IpAddress via;
+    std::optional<std::uint32_t> metric;
+    SourceSpot where;
+};
+
+/// What the supervisor does when a process ends.
+enum class RestartPolicy { never, on_failure, always };
+
+std::string_view to_string(RestartPolicy policy);
+
+/// A command started inside the node once the lab is up (`exec:`).
+struct ExecCommand {
+    std::string command;  ///< run by /bin/sh -c inside the node
+    RestartPolicy restart = RestartPolicy::never;
+    SourceSpot where;
+};
+
+/// A `services:` entry, handed as JSON to the node program that implements it.
+struct Service {
+    std::string name;
+    nlohmann::json config;
+    SourceSpot where;
+};
+
+/// A kernel sysctl set inside the node's network namespace.
+struct Sysctl {
+    std::string key;  ///< as written ("net.ipv4.ip_forward")
+    std::string value;
+    SourceSpot where;
+};
+
+struct Node {
+    std::string name;
+    NodeKind kind = NodeKind::host;
+    SourceSpot where;
+    std::vector<Interface> interfaces;
+    std::vector<StaticRoute> routes;  ///< `gateway:` becomes a default route here
+    std::vector<Sysctl> sysctls;
+    std::vector<ExecCommand> exec;
+    std::vector<Service> services;
+    // Switches only.
+    std::vector<InterfaceAddress> subnets;  ///< declared subnets of the LAN, for checking
+    bool stp = false;
+
+    bool is_switch() const { return kind == NodeKind::switch_; }
+    const Interface* find_interface(std::string_view interface_name) const;
+    Interface* find_interface(std::string_view interface_name);
+};
+
+/// One end of a link: a node's interface, or a switch (with an optional port name).
+struct Endpoint {
+    std::string node;
+    std::string interface;  ///< for a switch: the port name, generated when not given
+    SourceSpot where;
+    std::string to_string() const { return node + ":" + interface; }
+};
+
+struct Link {
+    std::string name;  ///< the user's `name:`, else "a:eth0--b:eth1"
+    Endpoint a;
+    Endpoint b;
+    SourceSpot where;
+};
+
+/// A whole validated lab.
+struct Lab {
+    std::string name;
+    std::string source_file;  ///< the file it came from, for messages; may be empty
+    std::vector<Node> nodes;
+    std::vector<Link> links;
+
+    const Node* find_node(std::string_view node_name) const;
+    Node* find_node(std::string_view node_name);
+    /// True when the lab has switches and so needs a fabric namespace.
+    bool has_switches() const;
+};
+
+}  // namespace emu::topology

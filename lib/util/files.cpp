@@ -1,0 +1,62 @@
+#include "lib/util/files.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <fstream>
+#include <sstream>
+
+#include "lib/util/system_error.hpp"
+#include "lib/util/unique_fd.hpp"
+
+namespace emu::util {
+namespace {
+
+void write_all(int fd, std::string_view content, const std::filesystem::path& path) {
+    while (!content.empty()) {
+        ssize_t n = ::write(fd, content.data(), content.size());
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            throw_errno("write " + path.string());
+        }
+        content.remove_prefix(static_cast<std::size_t>(n));
+    }
+}
+
+}  // namespace
+
+std::optional<std::string> read_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    return buffer.str();
+}
+
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, bool durable) {
+    auto temporary = path;
+    temporary += ".tmp";
+    {
+        UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+        if (!fd) throw_errno("create " + temporary.string());
+        write_all(fd.get(), content, temporary);
+        if (durable && ::fsync(fd.get()) != 0) throw_errno("fsync " + temporary.string());
+    }
+    if (::rename(temporary.c_str(), path.c_str()) != 0) throw_errno("rename " + temporary.string());
+    if (durable) sync_directory(path.parent_path());
+}
+
+void write_new_file(const std::filesystem::path& path, std::string_view content) {
+    UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
+    if (!fd) throw_errno("create " + path.string());
+    write_all(fd.get(), content, path);
+}
+
+void sync_directory(const std::filesystem::path& path) {
+    UniqueFd fd(::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd) throw_errno("open " + path.string());
+    if (::fsync(fd.get()) != 0) throw_errno("fsync " + path.string());
+}
+
+}  // namespace emu::util

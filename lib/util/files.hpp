@@ -1,0 +1,23 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace emu::util {
+
+/// Reads a whole file; nullopt when it cannot be opened.
+std::optional<std::string> read_file(const std::filesystem::path& path);
+
+/// Writes a file whole: a temporary beside it, fsync when asked, then rename over the target.
+/// Throws SystemError on failure.
+void write_file_atomic(const std::filesystem::path& path, std::string_view content, bool durable = false);
+
+/// Writes a file that nobody else sees half-written because it does not exist yet (O_EXCL).
+void write_new_file(const std::filesystem::path& path, std::string_view content);
+
+/// fsyncs a directory so that entries made or removed in it survive a crash.
+void sync_directory(const std::filesystem::path& path);
+
+}  // namespace emu::util
