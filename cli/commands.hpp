@@ -1,0 +1,33 @@
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace emu::cli {
+
+// Each command returns the process's exit status and throws CliError for a failure to report.
+
+/// emu validate FILE…: every problem of every file, with file:line:column.
+int validate_command(const std::vector<std::string>& files);
+/// emu gen SHAPE: the topology file of a built-in shape.
+int gen_command(const std::string& shape);
+/// emu graph FILE|LAB [--svg OUT]: Graphviz DOT on stdout, or an SVG drawn by `dot`.
+int graph_command(const std::string& file_or_lab, const std::string& svg_file);
+
+/// emu up FILE | --topo SHAPE [--name NAME]
+int up_command(const std::string& file, const std::string& shape, const std::optional<std::string>& name);
+/// emu down LAB… | --all
+int down_command(const std::vector<std::string>& labs, bool all);
+/// emu status [LAB] [--json]
+int status_command(const std::optional<std::string>& lab, bool as_json);
+/// emu logs LAB NODE [-f]
+int logs_command(const std::string& lab, const std::string& node, bool follow);
+/// emu shutdown: stops emud; labs stay up.
+int shutdown_command();
+
+/// emu exec LAB NODE [--] [COMMAND…]: runs COMMAND (default: a shell) inside NODE; the
+/// exit status is the command's, since emu becomes it.
+int exec_command(const std::vector<std::string>& arguments);
+
+}  // namespace emu::cli

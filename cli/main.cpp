@@ -1,0 +1,113 @@
+// emu: the command line of the emu network emulator. Everything that changes a lab goes
+// through emud's control socket; `emu exec` joins the node itself.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/client.hpp"
+#include "cli/commands.hpp"
+
+namespace {
+
+int run(int argc, char** argv) {
+    using namespace emu::cli;
+    // `emu exec LAB NODE -- COMMAND…`: everything after the node is the command, untouched.
+    if (argc >= 2 && std::string(argv[1]) == "exec") {
+        std::vector<std::string> rest(argv + 2, argv + argc);
+        if (rest.empty() || rest[0] == "-h" || rest[0] == "--help") {
+            std::cout << "Usage: emu exec LAB NODE [--] [COMMAND [ARGUMENT…]]\n"
+                         "Runs COMMAND inside NODE (a shell when none is given); its exit status is emu's.\n";
+            return rest.empty() ? 1 : 0;
+        }
+        return exec_command(rest);
+    }
+
+    CLI::App app{"emu: network labs of namespaces, veths and bridges, from YAML topologies.\n"
+                 "Start with: emu up topologies/campus.yaml"};
+    app.require_subcommand(1);
+    app.footer("emu exec LAB NODE [--] [COMMAND…]  runs a command inside a node (a shell by default)");
+
+    std::vector<std::string> files;
+    auto* validate = app.add_subcommand("validate", "check topology files and print every problem");
+    validate->add_option("files", files, "topology files")->required()->check(CLI::ExistingFile);
+
+    std::string shape;
+    auto* gen = app.add_subcommand("gen", "print the topology of a built-in shape: linear,N tree,D,F ring,N star,N");
+    gen->add_option("shape", shape, "the shape, like linear,4")->required();
+
+    std::string file;
+    std::string topo;
+    std::optional<std::string> name;
+    auto* up = app.add_subcommand("up", "bring a lab up from a topology file or a built-in shape");
+    auto* up_file = up->add_option("file", file, "topology file");
+    auto* up_topo = up->add_option("--topo", topo, "a built-in shape instead of a file (linear,N tree,D,F ring,N star,N)");
+    up_file->excludes(up_topo);
+    up->add_option("--name", name, "the lab's name (instead of the file's `name:`)");
+
+    std::vector<std::string> labs;
+    bool all = false;
+    auto* down = app.add_subcommand("down", "take labs down: every namespace, link, file and process of them");
+    down->add_option("labs", labs, "lab names");
+    down->add_flag("--all", all, "every lab");
+
+    std::optional<std::string> status_lab;
+    bool as_json = false;
+    auto* status = app.add_subcommand("status", "the labs that are up, or one lab's nodes, addresses and processes");
+    status->add_option("lab", status_lab, "a lab");
+    status->add_flag("--json", as_json, "print JSON");
+    auto* list = app.add_subcommand("list", "the labs that are up");
+    list->add_flag("--json", as_json, "print JSON");
+
+    std::string lab;
+    std::string node;
+    bool follow = false;
+    auto* logs = app.add_subcommand("logs", "what the processes of a node printed");
+    logs->add_option("lab", lab, "the lab")->required();
+    logs->add_option("node", node, "the node")->required();
+    logs->add_flag("-f,--follow", follow, "keep printing what comes");
+
+    std::string graph_target;
+    std::string svg;
+    auto* graph = app.add_subcommand("graph", "draw a topology file or a running lab as Graphviz DOT");
+    graph->add_option("target", graph_target, "a topology file or a lab name")->required();
+    graph->add_option("--svg", svg, "render to this SVG file with Graphviz instead");
+
+    auto* shutdown = app.add_subcommand("shutdown", "stop emud (labs that are up stay up)");
+
+    app.add_subcommand("exec", "run a command inside a node: emu exec LAB NODE [--] COMMAND…");
+
+    CLI11_PARSE(app, argc, argv);
+
+    if (*validate) return validate_command(files);
+    if (*gen) return gen_command(shape);
+    if (*up) {
+        if (file.empty() && topo.empty()) throw CliError("say what to bring up: a topology file, or --topo SHAPE");
+        return up_command(file, topo, name);
+    }
+    if (*down) return down_command(labs, all);
+    if (*status) return status_command(status_lab, as_json);
+    if (*list) return status_command(std::nullopt, as_json);
+    if (*logs) return logs_command(lab, node, follow);
+    if (*graph) return graph_command(graph_target, svg);
+    if (*shutdown) return shutdown_command();
+    return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const emu::cli::CliError& error) {
+        std::cerr << "emu: " << error.what() << "\n";
+        if (error.details().is_array()) {
+            for (const auto& line : error.details()) std::cerr << line.get<std::string>();
+        } else if (error.details().is_string()) {
+            std::cerr << "    hint: " << error.details().get<std::string>() << "\n";
+        }
+        return error.exit_code();
+    } catch (const std::exception& error) {
+        std::cerr << "emu: " << error.what() << "\n";
+        return 1;
+    }
+}

@@ -1,0 +1,65 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "lib/net/asio.hpp"
+
+namespace emu::api {
+
+/// A request that cannot be served; becomes an error reply with this code and message.
+class ApiError : public std::runtime_error {
+public:
+    ApiError(std::string code, const std::string& message, nlohmann::json details = nullptr)
+        : std::runtime_error(message), code_(std::move(code)), details_(std::move(details)) {}
+    const std::string& code() const { return code_; }
+    const nlohmann::json& details() const { return details_; }
+
+private:
+    std::string code_;
+    nlohmann::json details_;
+};
+
+/// What a handler may do while it serves one request.
+class RequestContext {
+public:
+    virtual ~RequestContext() = default;
+    /// Sends an event line before the reply (progress, a log line …).
+    virtual void event(const std::string& name, nlohmann::json data) = 0;
+    /// True once the client has hung up; long requests (log following) stop then.
+    virtual bool client_gone() const = 0;
+    /// Called once when the client hangs up.
+    virtual void on_client_gone(std::function<void()> callback) = 0;
+};
+
+/// Serves the methods; the server calls it on the io_context's thread.
+class Handler {
+public:
+    virtual ~Handler() = default;
+    virtual asio::awaitable<nlohmann::json> handle(const std::string& method, const nlohmann::json& params,
+                                                   RequestContext& context) = 0;
+};
+
+/// Listens on a Unix socket and serves JSON-line requests, one at a time per connection.
+class ControlServer {
+public:
+    ControlServer(asio::io_context& io, std::filesystem::path socket_path, Handler& handler);
+    /// Binds (replacing a stale socket file), restricts it to root, and starts accepting.
+    void start();
+    void stop();
+
+private:
+    asio::awaitable<void> accept_loop();
+
+    asio::io_context& io_;
+    std::filesystem::path socket_path_;
+    Handler& handler_;
+    asio::local::stream_protocol::acceptor acceptor_;
+};
+
+}  // namespace emu::api

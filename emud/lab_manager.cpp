@@ -1,0 +1,452 @@
+#include "emud/lab_manager.hpp"
+
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "emud/build/journal.hpp"
+#include "emud/build/teardown.hpp"
+#include "emud/topology/loader.hpp"
+#include "lib/net/netns.hpp"
+#include "lib/util/files.hpp"
+
+namespace emu::daemon {
+namespace {
+
+using json = nlohmann::json;
+using api::ApiError;
+
+// Runs blocking work (netlink, killing processes) on a thread of its own and resumes the
+// coroutine on the io_context when it is done, so that emud keeps answering meanwhile.
+template <typename Work>
+asio::awaitable<void> run_in_thread(asio::io_context& io, Work work) {
+    co_await asio::async_initiate<decltype(asio::use_awaitable), void(std::exception_ptr)>(
+        [&io, work = std::move(work)](auto handler) mutable {
+            std::thread([&io, work = std::move(work), handler = std::move(handler)]() mutable {
+                std::exception_ptr failure;
+                try {
+                    work();
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+                asio::post(io, [handler = std::move(handler), failure]() mutable { handler(failure); });
+            }).detach();
+        },
+        asio::use_awaitable);
+}
+
+std::string iso_time(std::chrono::system_clock::time_point when) {
+    return fmt::format("{:%Y-%m-%dT%H:%M:%S}", fmt::localtime(std::chrono::system_clock::to_time_t(when)));
+}
+
+std::string required_string(const json& params, const char* key) {
+    auto it = params.find(key);
+    if (it == params.end() || !it->is_string() || it->get<std::string>().empty()) {
+        throw ApiError("bad-request", fmt::format("missing \"{}\"", key));
+    }
+    return it->get<std::string>();
+}
+
+// What a file holds from `offset` on; nullopt when it is gone.
+std::optional<std::string> read_from(const std::filesystem::path& file, std::size_t offset) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return std::nullopt;
+    in.seekg(static_cast<std::streamoff>(offset));
+    return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// True when a batch of inotify events says the watched file was removed or moved away.
+bool watched_file_gone(const char* events, std::size_t length) {
+    for (std::size_t at = 0; at + sizeof(inotify_event) <= length;) {
+        inotify_event event{};
+        std::memcpy(&event, events + at, sizeof event);
+        if ((event.mask & (IN_DELETE_SELF | IN_MOVE_SELF | IN_IGNORED)) != 0) return true;
+        at += sizeof(inotify_event) + event.len;
+    }
+    return false;
+}
+
+void remove_tree(const std::filesystem::path& path) {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+}
+
+json interface_json(const topology::Interface& interface) {
+    json addresses = json::array();
+    for (const auto& address : interface.addresses) addresses.push_back(address.prefix.to_string());
+    json result{{"name", interface.name}, {"kernel_name", interface.kernel_name}, {"addresses", addresses},
+                {"dhcp", interface.dhcp}};
+    if (interface.mtu) result["mtu"] = *interface.mtu;
+    if (interface.mac) result["mac"] = interface.mac->to_string();
+    return result;
+}
+
+json process_json(const supervise::ProcessStatus& process) {
+    json result{{"name", process.name},
+                {"command", process.command},
+                {"state", supervise::to_string(process.state)},
+                {"restarts", process.restarts},
+                {"since", iso_time(process.since)}};
+    if (process.pid != 0) result["pid"] = process.pid;
+    if (process.state == supervise::ProcessState::exited) result["exit_code"] = process.exit_code;
+    if (process.state == supervise::ProcessState::crashed) result["signal"] = process.signal;
+    if (!process.error.empty()) result["error"] = process.error;
+    return result;
+}
+
+}  // namespace
+
+LabManager::LabManager(asio::io_context& io, supervise::Supervisor& supervisor, DaemonPaths paths,
+                       std::optional<build::FaultPoint> fault)
+    : io_(io), supervisor_(supervisor), paths_(std::move(paths)), fault_(std::move(fault)) {}
+
+void LabManager::recover() {
+    std::error_code error;
+    auto directory = paths_.state_directory / "labs";
+    for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
+        auto journal = build::Journal::read(entry.path() / "journal");
+        if (!journal || journal->lab.empty() || journal->lab != entry.path().filename().string()) continue;
+        LabRecord record;
+        record.name = journal->lab;
+        record.source_file = journal->source_file;
+        record.topology_text = journal->topology_text;
+        record.created = std::chrono::system_clock::now();
+        auto model = topology::load_topology(journal->topology_text, {journal->source_file, journal->lab});
+        if (model) record.model = std::move(*model);
+        bool intact = journal->ready && journal->boot_id == build::current_boot_id();
+        for (const auto& path : journal->namespaces) intact = intact && net::netns_inode(path).has_value();
+        record.state = intact && record.model ? LabState::up : LabState::stale;
+        if (record.state == LabState::stale) {
+            record.note = journal->ready ? "its namespaces are gone (a reboot?)" : "its `emu up` was interrupted";
+        }
+        spdlog::info("lab.recovered lab={} state={}", record.name, record.state == LabState::up ? "up" : "stale");
+        labs_[record.name] = std::move(record);
+    }
+}
+
+asio::awaitable<json> LabManager::handle(const std::string& method, const json& params,
+                                         api::RequestContext& context) {
+    if (method == "ping") co_return json{{"pid", ::getpid()}};
+    if (method == "up") co_return co_await up(params, context);
+    if (method == "down") co_return co_await down(params);
+    if (method == "status") co_return status(params);
+    if (method == "list") co_return list();
+    if (method == "node") co_return node(params);
+    if (method == "logs") co_return co_await logs(params, context);
+    if (method == "topology") co_return topology(params);
+    if (method == "shutdown") {
+        shutdown_requested_ = true;
+        asio::post(io_, [this] { io_.stop(); });
+        co_return json::object();
+    }
+    throw ApiError("bad-request", "unknown method '" + method + "'");
+}
+
+asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& context) {
+    auto text = required_string(params, "text");
+    auto source = params.value("file", std::string("<topology>"));
+    std::optional<std::string> name_override;
+    if (params.contains("name") && params["name"].is_string()) name_override = params["name"].get<std::string>();
+
+    auto loaded = topology::load_topology(text, {source, name_override});
+    if (!loaded) {
+        json details = json::array();
+        for (const auto& diagnostic : loaded.error()) details.push_back(topology::format(diagnostic, source));
+        throw ApiError("invalid-topology", fmt::format("{} has {} problem{}", source, loaded.error().size(),
+                                                       loaded.error().size() == 1 ? "" : "s"),
+                       details);
+    }
+    auto lab_name = loaded->name;
+    if (auto existing = labs_.find(lab_name); existing != labs_.end()) {
+        if (existing->second.state == LabState::stale) {
+            throw ApiError("lab-exists", fmt::format("lab {} has leftovers: {}; run `emu down {}` first", lab_name,
+                                                     existing->second.note, lab_name));
+        }
+        throw ApiError("lab-exists", fmt::format("lab {} is already up (since {}); run `emu down {}` first, or "
+                                                 "give this one another name with --name",
+                                                 lab_name, iso_time(existing->second.created), lab_name));
+    }
+    if (std::filesystem::exists(paths_.journal(lab_name))) {
+        throw ApiError("lab-exists", fmt::format("lab {} has leftovers from an earlier emud; run `emu down {}` first",
+                                                 lab_name, lab_name));
+    }
+
+    LabRecord& record = labs_[lab_name];
+    record.name = lab_name;
+    record.state = LabState::building;
+    record.source_file = source;
+    record.topology_text = text;
+    record.created = std::chrono::system_clock::now();
+    record.model = std::move(*loaded);
+    auto plan = build::plan_lab(*record.model, paths_.plan);
+    auto journal_path = paths_.journal(lab_name);
+    auto started = std::chrono::steady_clock::now();
+    try {
+        std::filesystem::create_directories(paths_.lab_runtime(lab_name) / "logs");
+        for (const auto& node : record.model->nodes) {
+            if (!node.is_switch()) util::write_file_atomic(paths_.log_file(lab_name, node.name), "");
+        }
+        auto progress = [this, &context](const build::BuildProgress& step) {
+            asio::post(io_, [&context, step] {
+                context.event("progress", {{"phase", step.phase}, {"done", step.done}, {"total", step.total}});
+            });
+        };
+        co_await run_in_thread(io_, [&] {
+            auto journal = build::Journal::create(journal_path, lab_name, source, text);
+            try {
+                build::build_lab(plan, journal, progress, fault_);
+            } catch (...) {
+                // `up` is a transaction: what was made goes, by the same journal `down` uses.
+                if (auto contents = build::Journal::read(journal_path)) build::tear_down(*contents, paths_.plan);
+                remove_tree(paths_.lab_state(lab_name));
+                throw;
+            }
+        });
+    } catch (const std::exception& error) {
+        labs_.erase(lab_name);
+        remove_tree(paths_.lab_runtime(lab_name));
+        spdlog::warn("lab.up_failed lab={}: {}", lab_name, error.what());
+        throw ApiError("up-failed", fmt::format("{}; everything made for lab {} was removed", error.what(), lab_name));
+    }
+    record.state = LabState::up;
+    auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("lab.up lab={} nodes={} links={} seconds={:.3f}", lab_name, record.model->nodes.size(),
+                 record.model->links.size(), elapsed);
+    start_processes(record);
+    auto result = lab_json(record);
+    result["seconds"] = elapsed;
+    co_return result;
+}
+
+void LabManager::start_processes(const LabRecord& record) {
+    for (const auto& node : record.model->nodes) {
+        if (node.is_switch()) continue;
+        for (std::size_t i = 0; i < node.exec.size(); ++i) {
+            supervise::ProcessSpec spec;
+            spec.launch.lab = record.name;
+            spec.launch.node = node.name;
+            spec.launch.argv = {"/bin/sh", "-c", node.exec[i].command};
+            spec.launch.netns_path = paths_.plan.netns_directory / build::node_netns_name(record.name, node.name);
+            spec.launch.etc_directory = paths_.plan.etc_directory / build::node_netns_name(record.name, node.name);
+            spec.launch.log_file = paths_.log_file(record.name, node.name);
+            spec.name = fmt::format("exec[{}]", i);
+            spec.command = node.exec[i].command;
+            spec.restart = node.exec[i].restart;
+            supervisor_.start(std::move(spec));
+        }
+    }
+}
+
+asio::awaitable<json> LabManager::down(const json& params) {
+    std::vector<std::string> targets;
+    if (params.value("all", false)) {
+        for (const auto& [name, record] : labs_) targets.push_back(name);
+        // Journals of labs this emud does not know (its records were lost): taken down too.
+        std::error_code error;
+        for (const auto& entry : std::filesystem::directory_iterator(paths_.state_directory / "labs", error)) {
+            auto name = entry.path().filename().string();
+            if (labs_.count(name) == 0 && std::filesystem::exists(entry.path() / "journal")) targets.push_back(name);
+        }
+    } else {
+        targets.push_back(required_string(params, "lab"));
+    }
+    json results = json::array();
+    for (const auto& lab : targets) results.push_back(co_await take_down(lab));
+    co_return json{{"labs", results}};
+}
+
+asio::awaitable<json> LabManager::take_down(const std::string& lab) {
+    auto it = labs_.find(lab);
+    if (it != labs_.end() && (it->second.state == LabState::building || it->second.state == LabState::stopping)) {
+        throw ApiError("busy", fmt::format("lab {} is being {}; try again when that has finished", lab,
+                                           it->second.state == LabState::building ? "built" : "taken down"));
+    }
+    auto journal_path = paths_.journal(lab);
+    if (it == labs_.end() && !std::filesystem::exists(journal_path)) {
+        remove_tree(paths_.lab_runtime(lab));
+        co_return json{{"lab", lab}, {"removed", false}, {"message", fmt::format("lab {} is not up", lab)}};
+    }
+    if (it != labs_.end()) it->second.state = LabState::stopping;
+    supervisor_.forget_lab(lab);
+    build::TeardownReport report;
+    auto started = std::chrono::steady_clock::now();
+    try {
+        co_await run_in_thread(io_, [&] {
+            if (auto contents = build::Journal::read(journal_path)) report = build::tear_down(*contents, paths_.plan);
+            remove_tree(paths_.lab_runtime(lab));
+            // The journal goes last: until here, a crash leaves enough to finish the job.
+            remove_tree(paths_.lab_state(lab));
+        });
+    } catch (const std::exception& error) {
+        if (auto again = labs_.find(lab); again != labs_.end()) {
+            again->second.state = LabState::stale;
+            again->second.note = error.what();
+        }
+        throw ApiError("down-failed", fmt::format("taking lab {} down failed: {}", lab, error.what()));
+    }
+    labs_.erase(lab);
+    auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("lab.down lab={} processes={} namespaces={} seconds={:.3f}", lab, report.processes_killed,
+                 report.namespaces_removed, elapsed);
+    co_return json{{"lab", lab},
+                   {"removed", true},
+                   {"processes_killed", report.processes_killed},
+                   {"namespaces_removed", report.namespaces_removed},
+                   {"directories_removed", report.directories_removed},
+                   {"seconds", elapsed}};
+}
+
+const LabManager::LabRecord& LabManager::find_lab(const json& params) const {
+    auto name = required_string(params, "lab");
+    auto it = labs_.find(name);
+    if (it == labs_.end()) {
+        std::string known;
+        for (const auto& [lab, record] : labs_) known += (known.empty() ? "" : ", ") + lab;
+        throw ApiError("no-such-lab", fmt::format("lab {} is not up{}", name,
+                                                  known.empty() ? "" : " (labs that are: " + known + ")"));
+    }
+    return it->second;
+}
+
+json LabManager::lab_json(const LabRecord& record) const {
+    static constexpr const char* kStates[] = {"building", "up", "stopping", "stale"};
+    json result{{"name", record.name},
+                {"state", kStates[static_cast<int>(record.state)]},
+                {"source", record.source_file},
+                {"created", iso_time(record.created)}};
+    if (!record.note.empty()) result["note"] = record.note;
+    if (!record.model) return result;
+    auto processes = supervisor_.status(record.name);
+    json nodes = json::array();
+    for (const auto& node : record.model->nodes) {
+        json entry{{"name", node.name}, {"kind", topology::to_string(node.kind)}};
+        if (node.is_switch()) {
+            json subnets = json::array();
+            for (const auto& subnet : node.subnets) subnets.push_back(subnet.prefix.to_string());
+            entry["subnets"] = subnets;
+            entry["netns"] = build::fabric_netns_name(record.name);
+        } else {
+            entry["netns"] = build::node_netns_name(record.name, node.name);
+            json interfaces = json::array();
+            for (const auto& interface : node.interfaces) interfaces.push_back(interface_json(interface));
+            entry["interfaces"] = interfaces;
+            json routes = json::array();
+            for (const auto& route : node.routes) {
+                routes.push_back({{"to", route.destination.to_string()}, {"via", route.via.to_string()}});
+            }
+            entry["routes"] = routes;
+            json node_processes = json::array();
+            for (const auto& process : processes) {
+                if (process.node == node.name) node_processes.push_back(process_json(process));
+            }
+            entry["processes"] = node_processes;
+        }
+        nodes.push_back(std::move(entry));
+    }
+    json links = json::array();
+    for (const auto& link : record.model->links) {
+        links.push_back({{"name", link.name}, {"a", link.a.to_string()}, {"b", link.b.to_string()}});
+    }
+    result["nodes"] = nodes;
+    result["links"] = links;
+    return result;
+}
+
+json LabManager::status(const json& params) const {
+    if (!params.contains("lab")) return list();
+    return lab_json(find_lab(params));
+}
+
+json LabManager::list() const {
+    json labs = json::array();
+    for (const auto& [name, record] : labs_) {
+        json entry = lab_json(record);
+        json summary{{"name", name}, {"state", entry["state"]}, {"created", entry["created"]},
+                     {"source", entry["source"]}};
+        if (record.model) {
+            summary["nodes"] = record.model->nodes.size();
+            summary["links"] = record.model->links.size();
+        }
+        labs.push_back(std::move(summary));
+    }
+    return json{{"labs", labs}};
+}
+
+json LabManager::node(const json& params) const {
+    const auto& record = find_lab(params);
+    auto name = required_string(params, "node");
+    if (record.state != LabState::up) throw ApiError("not-up", fmt::format("lab {} is not up", record.name));
+    const topology::Node* node = record.model ? record.model->find_node(name) : nullptr;
+    if (node == nullptr) {
+        std::vector<std::string> names;
+        for (const auto& n : record.model->nodes) names.push_back(n.name);
+        throw ApiError("no-such-node", fmt::format("lab {} has no node {}", record.name, name),
+                       topology::suggestion(name, names, "its nodes are"));
+    }
+    if (node->is_switch()) {
+        throw ApiError("no-such-node", fmt::format("{} is a switch, a bridge with no namespace of its own; run "
+                                                   "commands on a host or router",
+                                                   name));
+    }
+    auto netns_name = build::node_netns_name(record.name, name);
+    return json{{"lab", record.name},
+                {"node", name},
+                {"kind", topology::to_string(node->kind)},
+                {"netns", (paths_.plan.netns_directory / netns_name).string()},
+                {"etc", (paths_.plan.etc_directory / netns_name).string()}};
+}
+
+json LabManager::topology(const json& params) const {
+    const auto& record = find_lab(params);
+    return json{{"lab", record.name}, {"source", record.source_file}, {"text", record.topology_text}};
+}
+
+asio::awaitable<json> LabManager::logs(const json& params, api::RequestContext& context) {
+    const auto& record = find_lab(params);
+    auto node = required_string(params, "node");
+    auto lab = record.name;
+    auto file = paths_.log_file(lab, node);
+    if (!record.model || !record.model->find_node(node) || record.model->find_node(node)->is_switch()) {
+        throw ApiError("no-such-node", fmt::format("lab {} has no node {} with logs", lab, node));
+    }
+    auto text = util::read_file(file).value_or("");
+    if (!params.value("follow", false)) co_return json{{"text", text}};
+
+    // Follow: send what is there, then what is appended, until the client hangs up or the
+    // lab goes (its log directory is removed).
+    std::size_t offset = text.size();
+    if (!text.empty()) context.event("log", {{"text", text}});
+    int inotify = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+    if (inotify < 0) throw ApiError("internal", "inotify_init1 failed");
+    asio::posix::stream_descriptor events(io_, inotify);
+    if (::inotify_add_watch(inotify, file.c_str(), IN_MODIFY | IN_DELETE_SELF | IN_MOVE_SELF) < 0) {
+        throw ApiError("no-such-node", fmt::format("node {} has no log file", node));
+    }
+    context.on_client_gone([&events] {
+        boost::system::error_code ignored;
+        events.cancel(ignored);
+    });
+    std::array<char, 4096> buffer{};
+    while (!context.client_gone()) {
+        boost::system::error_code error;
+        std::size_t n = co_await events.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, error));
+        if (error) break;
+        bool gone = watched_file_gone(buffer.data(), n);
+        auto added = read_from(file, offset);
+        if (added && !added->empty()) {
+            offset += added->size();
+            context.event("log", {{"text", std::move(*added)}});
+        }
+        if (gone || !added) break;
+    }
+    co_return json{{"text", ""}, {"ended", true}};
+}
+
+}  // namespace emu::daemon

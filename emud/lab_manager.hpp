@@ -1,0 +1,84 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "emud/api/server.hpp"
+#include "emud/build/builder.hpp"
+#include "emud/build/plan.hpp"
+#include "emud/supervise/supervisor.hpp"
+#include "emud/topology/model.hpp"
+
+namespace emu::daemon {
+
+/// Where emud keeps what: runtime files (socket, logs) and state that survives a reboot
+/// (journals), plus where the lab's kernel-facing files go.
+struct DaemonPaths {
+    std::filesystem::path runtime_directory;
+    std::filesystem::path state_directory;
+    build::PlanPaths plan;
+
+    std::filesystem::path lab_state(const std::string& lab) const { return state_directory / "labs" / lab; }
+    std::filesystem::path journal(const std::string& lab) const { return lab_state(lab) / "journal"; }
+    std::filesystem::path lab_runtime(const std::string& lab) const { return runtime_directory / "labs" / lab; }
+    std::filesystem::path log_file(const std::string& lab, const std::string& node) const {
+        return lab_runtime(lab) / "logs" / (node + ".log");
+    }
+};
+
+/// Every lab this emud serves, and the control methods that act on them.
+class LabManager : public api::Handler {
+public:
+    LabManager(asio::io_context& io, supervise::Supervisor& supervisor, DaemonPaths paths,
+               std::optional<build::FaultPoint> fault);
+
+    /// Finds the labs of an earlier emud from their journals: up ones are served again,
+    /// broken ones are listed as stale until `emu down` removes them.
+    void recover();
+
+    asio::awaitable<nlohmann::json> handle(const std::string& method, const nlohmann::json& params,
+                                           api::RequestContext& context) override;
+
+    /// Set when a client asked emud to exit.
+    bool shutdown_requested() const { return shutdown_requested_; }
+
+private:
+    enum class LabState { building, up, stopping, stale };
+
+    struct LabRecord {
+        std::string name;
+        LabState state = LabState::building;
+        std::optional<topology::Lab> model;
+        std::string source_file;
+        std::string topology_text;
+        std::chrono::system_clock::time_point created;
+        std::string note;  ///< why a lab is stale
+    };
+
+    asio::awaitable<nlohmann::json> up(const nlohmann::json& params, api::RequestContext& context);
+    asio::awaitable<nlohmann::json> down(const nlohmann::json& params);
+    asio::awaitable<nlohmann::json> take_down(const std::string& lab);
+    asio::awaitable<nlohmann::json> logs(const nlohmann::json& params, api::RequestContext& context);
+    nlohmann::json status(const nlohmann::json& params) const;
+    nlohmann::json list() const;
+    nlohmann::json node(const nlohmann::json& params) const;
+    nlohmann::json topology(const nlohmann::json& params) const;
+
+    const LabRecord& find_lab(const nlohmann::json& params) const;
+    nlohmann::json lab_json(const LabRecord& record) const;
+    void start_processes(const LabRecord& record);
+
+    asio::io_context& io_;
+    supervise::Supervisor& supervisor_;
+    DaemonPaths paths_;
+    std::optional<build::FaultPoint> fault_;
+    std::map<std::string, LabRecord> labs_;
+    bool shutdown_requested_ = false;
+};
+
+}  // namespace emu::daemon

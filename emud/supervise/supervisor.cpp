@@ -1,0 +1,146 @@
+#include "emud/supervise/supervisor.hpp"
+
+#include <sys/wait.h>
+
+#include <algorithm>
+
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "lib/util/files.hpp"
+
+namespace emu::supervise {
+namespace {
+
+constexpr auto kFirstBackoff = std::chrono::milliseconds(100);
+constexpr auto kMaxBackoff = std::chrono::seconds(30);
+constexpr auto kStableRun = std::chrono::seconds(10);
+
+// A line of our own in the node's log, so the log tells the whole story of its processes.
+void log_line(const std::filesystem::path& file, const std::string& text) {
+    auto line = fmt::format("[emu {:%Y-%m-%dT%H:%M:%S}] {}\n", fmt::localtime(std::time(nullptr)), text);
+    if (FILE* out = std::fopen(file.c_str(), "ae")) {
+        std::fputs(line.c_str(), out);
+        std::fclose(out);
+    }
+}
+
+}  // namespace
+
+std::string_view to_string(ProcessState state) {
+    switch (state) {
+        case ProcessState::running: return "running";
+        case ProcessState::exited: return "exited";
+        case ProcessState::crashed: return "crashed";
+        case ProcessState::restarting: return "restarting";
+        case ProcessState::failed: return "failed";
+    }
+    return "?";
+}
+
+Supervisor::Supervisor(asio::io_context& io) : io_(io), child_signals_(io, SIGCHLD) { wait_for_children(); }
+
+void Supervisor::wait_for_children() {
+    child_signals_.async_wait([this](const boost::system::error_code& error, int) {
+        if (error) return;
+        reap();
+        wait_for_children();
+    });
+}
+
+void Supervisor::reap() {
+    int wait_status = 0;
+    pid_t pid;
+    while ((pid = ::waitpid(-1, &wait_status, WNOHANG)) > 0) {
+        auto it = running_.find(pid);
+        if (it == running_.end()) continue;
+        Entry& entry = *it->second;
+        running_.erase(it);
+        on_exit(entry, wait_status);
+    }
+}
+
+void Supervisor::start(ProcessSpec spec) {
+    Entry& entry = entries_.emplace_back();
+    entry.status.lab = spec.launch.lab;
+    entry.status.node = spec.launch.node;
+    entry.status.name = spec.name;
+    entry.status.command = spec.command;
+    entry.spec = std::move(spec);
+    launch(entry);
+}
+
+void Supervisor::launch(Entry& entry) {
+    entry.status.since = std::chrono::system_clock::now();
+    try {
+        pid_t pid = launch_in_node(entry.spec.launch);
+        entry.status.pid = pid;
+        entry.status.state = ProcessState::running;
+        entry.status.error.clear();
+        entry.started = std::chrono::steady_clock::now();
+        running_[pid] = &entry;
+        log_line(entry.spec.launch.log_file, fmt::format("{} started: {} (pid {})", entry.spec.name, entry.spec.command, pid));
+    } catch (const std::exception& error) {
+        entry.status.pid = 0;
+        entry.status.state = ProcessState::failed;
+        entry.status.error = error.what();
+        spdlog::warn("process.start_failed lab={} node={} {}: {}", entry.status.lab, entry.status.node,
+                     entry.spec.name, error.what());
+        log_line(entry.spec.launch.log_file, fmt::format("{} could not start: {}", entry.spec.name, error.what()));
+    }
+}
+
+void Supervisor::on_exit(Entry& entry, int wait_status) {
+    entry.status.pid = 0;
+    entry.status.since = std::chrono::system_clock::now();
+    bool failed = true;
+    std::string how;
+    if (WIFEXITED(wait_status)) {
+        entry.status.state = ProcessState::exited;
+        entry.status.exit_code = WEXITSTATUS(wait_status);
+        failed = entry.status.exit_code != 0;
+        how = fmt::format("exited with status {}", entry.status.exit_code);
+    } else {
+        entry.status.state = ProcessState::crashed;
+        entry.status.signal = WTERMSIG(wait_status);
+        how = fmt::format("was killed by signal {} ({})", entry.status.signal, strsignal(entry.status.signal));
+    }
+    log_line(entry.spec.launch.log_file, fmt::format("{} {}", entry.spec.name, how));
+
+    bool restart = entry.spec.restart == topology::RestartPolicy::always ||
+                   (entry.spec.restart == topology::RestartPolicy::on_failure && failed);
+    if (!restart) return;
+    if (std::chrono::steady_clock::now() - entry.started >= kStableRun) entry.backoff_step = 0;
+    auto delay = std::min<std::chrono::milliseconds>(kFirstBackoff * (1 << std::min(entry.backoff_step, 16)),
+                                                      kMaxBackoff);
+    ++entry.backoff_step;
+    ++entry.status.restarts;
+    entry.status.state = ProcessState::restarting;
+    entry.restart_timer = std::make_unique<asio::steady_timer>(io_, delay);
+    entry.restart_timer->async_wait([this, &entry](const boost::system::error_code& error) {
+        if (!error && entry.status.state == ProcessState::restarting) launch(entry);
+    });
+}
+
+void Supervisor::forget_lab(const std::string& lab) {
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        if (it->status.lab != lab) {
+            ++it;
+            continue;
+        }
+        if (it->restart_timer) it->restart_timer->cancel();
+        if (it->status.pid != 0) running_.erase(it->status.pid);
+        it = entries_.erase(it);
+    }
+}
+
+std::vector<ProcessStatus> Supervisor::status(const std::string& lab) const {
+    std::vector<ProcessStatus> result;
+    for (const auto& entry : entries_) {
+        if (entry.status.lab == lab) result.push_back(entry.status);
+    }
+    return result;
+}
+
+}  // namespace emu::supervise

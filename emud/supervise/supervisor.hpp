@@ -1,0 +1,79 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <list>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emud/supervise/launcher.hpp"
+#include "emud/topology/model.hpp"
+#include "lib/net/asio.hpp"
+
+namespace emu::supervise {
+
+/// What a supervised process is doing now.
+enum class ProcessState { running, exited, crashed, restarting, failed };
+
+std::string_view to_string(ProcessState state);
+
+/// A process to keep running inside a node.
+struct ProcessSpec {
+    LaunchSpec launch;
+    std::string name;     ///< "exec[0]", or the service it runs
+    std::string command;  ///< as the user wrote it, for status
+    topology::RestartPolicy restart = topology::RestartPolicy::never;
+};
+
+struct ProcessStatus {
+    std::string lab;
+    std::string node;
+    std::string name;
+    std::string command;
+    ProcessState state = ProcessState::running;
+    pid_t pid = 0;             ///< 0 when not running
+    int exit_code = 0;         ///< when exited
+    int signal = 0;            ///< when crashed
+    int restarts = 0;
+    std::string error;         ///< why it could not start
+    std::chrono::system_clock::time_point since;  ///< of the current state
+};
+
+/// Starts programs inside nodes, reaps them, and restarts them by their policy with
+/// exponential backoff (100 ms doubling to 30 s; back to 100 ms after 10 s of running).
+/// Lives on the io_context's thread.
+class Supervisor {
+public:
+    explicit Supervisor(asio::io_context& io);
+
+    /// Starts a process; a failure to start is recorded in its status, not thrown.
+    void start(ProcessSpec spec);
+    /// Stops supervising a lab's processes: none is restarted any more (teardown kills them).
+    void forget_lab(const std::string& lab);
+    /// The lab's processes, in the order they were started.
+    std::vector<ProcessStatus> status(const std::string& lab) const;
+
+private:
+    struct Entry {
+        ProcessSpec spec;
+        ProcessStatus status;
+        std::chrono::steady_clock::time_point started;
+        int backoff_step = 0;
+        std::unique_ptr<asio::steady_timer> restart_timer;
+    };
+
+    void launch(Entry& entry);
+    void on_exit(Entry& entry, int wait_status);
+    void wait_for_children();
+    void reap();
+
+    asio::io_context& io_;
+    asio::signal_set child_signals_;
+    std::list<Entry> entries_;  // stable addresses
+    std::map<pid_t, Entry*> running_;
+};
+
+}  // namespace emu::supervise

@@ -1,0 +1,34 @@
+#include "lib/net/address_requests.hpp"
+
+#include <linux/if_addr.h>
+#include <linux/rtnetlink.h>
+#include <netinet/in.h>
+
+namespace emu::net {
+
+NetlinkRequest address_request(int ifindex, const wire::IpPrefix& address, std::string what) {
+    MessageBuilder message(RTM_NEWADDR, NLM_F_CREATE | NLM_F_EXCL);
+    ifaddrmsg header{};
+    header.ifa_family = address.address.is_v4() ? AF_INET : AF_INET6;
+    header.ifa_prefixlen = static_cast<unsigned char>(address.length);
+    header.ifa_scope = RT_SCOPE_UNIVERSE;
+    header.ifa_index = static_cast<std::uint32_t>(ifindex);
+    message.header(header);
+    if (address.address.is_v4()) {
+        auto bytes = address.address.v4().bytes();
+        message.put(IFA_LOCAL, bytes.data(), bytes.size());
+        message.put(IFA_ADDRESS, bytes.data(), bytes.size());
+        if (address.length < 31) {
+            auto broadcast = address.broadcast().bytes();
+            message.put(IFA_BROADCAST, broadcast.data(), broadcast.size());
+        }
+    } else {
+        const auto& bytes = address.address.v6().bytes;
+        message.put(IFA_LOCAL, bytes.data(), bytes.size());
+        message.put(IFA_ADDRESS, bytes.data(), bytes.size());
+        message.put_u32(IFA_FLAGS, IFA_F_NODAD);
+    }
+    return {message.take(), std::move(what)};
+}
+
+}  // namespace emu::net
