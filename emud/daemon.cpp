@@ -114,14 +114,29 @@ int run_daemon(const DaemonOptions& given) {
         api::ControlServer server(io, util::control_socket_path(), labs);
         server.start();
         asio::signal_set stop_signals(io, SIGTERM, SIGINT);
+        // Stopping takes no new work and lets what runs finish (the reply to `shutdown` is
+        // still written); sessions that linger, like a `logs -f`, are cut off after 2 s.
+        std::optional<std::chrono::steady_clock::time_point> stop_deadline;
+        auto stop = [&] {
+            server.stop();
+            supervisor.stop();
+            boost::system::error_code ignored;
+            stop_signals.cancel(ignored);
+            stop_deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+        };
+        labs.on_shutdown([&] {
+            spdlog::info("emud.stopping requested by a client");
+            stop();
+        });
         stop_signals.async_wait([&](const boost::system::error_code& error, int signal) {
             if (error) return;
             spdlog::info("emud.stopping signal={}", signal);
-            io.stop();
+            stop();
         });
         spdlog::info("emud.ready pid={} runtime={} state={}", ::getpid(), runtime.string(), state.string());
         report(options.ready_fd, "ready");
-        io.run();
+        while (stop_deadline ? io.run_one_until(*stop_deadline) > 0 : io.run_one() > 0) {
+        }
         server.stop();
         std::error_code ignored;
         std::filesystem::remove(util::control_socket_path(), ignored);

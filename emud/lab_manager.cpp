@@ -142,8 +142,7 @@ asio::awaitable<json> LabManager::handle(const std::string& method, const json& 
     if (method == "logs") co_return co_await logs(params, context);
     if (method == "topology") co_return topology(params);
     if (method == "shutdown") {
-        shutdown_requested_ = true;
-        asio::post(io_, [this] { io_.stop(); });
+        if (on_shutdown_) asio::post(io_, on_shutdown_);
         co_return json::object();
     }
     throw ApiError("bad-request", "unknown method '" + method + "'");

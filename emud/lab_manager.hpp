@@ -44,8 +44,8 @@ public:
     asio::awaitable<nlohmann::json> handle(const std::string& method, const nlohmann::json& params,
                                            api::RequestContext& context) override;
 
-    /// Set when a client asked emud to exit.
-    bool shutdown_requested() const { return shutdown_requested_; }
+    /// Called (on the io thread) when a client asks emud to exit, after its reply is queued.
+    void on_shutdown(std::function<void()> callback) { on_shutdown_ = std::move(callback); }
 
 private:
     enum class LabState { building, up, stopping, stale };
@@ -78,7 +78,7 @@ private:
     DaemonPaths paths_;
     std::optional<build::FaultPoint> fault_;
     std::map<std::string, LabRecord> labs_;
-    bool shutdown_requested_ = false;
+    std::function<void()> on_shutdown_;
 };
 
 }  // namespace emu::daemon

@@ -112,6 +112,8 @@ private:
             spdlog::error("api.failed method={}: {}", method, error.what());
             reply = error_reply(current_id_, "internal", error.what(), nullptr);
         }
+        // Hang-up callbacks belong to the request that registered them, whose state is gone now.
+        hang_up_callbacks_.clear();
         send(std::move(reply));
     }
 

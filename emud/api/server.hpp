@@ -33,7 +33,7 @@ public:
     virtual void event(const std::string& name, nlohmann::json data) = 0;
     /// True once the client has hung up; long requests (log following) stop then.
     virtual bool client_gone() const = 0;
-    /// Called once when the client hangs up.
+    /// Called once if the client hangs up while this request runs (never after it).
     virtual void on_client_gone(std::function<void()> callback) = 0;
 };
 

@@ -123,6 +123,14 @@ void Supervisor::on_exit(Entry& entry, int wait_status) {
     });
 }
 
+void Supervisor::stop() {
+    boost::system::error_code ignored;
+    child_signals_.cancel(ignored);
+    for (auto& entry : entries_) {
+        if (entry.restart_timer) entry.restart_timer->cancel();
+    }
+}
+
 void Supervisor::forget_lab(const std::string& lab) {
     for (auto it = entries_.begin(); it != entries_.end();) {
         if (it->status.lab != lab) {

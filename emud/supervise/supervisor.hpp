@@ -53,6 +53,8 @@ public:
     void start(ProcessSpec spec);
     /// Stops supervising a lab's processes: none is restarted any more (teardown kills them).
     void forget_lab(const std::string& lab);
+    /// Stops waiting for children, so that the io_context can run out of work.
+    void stop();
     /// The lab's processes, in the order they were started.
     std::vector<ProcessStatus> status(const std::string& lab) const;
 

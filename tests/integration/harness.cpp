@@ -1,0 +1,188 @@
+#include "tests/integration/harness.hpp"
+
+#include <fcntl.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <thread>
+
+#include "lib/net/netns_processes.hpp"
+
+namespace emu::test {
+
+std::string program(const std::string& name) { return std::string(EMU_BINARY_DIR) + "/" + name; }
+
+CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
+                  std::chrono::seconds timeout) {
+    int out_pipe[2];
+    int err_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0 || ::pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::dup2(out_pipe[1], STDOUT_FILENO);
+        ::dup2(err_pipe[1], STDERR_FILENO);
+        int null_input = ::open("/dev/null", O_RDONLY);
+        ::dup2(null_input, STDIN_FILENO);
+        for (const auto& [key, value] : environment) ::setenv(key.c_str(), value.c_str(), 1);
+        std::vector<char*> args;
+        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+        args.push_back(nullptr);
+        ::execvp(args[0], args.data());
+        ::_exit(127);
+    }
+    ::close(out_pipe[1]);
+    ::close(err_pipe[1]);
+    CommandResult result;
+    pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+    std::string* sinks[2] = {&result.out, &result.err};
+    auto give_up = std::chrono::steady_clock::now() + timeout;
+    int open_streams = 2;
+    bool killed = false;
+    while (open_streams > 0) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
+        if (left.count() <= 0 && !killed) {
+            ::kill(pid, SIGKILL);
+            killed = true;
+            result.err += "\n[test harness: killed after timeout]\n";
+        }
+        int ready = ::poll(fds, 2, killed ? 1000 : static_cast<int>(left.count()));
+        if (ready < 0 && errno == EINTR) continue;
+        if (ready <= 0 && killed) break;
+        for (int i = 0; i < 2; ++i) {
+            if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP)) == 0) continue;
+            char chunk[4096];
+            ssize_t n = ::read(fds[i].fd, chunk, sizeof chunk);
+            if (n > 0) {
+                sinks[i]->append(chunk, static_cast<std::size_t>(n));
+            } else {
+                ::close(fds[i].fd);
+                fds[i].fd = -1;
+                --open_streams;
+            }
+        }
+    }
+    for (auto& fd : fds) {
+        if (fd.fd >= 0) ::close(fd.fd);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    return result;
+}
+
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds deadline) {
+    auto give_up = std::chrono::steady_clock::now() + deadline;
+    auto pause = std::chrono::milliseconds(2);
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() >= give_up) return false;
+        std::this_thread::sleep_for(pause);
+        pause = std::min(pause * 2, std::chrono::milliseconds(100));
+    }
+    return true;
+}
+
+namespace {
+std::atomic<int> next_daemon{0};
+std::atomic<int> next_lab{0};
+}  // namespace
+
+TestDaemon::TestDaemon() {
+    auto base = std::filesystem::temp_directory_path() /
+                ("emu-test-" + std::to_string(::getpid()) + "-" + std::to_string(next_daemon++));
+    runtime_ = base / "run";
+    state_ = base / "state";
+    std::filesystem::create_directories(runtime_);
+    std::filesystem::create_directories(state_);
+}
+
+TestDaemon::~TestDaemon() {
+    // Whatever the test did: its labs go, its emud goes, its directories go.
+    emu({"down", "--all"});
+    for (const auto& lab : labs_) emu({"down", lab});
+    emu({"shutdown"});
+    wait_until([&] { return daemon_pid() == 0; }, std::chrono::seconds(5));
+    std::error_code ignored;
+    std::filesystem::remove_all(runtime_.parent_path(), ignored);
+}
+
+CommandResult TestDaemon::emu(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra) {
+    std::vector<std::string> argv{program("emu")};
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::map<std::string, std::string> environment{{"EMU_RUNTIME_DIR", runtime_.string()},
+                                                   {"EMU_STATE_DIR", state_.string()}};
+    for (const auto& [key, value] : extra) environment[key] = value;
+    return run(argv, environment);
+}
+
+std::string TestDaemon::lab_name(const std::string& base) {
+    auto name = base + std::to_string(::getpid() % 100000) + "x" + std::to_string(next_lab++);
+    labs_.insert(name);
+    return name;
+}
+
+pid_t TestDaemon::daemon_pid() const {
+    std::ifstream lock(runtime_ / "emud.lock");
+    pid_t pid = 0;
+    if (!(lock >> pid) || pid <= 0) return 0;
+    // The lock file outlives a killed emud; a live one holds the lock and answers to kill 0.
+    if (::kill(pid, 0) != 0) return 0;
+    std::ifstream status("/proc/" + std::to_string(pid) + "/stat");
+    std::string ignored, state;
+    status >> ignored >> ignored >> state;
+    return state == "Z" ? 0 : pid;
+}
+
+void TestDaemon::kill_daemon() {
+    pid_t pid = daemon_pid();
+    if (pid == 0) return;
+    ::kill(pid, SIGKILL);
+    wait_until([&] { return daemon_pid() == 0; }, std::chrono::seconds(5));
+}
+
+std::vector<std::string> namespaces_with_prefix(const std::string& prefix) {
+    std::vector<std::string> found;
+    std::error_code error;
+    for (const auto& entry : std::filesystem::directory_iterator("/run/netns", error)) {
+        auto name = entry.path().filename().string();
+        if (name.rfind(prefix, 0) == 0) found.push_back(name);
+    }
+    return found;
+}
+
+ino_t namespace_inode(const std::string& name) {
+    struct stat status {};
+    if (::stat(("/run/netns/" + name).c_str(), &status) != 0) return 0;
+    return status.st_ino;
+}
+
+std::vector<pid_t> processes_in(const std::set<ino_t>& inodes) { return net::processes_in_netns(inodes); }
+
+std::set<std::string> root_links() {
+    std::set<std::string> names;
+    if (struct if_nameindex* all = if_nameindex()) {
+        for (auto* entry = all; entry->if_index != 0; ++entry) names.insert(entry->if_name);
+        if_freenameindex(all);
+    }
+    return names;
+}
+
+TopologyFile::TopologyFile(const std::string& name, const std::string& yaml)
+    : path_((std::filesystem::temp_directory_path() / ("emu-test-" + std::to_string(::getpid()) + "-" + name + ".yaml"))
+                .string()) {
+    std::ofstream(path_) << yaml;
+}
+
+TopologyFile::~TopologyFile() {
+    std::error_code ignored;
+    std::filesystem::remove(path_, ignored);
+}
+
+}  // namespace emu::test

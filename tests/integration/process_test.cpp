@@ -1,0 +1,123 @@
+// The supervisor: `exec:` commands run inside their node, their output is kept, a crash
+// shows in status, and restart policies restart. Needs root.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <thread>
+
+#include "tests/integration/harness.hpp"
+
+using namespace emu::test;
+using json = nlohmann::json;
+
+namespace {
+
+json node_processes(TestDaemon& daemon, const std::string& lab, const std::string& node) {
+    auto status = daemon.emu({"status", lab, "--json"});
+    if (!status.ok()) {
+        UNSCOPED_INFO("emu status failed: " << status.err);
+        return json::array();
+    }
+    auto lab_status = json::parse(status.out);
+    for (const auto& entry : lab_status["nodes"]) {
+        if (entry["name"] == node) return entry.value("processes", json::array());
+    }
+    return json::array();
+}
+
+}  // namespace
+
+TEST_CASE("exec commands run in their node, log their output, and their end shows in status", "[root][process]") {
+    TestDaemon daemon;
+    auto file = write_topology("procs", R"yaml(name: procs
+nodes:
+  lan: {kind: switch}
+  a:
+    interfaces: {eth0: 10.3.0.1/24}
+    exec:
+      - echo "hello from $(hostname)"; ip -br addr show eth0
+      - sleep 600
+  b:
+    interfaces: {eth0: 10.3.0.2/24}
+    exec:
+      - exit 3
+      - kill -SEGV $$
+links:
+  - endpoints: [a:eth0, lan]
+  - endpoints: [b:eth0, lan]
+)yaml");
+    auto lab = daemon.lab_name("proc");
+    REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
+
+    REQUIRE(wait_until([&] { return daemon.emu({"logs", lab, "a"}).out.find("10.3.0.1/24") != std::string::npos; },
+                       std::chrono::seconds(10)));
+    auto logs = daemon.emu({"logs", lab, "a"});
+    CHECK(logs.out.find("hello from a\n") != std::string::npos);  // the node's hostname, the node's devices
+    CHECK(logs.out.find("exec[0] exited with status 0") != std::string::npos);
+
+    REQUIRE(wait_until(
+        [&] {
+            auto processes = node_processes(daemon, lab, "b");
+            return processes.size() == 2 && processes[0]["state"] == "exited" && processes[1]["state"] == "crashed";
+        },
+        std::chrono::seconds(10)));
+    auto b = node_processes(daemon, lab, "b");
+    CHECK(b[0]["exit_code"] == 3);
+    CHECK(b[1]["signal"] == 11);
+    auto a = node_processes(daemon, lab, "a");
+    REQUIRE(a.size() == 2);
+    CHECK(a[1]["state"] == "running");
+    auto status = daemon.emu({"status", lab});
+    CHECK(status.out.find("crashed (signal 11)") != std::string::npos);
+    CHECK(status.out.find("exited (3)") != std::string::npos);
+
+    auto down = daemon.emu({"down", lab});
+    REQUIRE(down.ok());
+    // The sleeper (and the shell above it, where /bin/sh does not exec the last command).
+    CHECK(down.out.find(" 0 processes removed") == std::string::npos);
+    CHECK(down.out.find(" processes removed") != std::string::npos);
+}
+
+TEST_CASE("a command with restart: on-failure is restarted with backoff", "[root][process]") {
+    TestDaemon daemon;
+    auto file = write_topology("restart", R"yaml(name: restart
+nodes:
+  a:
+    exec:
+      - {command: "echo run; exit 1", restart: on-failure}
+      - {command: "exit 0", restart: on-failure}
+)yaml");
+    auto lab = daemon.lab_name("rst");
+    REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
+    REQUIRE(wait_until([&] {
+        auto processes = node_processes(daemon, lab, "a");
+        return processes.size() == 2 && processes[0].value("restarts", 0) >= 3;
+    }, std::chrono::seconds(10)));
+    auto processes = node_processes(daemon, lab, "a");
+    CHECK(processes[1]["state"] == "exited");  // a clean exit is not a failure
+    CHECK(processes[1]["restarts"] == 0);
+    REQUIRE(daemon.emu({"down", lab}).ok());
+}
+
+TEST_CASE("logs -f follows a node's output until the lab goes", "[root][process]") {
+    TestDaemon daemon;
+    auto file = write_topology("follow", R"yaml(name: follow
+nodes:
+  a:
+    exec:
+      - "for i in 1 2 3; do echo tick $i; sleep 0.2; done"
+)yaml");
+    auto lab = daemon.lab_name("fol");
+    REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
+    // In the background: follow, and take the lab down once the last tick is there.
+    std::string followed;
+    std::thread follower([&] {
+        followed = daemon.emu({"logs", "-f", lab, "a"}).out;
+    });
+    REQUIRE(wait_until([&] { return daemon.emu({"logs", lab, "a"}).out.find("tick 3") != std::string::npos; },
+                       std::chrono::seconds(10)));
+    REQUIRE(daemon.emu({"down", lab}).ok());
+    follower.join();
+    CHECK(followed.find("tick 1\ntick 2\ntick 3\n") != std::string::npos);
+}

@@ -1,0 +1,137 @@
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "emud/build/builder.hpp"
+#include "emud/build/journal.hpp"
+#include "emud/build/plan.hpp"
+#include "emud/topology/loader.hpp"
+
+using namespace emu;
+
+namespace {
+
+topology::Lab campus() {
+    auto lab = topology::load_topology_file(EMU_SOURCE_DIR "/topologies/campus.yaml");
+    REQUIRE(lab);
+    return *lab;
+}
+
+}  // namespace
+
+TEST_CASE("the campus plan has a fabric with three bridges and one namespace per node", "[plan]") {
+    auto plan = build::plan_lab(campus(), {"/run/netns", "/etc/netns"});
+    REQUIRE(plan.namespaces.size() == 8);
+    CHECK(plan.namespaces[0].is_fabric());
+    CHECK(plan.namespaces[0].path == "/run/netns/emu-campus.fabric");
+    CHECK(plan.namespaces[1].node == "r1");
+    CHECK(plan.namespaces[1].path == "/run/netns/emu-campus-r1");
+    CHECK(plan.namespaces[1].etc_directory == "/etc/netns/emu-campus-r1");
+    REQUIRE(plan.bridges.size() == 3);
+    CHECK(plan.bridges[0].device.name == "lan1");
+    CHECK(plan.bridges[0].device.ordinal == 1);
+    REQUIRE(plan.veths.size() == 9);
+    // r1:eth0 -- lan1: the fabric end is made and enslaved; the node end is its peer.
+    const auto& first = plan.veths[0];
+    CHECK(first.local.namespace_index == 0);
+    CHECK(first.local.name == "lan1.p1");
+    CHECK(first.local.master_ordinal == 1);
+    CHECK(first.peer.name == "eth0");
+    CHECK(first.peer.namespace_index == 1);
+    CHECK(first.what == "link r1:eth0 -- lan1:p1 (line 26)");
+}
+
+TEST_CASE("a router forwards and a host does not; an IPv4-only lab turns IPv6 off", "[plan]") {
+    auto plan = build::plan_lab(campus());
+    auto has = [](const build::NamespacePlan& space, const std::string& key, const std::string& value) {
+        return std::any_of(space.early_sysctls.begin(), space.early_sysctls.end(),
+                           [&](const build::SysctlPlan& s) { return s.key == key && s.value == value; });
+    };
+    const auto& router = plan.namespaces[*plan.namespace_of("r1")];
+    const auto& host = plan.namespaces[*plan.namespace_of("h1")];
+    CHECK(has(router, "net.ipv4.ip_forward", "1"));
+    CHECK(has(host, "net.ipv4.ip_forward", "0"));
+    CHECK(has(host, "net.ipv6.conf.all.disable_ipv6", "1"));
+    CHECK(has(plan.namespaces[0], "net.ipv6.conf.default.disable_ipv6", "1"));
+}
+
+TEST_CASE("each node namespace gets its addresses, default route and /etc files", "[plan]") {
+    auto plan = build::plan_lab(campus());
+    const auto& h3 = plan.namespaces[*plan.namespace_of("h3")];
+    REQUIRE(h3.addresses.size() == 1);
+    CHECK(h3.addresses[0].ordinal == 1);
+    CHECK(h3.addresses[0].prefix.to_string() == "10.0.2.10/24");
+    REQUIRE(h3.routes.size() == 1);
+    CHECK(h3.routes[0].destination.to_string() == "0.0.0.0/0");
+    CHECK(h3.routes[0].via.to_string() == "10.0.2.1");
+    CHECK(h3.peers_to_bring_up == std::vector<int>{1});
+    CHECK(h3.hosts_file.find("10.0.3.11\th6\n") != std::string::npos);
+    CHECK(h3.resolv_conf.find("no DNS server") != std::string::npos);
+}
+
+TEST_CASE("ports between switches are enslaved after the pair is made", "[plan]") {
+    auto lab = topology::load_topology("name: t\nnodes:\n  s1: {kind: switch}\n  s2: {kind: switch}\n"
+                                       "links:\n  - endpoints: [s1, s2]\n",
+                                       {});
+    REQUIRE(lab);
+    auto plan = build::plan_lab(*lab);
+    REQUIRE(plan.veths.size() == 1);
+    CHECK(plan.veths[0].local.name == "s1.p1");
+    CHECK(plan.veths[0].peer.name == "s2.p1");
+    REQUIRE(plan.namespaces[0].peer_masters.size() == 1);
+    CHECK(plan.namespaces[0].peer_masters[0] == std::make_pair(plan.veths[0].peer.ordinal, 2));
+    CHECK(plan.namespaces[0].peers_to_bring_up == std::vector<int>{plan.veths[0].peer.ordinal});
+}
+
+TEST_CASE("a fabric port name that does not fit is generated and the peer kept as alias", "[plan]") {
+    auto lab = topology::load_topology(
+        "name: t\nnodes:\n  a-very-long-switch: {kind: switch}\n  h: {}\nlinks:\n  - endpoints: [h:eth0, a-very-long-switch]\n",
+        {});
+    REQUIRE(lab);
+    auto plan = build::plan_lab(*lab);
+    CHECK(plan.bridges[0].device.name == "br1");
+    CHECK(plan.veths[0].local.name == "port2");
+    CHECK(plan.veths[0].local.alias == "h:eth0");
+}
+
+TEST_CASE("the journal reads back what was written, and ignores a line torn by a crash", "[journal]") {
+    auto file = std::filesystem::temp_directory_path() / ("emu-journal-test-" + std::to_string(::getpid())) / "journal";
+    std::filesystem::remove_all(file.parent_path());
+    {
+        auto journal = build::Journal::create(file, "lab1", "/x/lab.yaml", "name: lab1\n");
+        journal.namespaces_intended({"/run/netns/emu-lab1-a", "/run/netns/emu-lab1-b"});
+        journal.namespace_made("/run/netns/emu-lab1-a", 4026532999);
+        journal.etc_intended({"/etc/netns/emu-lab1-a"});
+    }
+    std::ofstream(file, std::ios::app) << R"({"event":"ready")";  // torn: no closing brace, no newline
+    auto contents = build::Journal::read(file);
+    REQUIRE(contents);
+    CHECK(contents->lab == "lab1");
+    CHECK(contents->source_file == "/x/lab.yaml");
+    CHECK(contents->topology_text == "name: lab1\n");
+    CHECK(contents->boot_id == build::current_boot_id());
+    CHECK(contents->namespaces.size() == 2);
+    CHECK(contents->namespace_inodes.at("/run/netns/emu-lab1-a") == 4026532999u);
+    CHECK(contents->etc_directories.size() == 1);
+    CHECK_FALSE(contents->ready);
+    // A second journal for the same lab is refused: the lab exists.
+    CHECK_THROWS(build::Journal::create(file, "lab1", "", ""));
+    std::filesystem::remove_all(file.parent_path());
+    CHECK_FALSE(build::Journal::read(file));
+}
+
+TEST_CASE("EMU_FAULT names a phase, an index and optionally kill", "[builder]") {
+    ::setenv("EMU_FAULT", "veth:12:kill", 1);
+    auto point = build::FaultPoint::from_environment();
+    REQUIRE(point);
+    CHECK(point->phase == "veth");
+    CHECK(point->at == 12);
+    CHECK(point->kill);
+    ::setenv("EMU_FAULT", "netns:3", 1);
+    CHECK_FALSE(build::FaultPoint::from_environment()->kill);
+    ::unsetenv("EMU_FAULT");
+    CHECK_FALSE(build::FaultPoint::from_environment());
+}
