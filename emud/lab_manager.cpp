@@ -13,6 +13,7 @@
 
 #include "emud/build/journal.hpp"
 #include "emud/build/teardown.hpp"
+#include "emud/topology/checks.hpp"
 #include "emud/topology/loader.hpp"
 #include "lib/net/netns.hpp"
 #include "lib/util/files.hpp"
@@ -73,6 +74,13 @@ bool watched_file_gone(const char* events, std::size_t length) {
     return false;
 }
 
+// A lab name from a client becomes part of paths: only names a topology could have pass.
+std::string required_lab_name(const json& params) {
+    auto name = required_string(params, "lab");
+    if (!topology::is_valid_lab_name(name)) throw ApiError("bad-request", fmt::format("'{}' is not a lab name", name));
+    return name;
+}
+
 void remove_tree(const std::filesystem::path& path) {
     std::error_code ignored;
     std::filesystem::remove_all(path, ignored);
@@ -112,12 +120,15 @@ void LabManager::recover() {
     auto directory = paths_.state_directory / "labs";
     for (const auto& entry : std::filesystem::directory_iterator(directory, error)) {
         auto journal = build::Journal::read(entry.path() / "journal");
-        if (!journal || journal->lab.empty() || journal->lab != entry.path().filename().string()) continue;
+        if (!journal || !topology::is_valid_lab_name(journal->lab) ||
+            journal->lab != entry.path().filename().string()) {
+            continue;
+        }
         LabRecord record;
         record.name = journal->lab;
         record.source_file = journal->source_file;
         record.topology_text = journal->topology_text;
-        record.created = std::chrono::system_clock::now();
+        record.created = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(journal->created));
         auto model = topology::load_topology(journal->topology_text, {journal->source_file, journal->lab});
         if (model) record.model = std::move(*model);
         bool intact = journal->ready && journal->boot_id == build::current_boot_id();
@@ -251,10 +262,13 @@ asio::awaitable<json> LabManager::down(const json& params) {
         std::error_code error;
         for (const auto& entry : std::filesystem::directory_iterator(paths_.state_directory / "labs", error)) {
             auto name = entry.path().filename().string();
-            if (labs_.count(name) == 0 && std::filesystem::exists(entry.path() / "journal")) targets.push_back(name);
+            if (topology::is_valid_lab_name(name) && labs_.count(name) == 0 &&
+                std::filesystem::exists(entry.path() / "journal")) {
+                targets.push_back(name);
+            }
         }
     } else {
-        targets.push_back(required_string(params, "lab"));
+        targets.push_back(required_lab_name(params));
     }
     json results = json::array();
     for (const auto& lab : targets) results.push_back(co_await take_down(lab));
@@ -303,7 +317,7 @@ asio::awaitable<json> LabManager::take_down(const std::string& lab) {
 }
 
 const LabManager::LabRecord& LabManager::find_lab(const json& params) const {
-    auto name = required_string(params, "lab");
+    auto name = required_lab_name(params);
     auto it = labs_.find(name);
     if (it == labs_.end()) {
         std::string known;
@@ -411,10 +425,10 @@ asio::awaitable<json> LabManager::logs(const json& params, api::RequestContext& 
     const auto& record = find_lab(params);
     auto node = required_string(params, "node");
     auto lab = record.name;
-    auto file = paths_.log_file(lab, node);
     if (!record.model || !record.model->find_node(node) || record.model->find_node(node)->is_switch()) {
         throw ApiError("no-such-node", fmt::format("lab {} has no node {} with logs", lab, node));
     }
+    auto file = paths_.log_file(lab, node);
     auto text = util::read_file(file).value_or("");
     if (!params.value("follow", false)) co_return json{{"text", text}};
 

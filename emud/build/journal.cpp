@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <ctime>
 #include <sstream>
 
 #include "lib/util/files.hpp"
@@ -27,6 +28,7 @@ Journal Journal::create(const std::filesystem::path& file, const std::string& la
                     {"lab", lab},
                     {"boot_id", current_boot_id()},
                     {"source", source_file},
+                    {"created", static_cast<std::int64_t>(std::time(nullptr))},
                     {"topology", topology_text}},
                    true);
     util::sync_directory(file.parent_path());
@@ -81,6 +83,7 @@ std::optional<JournalContents> Journal::read(const std::filesystem::path& file) 
             contents.boot_id = entry.value("boot_id", "");
             contents.source_file = entry.value("source", "");
             contents.topology_text = entry.value("topology", "");
+            contents.created = entry.value("created", std::int64_t{0});
         } else if (event == "netns") {
             for (const auto& path : entry.value("paths", nlohmann::json::array())) {
                 if (path.is_string()) contents.namespaces.emplace_back(path.get<std::string>());

@@ -2,6 +2,7 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <optional>
@@ -20,6 +21,7 @@ struct JournalContents {
     std::string boot_id;      ///< of the boot that made the lab; inodes mean nothing after another
     std::string source_file;  ///< the topology it came from
     std::string topology_text;
+    std::int64_t created = 0;  ///< when `up` began, seconds since the epoch
     std::vector<std::filesystem::path> namespaces;         ///< in the order they were made
     std::map<std::filesystem::path, ino_t> namespace_inodes;  ///< of those that were made
     std::vector<std::filesystem::path> etc_directories;

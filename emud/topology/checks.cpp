@@ -21,6 +21,14 @@ bool is_valid_name(std::string_view name, std::size_t max_length) {
     });
 }
 
+}  // namespace
+
+bool is_valid_lab_name(std::string_view name) { return is_valid_name(name, kMaxLabNameLength); }
+
+bool is_valid_node_name(std::string_view name) { return is_valid_name(name, kMaxNodeNameLength); }
+
+namespace {
+
 std::string at_line(SourceSpot spot) {
     return spot.line > 0 ? " (line " + std::to_string(spot.line) + ")" : "";
 }
@@ -29,7 +37,7 @@ void check_names(const Lab& lab, const TopLevelSpots& spots, Diagnostics& diagno
     if (lab.name.empty()) {
         diagnostics.error(spots.name.line > 0 ? spots.name : SourceSpot{1, 1}, "the lab has no name",
                           "add `name: mylab` at the top of the file, or pass --name");
-    } else if (!is_valid_name(lab.name, kMaxLabNameLength)) {
+    } else if (!is_valid_lab_name(lab.name)) {
         diagnostics.error(spots.name, "lab name '" + lab.name + "' is not allowed",
                           "use letters, digits, '-' and '_', starting with a letter or digit, at most " +
                               std::to_string(kMaxLabNameLength) + " characters");
@@ -38,7 +46,7 @@ void check_names(const Lab& lab, const TopLevelSpots& spots, Diagnostics& diagno
         diagnostics.error({1, 1}, "the topology has no `nodes`", "add the hosts, routers and switches under `nodes:`");
     }
     for (const auto& node : lab.nodes) {
-        if (!is_valid_name(node.name, kMaxNodeNameLength)) {
+        if (!is_valid_node_name(node.name)) {
             diagnostics.error(node.where, "node name '" + node.name + "' is not allowed",
                               "use letters, digits, '-' and '_', starting with a letter or digit, at most " +
                                   std::to_string(kMaxNodeNameLength) + " characters");

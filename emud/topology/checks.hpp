@@ -1,9 +1,18 @@
 #pragma once
 
+#include <string_view>
+
 #include "emud/topology/diagnostics.hpp"
 #include "emud/topology/model.hpp"
 
 namespace emu::topology {
+
+/// True for a lab name emu takes: letters, digits, '-' and '_', starting with a letter or
+/// digit, at most 32 characters. It becomes part of paths and namespace names.
+bool is_valid_lab_name(std::string_view name);
+
+/// True for a node name: the same characters, at most 63 (a DNS label, a host name).
+bool is_valid_node_name(std::string_view name);
 
 /// Where the loader found the top-level keys, for messages about them.
 struct TopLevelSpots {

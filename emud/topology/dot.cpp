@@ -27,15 +27,26 @@ std::string_view shape_of(NodeKind kind) {
     return "box";
 }
 
-std::string end_label(const Lab& lab, const Endpoint& end) {
-    const Node* node = lab.find_node(end.node);
-    if (node == nullptr || node->is_switch()) return "";
-    std::string label = escaped(end.interface);
-    if (const Interface* interface = node->find_interface(end.interface)) {
-        if (interface->dhcp) label += "\\ndhcp";
-        for (const auto& address : interface->addresses) label += "\\n" + address.prefix.to_string();
+// A node's label: its name, then one line per interface with its addresses, so that the
+// edges need only the short interface names and labels do not collide.
+std::string node_label(const Node& node) {
+    std::string label = escaped(node.name);
+    if (node.is_switch()) {
+        for (const auto& subnet : node.subnets) label += "\\n" + subnet.prefix.to_string();
+        return label;
+    }
+    for (const auto& interface : node.interfaces) {
+        std::string line = escaped(interface.name);
+        if (interface.dhcp) line += " dhcp";
+        for (const auto& address : interface.addresses) line += " " + address.prefix.to_string();
+        if (line != escaped(interface.name)) label += "\\n" + line;
     }
     return label;
+}
+
+std::string end_label(const Lab& lab, const Endpoint& end) {
+    const Node* node = lab.find_node(end.node);
+    return node == nullptr || node->is_switch() ? "" : escaped(end.interface);
 }
 
 }  // namespace
@@ -43,15 +54,11 @@ std::string end_label(const Lab& lab, const Endpoint& end) {
 std::string to_dot(const Lab& lab) {
     std::string out = fmt::format("graph {} {{\n", dot_string(lab.name));
     out += "  graph [overlap=false, fontname=\"Helvetica\"];\n";
-    out += "  node [fontname=\"Helvetica\"];\n  edge [fontname=\"Helvetica\", fontsize=9];\n";
+    out += "  node [fontname=\"Helvetica\", fontsize=11];\n";
+    out += "  edge [fontname=\"Helvetica\", fontsize=8, labeldistance=1.6];\n";
     for (const auto& node : lab.nodes) {
-        std::string label = node.name;
-        if (node.is_switch()) {
-            for (const auto& subnet : node.subnets) label += "\\n" + subnet.prefix.to_string();
-        }
-        out += fmt::format("  {} [shape={}, label={}{}];\n", dot_string(node.name), shape_of(node.kind),
-                           // DOT labels keep our \n escapes; quote everything else.
-                           "\"" + label + "\"", node.is_switch() ? ", style=filled, fillcolor=\"#e8eef7\"" : "");
+        out += fmt::format("  {} [shape={}, label=\"{}\"{}];\n", dot_string(node.name), shape_of(node.kind),
+                           node_label(node), node.is_switch() ? ", style=filled, fillcolor=\"#e8eef7\"" : "");
     }
     for (const auto& link : lab.links) {
         out += fmt::format("  {} -- {} [taillabel=\"{}\", headlabel=\"{}\"];\n", dot_string(link.a.node),

@@ -257,3 +257,33 @@ TEST_CASE("exec keeps the command's exit status and says when there is no such c
     CHECK(no_node.err.find("has no node h7") != std::string::npos);
     REQUIRE(daemon.emu({"down", lab}).ok());
 }
+
+TEST_CASE("exec gives the command the user's terminal", "[root][lab]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("tty");
+    REQUIRE(daemon.emu({"up", "--topo", "star,1", "--name", lab}).ok());
+    // script(1) runs the command on a new pseudo-terminal, as a user's shell would be.
+    auto command = program("emu") + " exec " + lab + " h1 -- sh -c 'test -t 0 && test -t 1 && echo on-a-tty'";
+    auto result = run({"script", "-q", "-e", "-c", command, "/dev/null"},
+                      {{"EMU_RUNTIME_DIR", daemon.runtime_dir().string()}, {"EMU_STATE_DIR", daemon.state_dir().string()}});
+    CHECK(result.ok());
+    CHECK(result.out.find("on-a-tty") != std::string::npos);
+    REQUIRE(daemon.emu({"down", lab}).ok());
+}
+
+TEST_CASE("graph draws a running lab as DOT and as SVG", "[root][lab][graph]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("graph");
+    REQUIRE(daemon.emu({"up", kCampus, "--name", lab}).ok());
+    auto dot = daemon.emu({"graph", lab});
+    REQUIRE(dot.ok());
+    CHECK(dot.out.find("graph \"" + lab + "\" {") == 0);
+    CHECK(dot.out.find("\"h1\" -- \"lan1\"") != std::string::npos);
+    auto svg_path = daemon.runtime_dir() / "lab.svg";
+    REQUIRE(daemon.emu({"graph", lab, "--svg", svg_path.string()}).ok());
+    std::ifstream svg(svg_path);
+    std::string content((std::istreambuf_iterator<char>(svg)), std::istreambuf_iterator<char>());
+    CHECK(content.find("<svg") != std::string::npos);
+    CHECK(content.find(">r1<") != std::string::npos);
+    REQUIRE(daemon.emu({"down", lab}).ok());
+}

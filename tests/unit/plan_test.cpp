@@ -113,6 +113,7 @@ TEST_CASE("the journal reads back what was written, and ignores a line torn by a
     CHECK(contents->source_file == "/x/lab.yaml");
     CHECK(contents->topology_text == "name: lab1\n");
     CHECK(contents->boot_id == build::current_boot_id());
+    CHECK(contents->created > 0);
     CHECK(contents->namespaces.size() == 2);
     CHECK(contents->namespace_inodes.at("/run/netns/emu-lab1-a") == 4026532999u);
     CHECK(contents->etc_directories.size() == 1);

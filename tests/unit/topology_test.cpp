@@ -161,13 +161,15 @@ links:
     CHECK(lab);
 }
 
-TEST_CASE("the DOT graph has a vertex per node and an edge per link with addresses", "[topology][graph]") {
+TEST_CASE("the DOT graph has a vertex per node with its addresses and an edge per link", "[topology][graph]") {
     auto lab = load_topology_file(EMU_SOURCE_DIR "/topologies/campus.yaml");
     REQUIRE(lab);
     auto dot = to_dot(*lab);
     CHECK(dot.rfind("graph \"campus\" {", 0) == 0);
     CHECK(dot.find("\"lan1\" [shape=hexagon, label=\"lan1\\n10.0.1.0/24\"") != std::string::npos);
-    CHECK(dot.find("\"r1\" -- \"lan1\" [taillabel=\"eth0\\n10.0.1.1/24\", headlabel=\"\"]") != std::string::npos);
+    CHECK(dot.find("\"r1\" [shape=ellipse, label=\"r1\\neth0 10.0.1.1/24\\neth1 10.0.2.1/24\\neth2 10.0.3.1/24\"]") !=
+          std::string::npos);
+    CHECK(dot.find("\"r1\" -- \"lan1\" [taillabel=\"eth0\", headlabel=\"\"]") != std::string::npos);
     std::size_t edges = 0;
     for (auto at = dot.find(" -- "); at != std::string::npos; at = dot.find(" -- ", at + 1)) ++edges;
     CHECK(edges == 9);
