@@ -19,6 +19,7 @@
 #include "lib/net/route_requests.hpp"
 #include "lib/net/sysctl.hpp"
 #include "lib/util/files.hpp"
+#include "lib/util/system_error.hpp"
 
 namespace emu::build {
 namespace {
@@ -136,12 +137,22 @@ private:
     void make_namespace(std::size_t index, int home, std::mutex& lock) {
         const auto& space = plan_.namespaces[index];
         auto& state = states_[index];
-        auto made = net::create_named_netns(space.path, home, [&] {
-            state.socket.emplace(net::NetlinkSocket::open());
-            state.base = highest_ifindex();
-            state.socket->execute(net::link_up_request(1, "bring up lo of " + describe(space)));
-            for (const auto& sysctl : space.early_sysctls) net::write_sysctl(sysctl.key, sysctl.value);
-        });
+        net::NamedNetns made;
+        try {
+            made = net::create_named_netns(space.path, home, [&] {
+                state.socket.emplace(net::NetlinkSocket::open());
+                state.base = highest_ifindex();
+                state.socket->execute(net::link_up_request(1, "bring up lo of " + describe(space)));
+                for (const auto& sysctl : space.early_sysctls) net::write_sysctl(sysctl.key, sysctl.value);
+            });
+        } catch (const util::SystemError& error) {
+            if (error.error_number() != EEXIST) throw;
+            // Another lab made this name between our check and now: it is not ours to remove.
+            std::lock_guard guard(lock);
+            journal_.namespace_foreign(space.path);
+            throw std::runtime_error(fmt::format("{} was just made by someone else; pick another lab name with --name",
+                                                 space.path.string()));
+        }
         state.fd = std::move(made.fd);
         std::lock_guard guard(lock);
         journal_.namespace_made(space.path, made.inode);

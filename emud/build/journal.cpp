@@ -60,6 +60,10 @@ void Journal::namespace_made(const std::filesystem::path& path, ino_t inode) {
     append({{"event", "netns-made"}, {"path", path.string()}, {"inode", inode}}, false);
 }
 
+void Journal::namespace_foreign(const std::filesystem::path& path) {
+    append({{"event", "netns-foreign"}, {"path", path.string()}}, true);
+}
+
 void Journal::etc_intended(const std::vector<std::filesystem::path>& directories) {
     auto list = nlohmann::json::array();
     for (const auto& directory : directories) list.push_back(directory.string());
@@ -90,6 +94,8 @@ std::optional<JournalContents> Journal::read(const std::filesystem::path& file) 
             }
         } else if (event == "netns-made") {
             contents.namespace_inodes[entry.value("path", "")] = entry.value("inode", ino_t{0});
+        } else if (event == "netns-foreign") {
+            contents.foreign_namespaces.emplace_back(entry.value("path", ""));
         } else if (event == "etc") {
             for (const auto& path : entry.value("paths", nlohmann::json::array())) {
                 if (path.is_string()) contents.etc_directories.emplace_back(path.get<std::string>());

@@ -24,6 +24,7 @@ struct JournalContents {
     std::int64_t created = 0;  ///< when `up` began, seconds since the epoch
     std::vector<std::filesystem::path> namespaces;         ///< in the order they were made
     std::map<std::filesystem::path, ino_t> namespace_inodes;  ///< of those that were made
+    std::vector<std::filesystem::path> foreign_namespaces;     ///< intended, but another made them first
     std::vector<std::filesystem::path> etc_directories;
     bool ready = false;  ///< `up` finished
 };
@@ -46,6 +47,9 @@ public:
     void namespaces_intended(const std::vector<std::filesystem::path>& paths);
     /// Records the identity of a namespace once made (not synced: it only matters in this boot).
     void namespace_made(const std::filesystem::path& path, ino_t inode);
+    /// Records that an intended namespace was made by someone else first (a name collision
+    /// with another lab): teardown must leave it alone.
+    void namespace_foreign(const std::filesystem::path& path);
     /// Records that these /etc/netns directories are about to be made, durably.
     void etc_intended(const std::vector<std::filesystem::path>& directories);
     /// Records that the lab is complete.

@@ -1,5 +1,6 @@
 #include "emud/build/teardown.hpp"
 
+#include <algorithm>
 #include <set>
 #include <stdexcept>
 
@@ -43,6 +44,10 @@ TeardownReport tear_down(const JournalContents& journal, const PlanPaths& paths,
     TeardownReport report;
     std::vector<std::filesystem::path> namespaces;
     for (const auto& path : journal.namespaces) {
+        if (std::find(journal.foreign_namespaces.begin(), journal.foreign_namespaces.end(), path) !=
+            journal.foreign_namespaces.end()) {
+            continue;  // another lab's, which won the race for the name
+        }
         if (is_lab_path(path, paths.netns_directory, journal.lab)) {
             namespaces.push_back(path);
         } else {

@@ -61,6 +61,7 @@ std::vector<bool> resolve_links(Lab& lab, Diagnostics& diagnostics) {
     for (const auto& node : lab.nodes) node_names.push_back(node.name);
     std::map<std::pair<std::string, std::string>, SourceSpot> used;
     std::vector<bool> resolved(lab.links.size(), false);
+    std::set<std::string> over_limit;  // nodes already reported for too many interfaces
 
     for (std::size_t index = 0; index < lab.links.size(); ++index) {
         auto& link = lab.links[index];
@@ -97,6 +98,14 @@ std::vector<bool> resolve_links(Lab& lab, Diagnostics& diagnostics) {
                 continue;
             }
             if (!node->is_switch() && node->find_interface(end->interface) == nullptr) {
+                if (node->interfaces.size() >= kMaxInterfacesPerNode) {
+                    if (over_limit.insert(end->node).second) {
+                        diagnostics.error(end->where, "node '" + end->node + "' has more than " +
+                                                          std::to_string(kMaxInterfacesPerNode) + " interfaces");
+                    }
+                    ok = false;
+                    continue;
+                }
                 Interface implied;
                 implied.name = end->interface;
                 implied.where = end->where;
@@ -166,12 +175,7 @@ private:
     std::vector<std::size_t> parent_;
 };
 
-std::size_t index_of(const Lab& lab, const std::string& name) {
-    for (std::size_t i = 0; i < lab.nodes.size(); ++i) {
-        if (lab.nodes[i].name == name) return i;
-    }
-    return lab.nodes.size();
-}
+std::size_t index_of(const Lab& lab, const std::string& name) { return lab.node_position(name); }
 
 // A loop of Linux bridges without STP circulates every broadcast frame forever.
 void check_switch_loops(const Lab& lab, const std::vector<bool>& resolved, Diagnostics& diagnostics) {

@@ -7,6 +7,10 @@
 
 namespace emu::topology {
 
+/// More interfaces than this on one node are refused: a lab is not a line card, and it keeps
+/// the checks linear in the size of the file.
+inline constexpr std::size_t kMaxInterfacesPerNode = 1024;
+
 /// True for a lab name emu takes: letters, digits, '-' and '_', starting with a letter or
 /// digit, at most 32 characters. It becomes part of paths and namespace names.
 bool is_valid_lab_name(std::string_view name);

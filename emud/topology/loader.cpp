@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include <fmt/format.h>
+
 #include "emud/topology/checks.hpp"
 #include "emud/topology/services.hpp"
 #include "lib/util/files.hpp"
@@ -38,8 +40,11 @@ class AliasFinder : public YAML::EventHandler {
 public:
     std::optional<SourceSpot> first_alias;
     std::size_t documents = 0;
+    SourceSpot second_document;
 
-    void OnDocumentStart(const YAML::Mark&) override { ++documents; }
+    void OnDocumentStart(const YAML::Mark& mark) override {
+        if (++documents == 2) second_document = spot_of(mark);
+    }
     void OnDocumentEnd() override {}
     void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
     void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
@@ -219,7 +224,7 @@ private:
             if (!it->first.IsScalar()) continue;
             const auto& key = it->first.Scalar();
             auto key_where = spot_of(it->first);
-            const auto& value = it->second;
+            const YAML::Node value = it->second;  // a handle: `it->second` lives in a temporary
             if (node.is_switch()) {
                 if (key == "subnet") read_subnets(value, key_where, node);
                 if (key == "stp") node.stp = boolean(value, "`stp`", key_where).value_or(false);
@@ -277,6 +282,11 @@ private:
                 diagnostics_.error(name_where, "interface '" + name + "' of '" + node.name + "' is listed twice",
                                    "the first is at line " + std::to_string(first->second.line) + "; keep one");
                 continue;
+            }
+            if (node.interfaces.size() == kMaxInterfacesPerNode) {
+                diagnostics_.error(name_where, fmt::format("node '{}' has more than {} interfaces", node.name,
+                                                           kMaxInterfacesPerNode));
+                break;
             }
             Interface interface;
             interface.name = name;
@@ -678,7 +688,9 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
     try {
         std::istringstream stream(text);
         YAML::Parser parser(stream);
-        while (parser.HandleNextDocument(aliases)) {
+        // Two documents are enough to refuse the file; yaml-cpp 0.7 can also report empty
+        // documents without end on some malformed input (found by tests/fuzz).
+        while (aliases.documents < 2 && parser.HandleNextDocument(aliases)) {
         }
         if (aliases.first_alias) {
             diagnostics.error(*aliases.first_alias, "YAML aliases (*name) are not supported in topology files",
@@ -686,9 +698,9 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
             return tl::unexpected(diagnostics.sorted());
         }
         if (aliases.documents > 1) {
-            diagnostics.error({}, "the file holds " + std::to_string(aliases.documents) +
-                                      " YAML documents; a topology is one",
-                              "remove the `---` separators, or split the labs into files of their own");
+            diagnostics.error(aliases.second_document, "the file goes on after its first YAML document",
+                              "a topology is one document: remove `---` separators and stray text such as an "
+                              "unmatched bracket");
             return tl::unexpected(diagnostics.sorted());
         }
         root = YAML::Load(text);
@@ -701,6 +713,7 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
     TopLevelSpots spots;
     StructureReader reader(diagnostics);
     Lab lab = reader.read(root, spots);
+    lab.index_nodes();
     lab.source_file = options.file_name;
     if (options.lab_name) lab.name = *options.lab_name;
     if (root.IsMap()) check_lab(lab, spots, diagnostics);

@@ -33,9 +33,23 @@ Interface* Node::find_interface(std::string_view interface_name) {
     return const_cast<Interface*>(std::as_const(*this).find_interface(interface_name));
 }
 
-const Node* Lab::find_node(std::string_view node_name) const {
+std::size_t Lab::node_position(std::string_view node_name) const {
+    if (node_positions_.size() == nodes.size()) {
+        auto it = node_positions_.find(std::string(node_name));
+        return it == node_positions_.end() ? nodes.size() : it->second;
+    }
     auto it = std::find_if(nodes.begin(), nodes.end(), [&](const Node& n) { return n.name == node_name; });
-    return it == nodes.end() ? nullptr : &*it;
+    return static_cast<std::size_t>(it - nodes.begin());
+}
+
+void Lab::index_nodes() {
+    node_positions_.clear();
+    for (std::size_t i = 0; i < nodes.size(); ++i) node_positions_.emplace(nodes[i].name, i);
+}
+
+const Node* Lab::find_node(std::string_view node_name) const {
+    auto position = node_position(node_name);
+    return position == nodes.size() ? nullptr : &nodes[position];
 }
 
 Node* Lab::find_node(std::string_view node_name) {

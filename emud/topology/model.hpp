@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -119,8 +120,16 @@ struct Lab {
 
     const Node* find_node(std::string_view node_name) const;
     Node* find_node(std::string_view node_name);
+    /// The position of a node in `nodes`, or nodes.size().
+    std::size_t node_position(std::string_view node_name) const;
+    /// Indexes the nodes by name, so that finding one does not walk the list (a topology
+    /// may have thousands). Call it again after changing `nodes`.
+    void index_nodes();
     /// True when the lab has switches and so needs a fabric namespace.
     bool has_switches() const;
+
+private:
+    std::unordered_map<std::string, std::size_t> node_positions_;
 };
 
 }  // namespace emu::topology

@@ -104,6 +104,7 @@ TEST_CASE("the journal reads back what was written, and ignores a line torn by a
         auto journal = build::Journal::create(file, "lab1", "/x/lab.yaml", "name: lab1\n");
         journal.namespaces_intended({"/run/netns/emu-lab1-a", "/run/netns/emu-lab1-b"});
         journal.namespace_made("/run/netns/emu-lab1-a", 4026532999);
+        journal.namespace_foreign("/run/netns/emu-lab1-b");
         journal.etc_intended({"/etc/netns/emu-lab1-a"});
     }
     std::ofstream(file, std::ios::app) << R"({"event":"ready")";  // torn: no closing brace, no newline
@@ -116,6 +117,7 @@ TEST_CASE("the journal reads back what was written, and ignores a line torn by a
     CHECK(contents->created > 0);
     CHECK(contents->namespaces.size() == 2);
     CHECK(contents->namespace_inodes.at("/run/netns/emu-lab1-a") == 4026532999u);
+    CHECK(contents->foreign_namespaces == std::vector<std::filesystem::path>{"/run/netns/emu-lab1-b"});
     CHECK(contents->etc_directories.size() == 1);
     CHECK_FALSE(contents->ready);
     // A second journal for the same lab is refused: the lab exists.
