@@ -78,6 +78,65 @@ CommandResult run(const std::vector<std::string>& argv, const std::map<std::stri
     return result;
 }
 
+BackgroundCommand::BackgroundCommand(const std::vector<std::string>& argv,
+                                     const std::map<std::string, std::string>& environment) {
+    int out_pipe[2];
+    if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    pid_ = ::fork();
+    if (pid_ == 0) {
+        ::dup2(out_pipe[1], STDOUT_FILENO);
+        for (const auto& [key, value] : environment) ::setenv(key.c_str(), value.c_str(), 1);
+        std::vector<char*> args;
+        for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
+        args.push_back(nullptr);
+        ::execvp(args[0], args.data());
+        ::_exit(127);
+    }
+    ::close(out_pipe[1]);
+    output_fd_ = out_pipe[0];
+}
+
+BackgroundCommand::~BackgroundCommand() {
+    if (!exited_ && pid_ > 0) {
+        ::kill(pid_, SIGKILL);
+        ::waitpid(pid_, nullptr, 0);
+    }
+    if (output_fd_ >= 0) ::close(output_fd_);
+}
+
+void BackgroundCommand::read_available(int timeout_ms) {
+    if (output_fd_ < 0) return;
+    pollfd fd{output_fd_, POLLIN, 0};
+    if (::poll(&fd, 1, timeout_ms) <= 0) return;
+    char chunk[4096];
+    ssize_t n = ::read(output_fd_, chunk, sizeof chunk);
+    if (n > 0) {
+        output_.append(chunk, static_cast<std::size_t>(n));
+    } else {
+        ::close(output_fd_);
+        output_fd_ = -1;
+    }
+}
+
+bool BackgroundCommand::wait_for_output(const std::string& text, std::chrono::milliseconds deadline) {
+    auto give_up = std::chrono::steady_clock::now() + deadline;
+    while (output_.find(text) == std::string::npos) {
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(give_up - std::chrono::steady_clock::now());
+        if (left.count() <= 0 || output_fd_ < 0) return output_.find(text) != std::string::npos;
+        read_available(static_cast<int>(left.count()));
+    }
+    return true;
+}
+
+int BackgroundCommand::wait(std::chrono::milliseconds deadline) {
+    auto give_up = std::chrono::steady_clock::now() + deadline;
+    while (output_fd_ >= 0 && std::chrono::steady_clock::now() < give_up) read_available(50);
+    if (!exited_ && wait_until([&] { return ::waitpid(pid_, &status_, WNOHANG) == pid_; }, deadline)) exited_ = true;
+    return exited_ && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
+}
+
+std::string BackgroundCommand::output() { return output_; }
+
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds deadline) {
     auto give_up = std::chrono::steady_clock::now() + deadline;
     auto pause = std::chrono::milliseconds(2);

@@ -23,6 +23,29 @@ struct CommandResult {
 CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment = {},
                   std::chrono::seconds timeout = std::chrono::seconds(120));
 
+/// A command running in the background whose output can be watched while it runs.
+class BackgroundCommand {
+public:
+    BackgroundCommand(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment);
+    ~BackgroundCommand();  // kills it if it still runs
+    BackgroundCommand(const BackgroundCommand&) = delete;
+    BackgroundCommand& operator=(const BackgroundCommand&) = delete;
+
+    /// Waits until its standard output contains `text`; false at the deadline.
+    bool wait_for_output(const std::string& text, std::chrono::milliseconds deadline);
+    /// Waits for it to exit (at most `deadline`); its exit status, or -1.
+    int wait(std::chrono::milliseconds deadline);
+    std::string output();
+
+private:
+    pid_t pid_ = -1;
+    int output_fd_ = -1;
+    std::string output_;
+    bool exited_ = false;
+    int status_ = -1;
+    void read_available(int timeout_ms);
+};
+
 /// Waits until `condition` holds, checking every few milliseconds; false at the deadline.
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds deadline);
 

@@ -4,7 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <thread>
+#include <fstream>
+
 
 #include "tests/integration/harness.hpp"
 
@@ -102,22 +103,24 @@ nodes:
 
 TEST_CASE("logs -f follows a node's output until the lab goes", "[root][process]") {
     TestDaemon daemon;
-    auto file = write_topology("follow", R"yaml(name: follow
-nodes:
-  a:
-    exec:
-      - "for i in 1 2 3; do echo tick $i; sleep 0.2; done"
-)yaml");
+    // The node prints only once the test says so, so that what is followed is new output.
+    auto trigger = daemon.runtime_dir() / "go";
+    auto file = write_topology("follow", "name: follow\nnodes:\n  a:\n    exec:\n      - \"while [ ! -e " +
+                                             trigger.string() +
+                                             " ]; do sleep 0.05; done; for i in 1 2 3; do echo tick $i; done\"\n");
     auto lab = daemon.lab_name("fol");
     REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
-    // In the background: follow, and take the lab down once the last tick is there.
-    std::string followed;
-    std::thread follower([&] {
-        followed = daemon.emu({"logs", "-f", lab, "a"}).out;
-    });
-    REQUIRE(wait_until([&] { return daemon.emu({"logs", lab, "a"}).out.find("tick 3") != std::string::npos; },
-                       std::chrono::seconds(10)));
+    BackgroundCommand follower({program("emu"), "logs", "-f", lab, "a"},
+                               {{"EMU_RUNTIME_DIR", daemon.runtime_dir().string()},
+                                {"EMU_STATE_DIR", daemon.state_dir().string()}});
+    // First what the log held when it started…
+    REQUIRE(follower.wait_for_output("exec[0] started", std::chrono::seconds(10)));
+    CHECK(follower.output().find("tick 1") == std::string::npos);
+    // …then what comes after.
+    std::ofstream(trigger).put('\n');
+    REQUIRE(follower.wait_for_output("tick 3\n", std::chrono::seconds(10)));
     REQUIRE(daemon.emu({"down", lab}).ok());
-    follower.join();
-    CHECK(followed.find("tick 1\ntick 2\ntick 3\n") != std::string::npos);
+    // The lab is gone, and so is the follower.
+    CHECK(follower.wait(std::chrono::seconds(10)) == 0);
+    CHECK(follower.output().find("tick 1\ntick 2\ntick 3\n") != std::string::npos);
 }
