@@ -4,6 +4,8 @@
 #include <string>
 #include <vector>
 
+#include "cli/timeline.hpp"
+
 namespace emu::cli {
 
 // Each command returns the process's exit status and throws CliError for a failure to report.
@@ -23,6 +25,10 @@ int down_command(const std::vector<std::string>& labs, bool all);
 int status_command(const std::optional<std::string>& lab, bool as_json);
 /// emu logs LAB NODE [-f]
 int logs_command(const std::string& lab, const std::string& node, bool follow);
+/// emu trace LAB [-f] [--json] [--node N] [--link L] [--protocol P]: the decoded timeline.
+int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json);
+/// emu capture LAB -w FILE: the lab's frames so far as pcapng ("-": standard output).
+int capture_command(const std::string& lab, const std::string& output);
 /// emu shutdown: stops emud; labs stay up.
 int shutdown_command();
 

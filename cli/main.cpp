@@ -72,6 +72,20 @@ int run(int argc, char** argv) {
     graph->add_option("target", graph_target, "a topology file or a lab name")->required();
     graph->add_option("--svg", svg, "render to this SVG file with Graphviz instead");
 
+    TraceFilter filter;
+    auto* trace = app.add_subcommand("trace", "the decoded timeline of every frame on a lab's links");
+    trace->add_option("lab", lab, "the lab")->required();
+    trace->add_flag("-f,--follow", follow, "keep printing frames as they come");
+    trace->add_flag("--json", as_json, "one JSON object per frame, with every field");
+    trace->add_option("--node", filter.nodes, "only frames sent or received by this node (repeatable)");
+    trace->add_option("--link", filter.links, "only frames on this link or switch (repeatable)");
+    trace->add_option("--protocol", filter.protocols, "only frames with this layer: arp, icmp, tcp … (repeatable)");
+
+    std::string output;
+    auto* capture = app.add_subcommand("capture", "write a lab's frames so far as pcapng (Wireshark, tshark)");
+    capture->add_option("lab", lab, "the lab")->required();
+    capture->add_option("-w,--write", output, "the file, or - for standard output")->required();
+
     auto* shutdown = app.add_subcommand("shutdown", "stop emud (labs that are up stay up)");
 
     app.add_subcommand("exec", "run a command inside a node: emu exec LAB NODE [--] COMMAND…");
@@ -89,6 +103,8 @@ int run(int argc, char** argv) {
     if (*list) return status_command(std::nullopt, as_json);
     if (*logs) return logs_command(lab, node, follow);
     if (*graph) return graph_command(graph_target, svg);
+    if (*trace) return trace_command(lab, filter, follow, as_json);
+    if (*capture) return capture_command(lab, output);
     if (*shutdown) return shutdown_command();
     return 1;
 }

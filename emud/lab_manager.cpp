@@ -113,7 +113,7 @@ json process_json(const supervise::ProcessStatus& process) {
 
 LabManager::LabManager(asio::io_context& io, supervise::Supervisor& supervisor, DaemonPaths paths,
                        std::optional<build::FaultPoint> fault)
-    : io_(io), supervisor_(supervisor), paths_(std::move(paths)), fault_(std::move(fault)) {}
+    : io_(io), supervisor_(supervisor), paths_(std::move(paths)), fault_(std::move(fault)), traces_(io) {}
 
 void LabManager::recover() {
     std::error_code error;
@@ -137,6 +137,15 @@ void LabManager::recover() {
         if (record.state == LabState::stale) {
             record.note = journal->ready ? "its namespaces are gone (a reboot?)" : "its `emu up` was interrupted";
         }
+        if (record.state == LabState::up) {
+            // The earlier emud's capture ended with it; this one starts a new trace.
+            try {
+                traces_.start(record.name, build::plan_lab(*record.model, paths_.plan), *record.model,
+                              paths_.pcapng(record.name));
+            } catch (const std::exception& failure) {
+                spdlog::warn("capture.start_failed lab={}: {}", record.name, failure.what());
+            }
+        }
         spdlog::info("lab.recovered lab={} state={}", record.name, record.state == LabState::up ? "up" : "stale");
         labs_[record.name] = std::move(record);
     }
@@ -151,6 +160,8 @@ asio::awaitable<json> LabManager::handle(const std::string& method, const json& 
     if (method == "list") co_return list();
     if (method == "node") co_return node(params);
     if (method == "logs") co_return co_await logs(params, context);
+    if (method == "trace") co_return co_await traces_.trace(find_lab(params).name, params, context);
+    if (method == "capture") co_return traces_.capture(find_lab(params).name);
     if (method == "topology") co_return topology(params);
     if (method == "shutdown") {
         if (on_shutdown_) asio::post(io_, on_shutdown_);
@@ -212,6 +223,7 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
             auto journal = build::Journal::create(journal_path, lab_name, source, text);
             try {
                 build::build_lab(plan, journal, progress, fault_);
+                traces_.start(lab_name, plan, *record.model, paths_.pcapng(lab_name));
             } catch (...) {
                 // `up` is a transaction: what was made goes, by the same journal `down` uses.
                 if (auto contents = build::Journal::read(journal_path)) build::tear_down(*contents, paths_.plan);
@@ -288,6 +300,7 @@ asio::awaitable<json> LabManager::take_down(const std::string& lab) {
     }
     if (it != labs_.end()) it->second.state = LabState::stopping;
     supervisor_.forget_lab(lab);
+    traces_.stop(lab);
     build::TeardownReport report;
     auto started = std::chrono::steady_clock::now();
     try {
@@ -369,6 +382,7 @@ json LabManager::lab_json(const LabRecord& record) const {
     }
     result["nodes"] = nodes;
     result["links"] = links;
+    if (auto capture = traces_.counts(record.name); !capture.is_null()) result["capture"] = capture;
     return result;
 }
 

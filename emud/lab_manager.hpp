@@ -11,6 +11,7 @@
 #include "emud/api/server.hpp"
 #include "emud/build/builder.hpp"
 #include "emud/build/plan.hpp"
+#include "emud/lab_traces.hpp"
 #include "emud/supervise/supervisor.hpp"
 #include "emud/topology/model.hpp"
 
@@ -29,6 +30,8 @@ struct DaemonPaths {
     std::filesystem::path log_file(const std::string& lab, const std::string& node) const {
         return lab_runtime(lab) / "logs" / (node + ".log");
     }
+    /// Every frame of the lab; on disk (not /run, which is memory), gone with the lab.
+    std::filesystem::path pcapng(const std::string& lab) const { return lab_state(lab) / "trace.pcapng"; }
 };
 
 /// Every lab this emud serves, and the control methods that act on them.
@@ -79,6 +82,7 @@ private:
     std::optional<build::FaultPoint> fault_;
     std::map<std::string, LabRecord> labs_;
     std::function<void()> on_shutdown_;
+    LabTraces traces_;
 };
 
 }  // namespace emu::daemon

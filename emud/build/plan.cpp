@@ -78,6 +78,11 @@ public:
         if (lab_.has_switches()) add_fabric();
         std::string hosts_lines = lab_hosts_lines(lab_);
         for (const auto& node : lab_.nodes) {
+            for (const auto& interface : node.interfaces) {
+                if (interface.mac) chosen_macs_.insert(*interface.mac);
+            }
+        }
+        for (const auto& node : lab_.nodes) {
             if (!node.is_switch()) add_node(node, ipv6, hosts_lines);
         }
         for (const auto& node : lab_.nodes) {
@@ -130,6 +135,7 @@ private:
             if (interface.name != "lo") {
                 ordinal = ++next_ordinal_[index];
                 interface_ordinal_[{node.name, interface.name}] = ordinal;
+                interface_mac_[{node.name, interface.name}] = interface.mac ? *interface.mac : next_generated_mac();
                 if (interface.kernel_name != interface.name) space.aliases.emplace_back(ordinal, interface.name);
             }
             for (const auto& address : interface.addresses) {
@@ -190,8 +196,22 @@ private:
         device.name = interface.kernel_name;
         device.ordinal = interface_ordinal_.at({end.node, end.interface});
         device.mtu = interface.mtu;
-        device.mac = interface.mac;
+        device.mac = interface_mac_.at({end.node, end.interface});
         return device;
+    }
+
+    // Interfaces without a MAC of the user's get 02:00:00:00:00:01, :02, … in the order of the
+    // file (locally administered, IEEE 802 §8.2), skipping any the user chose: the same lab
+    // has the same addresses every time, so its traces can be compared run to run.
+    wire::MacAddress next_generated_mac() {
+        wire::MacAddress mac;
+        do {
+            ++generated_macs_;
+            mac.bytes = {0x02, 0x00, static_cast<std::uint8_t>(generated_macs_ >> 24),
+                         static_cast<std::uint8_t>(generated_macs_ >> 16), static_cast<std::uint8_t>(generated_macs_ >> 8),
+                         static_cast<std::uint8_t>(generated_macs_)};
+        } while (chosen_macs_.count(mac) != 0);
+        return mac;
     }
 
     void add_link(const Link& link) {
@@ -226,6 +246,9 @@ private:
     std::vector<int> next_ordinal_;  // per namespace
     std::map<std::string, std::size_t> namespace_of_node_;
     std::map<std::pair<std::string, std::string>, int> interface_ordinal_;
+    std::map<std::pair<std::string, std::string>, wire::MacAddress> interface_mac_;
+    std::set<wire::MacAddress> chosen_macs_;
+    std::uint32_t generated_macs_ = 0;
     std::map<std::string, int> bridge_ordinal_;
     std::set<std::string> fabric_names_;
     int trunk_mtu_ = 0;

@@ -138,3 +138,22 @@ TEST_CASE("EMU_FAULT names a phase, an index and optionally kill", "[builder]") 
     ::unsetenv("EMU_FAULT");
     CHECK_FALSE(build::FaultPoint::from_environment());
 }
+
+TEST_CASE("node interfaces get MACs in file order, the user's kept and never repeated", "[plan]") {
+    auto lab = topology::load_topology(
+        "name: t\nnodes:\n  lan: {kind: switch}\n"
+        "  a: {interfaces: {eth0: {mac: '02:00:00:00:00:02'}, eth1: {}}}\n"
+        "  b: {}\n"
+        "links:\n  - endpoints: [a:eth0, lan]\n  - endpoints: [a:eth1, b:eth0]\n  - endpoints: [b:eth1, lan]\n",
+        {});
+    REQUIRE(lab);
+    auto plan = build::plan_lab(*lab);
+    REQUIRE(plan.veths.size() == 3);
+    CHECK(plan.veths[0].peer.mac->to_string() == "02:00:00:00:00:02");  // a:eth0, the user's
+    CHECK(plan.veths[1].local.mac->to_string() == "02:00:00:00:00:01");  // a:eth1
+    CHECK(plan.veths[1].peer.mac->to_string() == "02:00:00:00:00:03");   // b:eth0: :02 is taken
+    CHECK(plan.veths[2].peer.mac->to_string() == "02:00:00:00:00:04");   // b:eth1
+    CHECK_FALSE(plan.veths[0].local.mac);  // switch ports keep the kernel's
+    // The same file plans the same addresses.
+    CHECK(build::plan_lab(*lab).veths[2].peer.mac == plan.veths[2].peer.mac);
+}

@@ -1,0 +1,26 @@
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "emud/trace/event.hpp"
+
+namespace emu::cli {
+
+/// Which events `emu trace` shows: all of the given kinds must match (an empty list matches).
+struct TraceFilter {
+    std::vector<std::string> nodes;      ///< sent or received by one of these
+    std::vector<std::string> links;      ///< on one of these links or segments
+    std::vector<std::string> protocols;  ///< with a layer of one of these, any case ("arp", "TCP")
+
+    bool matches(const trace::TraceEvent& event) const;
+};
+
+/// One line of the timeline: time since `start_ns`, segment, sender → receiver, and the
+/// summaries of the layers above Ethernet (Ethernet's own when there is nothing above).
+///   +0.000041  lan1    r1 → h1                  ARP 10.0.1.1 is-at 02:00:00:00:00:01
+std::string timeline_line(const trace::TraceEvent& event, std::uint64_t start_ns);
+
+}  // namespace emu::cli

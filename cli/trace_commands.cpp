@@ -1,0 +1,92 @@
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <iostream>
+
+#include <fmt/format.h>
+
+#include "cli/client.hpp"
+#include "cli/commands.hpp"
+#include "cli/timeline.hpp"
+#include "lib/util/system_error.hpp"
+#include "lib/util/unique_fd.hpp"
+
+namespace emu::cli {
+
+using nlohmann::json;
+
+int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json) {
+    auto client = Client::connect();
+    std::optional<std::uint64_t> start_ns;
+    auto print = [&](const json& slice) {
+        if (slice.value("missed", 0) > 0) {
+            std::cerr << fmt::format("emu: {} events were dropped from the trace before they could be shown "
+                                     "(the lab's event ring was full); the pcapng has every frame\n",
+                                     slice.value("missed", 0));
+        }
+        for (const auto& item : slice.value("events", json::array())) {
+            auto event = trace::event_from_json(item);
+            if (!start_ns) start_ns = event.timestamp_ns;
+            if (!filter.matches(event)) continue;
+            if (as_json) {
+                std::cout << item.dump() << '\n';
+            } else {
+                std::cout << timeline_line(event, *start_ns) << '\n';
+            }
+        }
+        std::cout << std::flush;
+    };
+    std::uint64_t after = 0;
+    if (follow) {
+        client.call("trace", {{"lab", lab}, {"follow", true}}, [&](const std::string& name, const json& data) {
+            if (name == "trace") print(data);
+        });
+        return 0;
+    }
+    // Without -f: everything the store holds now, page by page.
+    while (true) {
+        auto slice = client.call("trace", {{"lab", lab}, {"after", after}});
+        print(slice);
+        const auto& events = slice["events"];
+        if (events.empty()) break;
+        after = events.back().value("number", after);
+        slice["missed"] = 0;
+        if (after >= slice.value("last", after)) break;
+    }
+    return 0;
+}
+
+int capture_command(const std::string& lab, const std::string& output) {
+    auto client = Client::connect();
+    auto reply = client.call("capture", {{"lab", lab}});
+    auto path = reply.value("path", std::string());
+    auto bytes = reply.value("bytes", std::uint64_t{0});
+    // The file grows while the lab runs: copy the part that was complete when we asked.
+    util::UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!in) throw CliError(util::errno_message("open " + path, errno));
+    util::UniqueFd out(output == "-" ? ::dup(STDOUT_FILENO)
+                                     : ::open(output.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+    if (!out) throw CliError(util::errno_message("open " + output, errno));
+    std::vector<char> buffer(1 << 16);
+    std::uint64_t copied = 0;
+    while (copied < bytes) {
+        auto n = ::read(in.get(), buffer.data(), std::min<std::uint64_t>(buffer.size(), bytes - copied));
+        if (n <= 0) throw CliError(fmt::format("{} ended after {} of {} bytes", path, copied, bytes));
+        for (ssize_t done = 0; done < n;) {
+            auto written = ::write(out.get(), buffer.data() + done, static_cast<std::size_t>(n - done));
+            if (written <= 0) throw CliError(util::errno_message("write " + output, errno));
+            done += written;
+        }
+        copied += static_cast<std::uint64_t>(n);
+    }
+    if (output != "-") {
+        const auto& counts = reply["counts"];
+        std::cerr << fmt::format("{} frames written to {}", reply.value("frames", 0), output);
+        auto dropped = counts.value("kernel_dropped", 0) + counts.value("frames_not_in_file", 0);
+        if (dropped > 0) std::cerr << fmt::format(" ({} frames were lost: see emu status {})", dropped, lab);
+        std::cerr << "\n";
+    }
+    return 0;
+}
+
+}  // namespace emu::cli

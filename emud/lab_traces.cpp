@@ -1,0 +1,125 @@
+#include "emud/lab_traces.hpp"
+
+#include <fmt/format.h>
+
+namespace emu::daemon {
+namespace {
+
+using api::ApiError;
+using nlohmann::json;
+
+// One reply or event line carries at most this many events; a follower gets the rest next.
+constexpr std::size_t kEventsPerMessage = 2000;
+
+json counts_json(const trace::CaptureCounts& counts) {
+    return {{"frames", counts.frames},
+            {"kernel_dropped", counts.kernel_dropped},
+            {"events_evicted", counts.events_evicted},
+            {"frames_in_file", counts.frames_in_file},
+            {"frames_not_in_file", counts.frames_not_in_file},
+            {"file_bytes", counts.file_bytes}};
+}
+
+json slice_json(const trace::TraceStore::Slice& slice) {
+    json events = json::array();
+    for (const auto& event : slice.events) events.push_back(trace::to_json(event));
+    return {{"events", std::move(events)}, {"last", slice.last}, {"missed", slice.missed}};
+}
+
+}  // namespace
+
+LabTraces::~LabTraces() {
+    std::lock_guard lock(captures_mutex_);
+    captures_.clear();
+}
+
+void LabTraces::start(const std::string& lab, const build::LabPlan& plan, const topology::Lab& model,
+                      const std::filesystem::path& pcapng) {
+    trace::CaptureOptions options;
+    options.pcapng = pcapng;
+    // The capture thread only posts; followers are woken on the io thread.
+    auto capture = std::make_unique<trace::LabCapture>(plan, model, options, [this, lab] {
+        asio::post(io_, [this, lab] { wake_followers(lab); });
+    });
+    std::lock_guard lock(captures_mutex_);
+    captures_[lab] = std::move(capture);
+}
+
+void LabTraces::stop(const std::string& lab) {
+    std::unique_ptr<trace::LabCapture> capture;
+    {
+        std::lock_guard lock(captures_mutex_);
+        auto it = captures_.find(lab);
+        if (it == captures_.end()) return;
+        capture = std::move(it->second);
+        captures_.erase(it);
+    }
+    capture.reset();  // joins the capture thread
+    wake_followers(lab);  // they see the lab gone and end
+}
+
+void LabTraces::wake_followers(const std::string& lab) {
+    auto it = followers_.find(lab);
+    if (it == followers_.end()) return;
+    for (auto* timer : it->second) timer->cancel();
+}
+
+const trace::LabCapture& LabTraces::find(const std::string& lab) const {
+    auto* self = const_cast<LabTraces*>(this);
+    std::lock_guard lock(self->captures_mutex_);
+    auto it = captures_.find(lab);
+    if (it == captures_.end()) throw ApiError("no-capture", fmt::format("lab {} has no capture running", lab));
+    return *it->second;
+}
+
+json LabTraces::counts(const std::string& lab) const {
+    try {
+        return counts_json(find(lab).counts());
+    } catch (const ApiError&) {
+        return nullptr;
+    }
+}
+
+json LabTraces::capture(const std::string& lab) const {
+    const auto& capture = find(lab);
+    auto counts = capture.counts();
+    return {{"path", capture.pcapng().string()}, {"bytes", counts.file_bytes},
+            {"frames", counts.frames_in_file}, {"counts", counts_json(counts)}};
+}
+
+asio::awaitable<json> LabTraces::trace(const std::string& lab, const json& params, api::RequestContext& context) {
+    auto after = params.value("after", std::uint64_t{0});
+    auto limit = params.value("limit", kEventsPerMessage);
+    auto slice = find(lab).store().read_after(after, limit);
+    if (!params.value("follow", false)) {
+        auto result = slice_json(slice);
+        result["counts"] = counts(lab);
+        co_return result;
+    }
+    // Follow: send what there is, then each new batch, until the client hangs up or the
+    // lab goes. The capture thread wakes us through wake_followers().
+    asio::steady_timer timer(io_);
+    auto& waiting = followers_[lab];
+    waiting.insert(&timer);
+    context.on_client_gone([&timer] { timer.cancel(); });
+    while (!context.client_gone()) {
+        if (!slice.events.empty() || slice.missed > 0) {
+            after = slice.events.empty() ? slice.last : slice.events.back().number;
+            context.event("trace", slice_json(slice));
+        }
+        if (slice.events.size() < limit) {
+            timer.expires_at(asio::steady_timer::time_point::max());
+            boost::system::error_code ignored;
+            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        }
+        std::lock_guard lock(captures_mutex_);
+        auto it = captures_.find(lab);
+        if (it == captures_.end()) break;
+        slice = it->second->store().read_after(after, limit);
+    }
+    followers_[lab].erase(&timer);
+    if (followers_[lab].empty()) followers_.erase(lab);
+    co_return json{{"events", json::array()}, {"ended", true}};
+}
+
+}  // namespace emu::daemon

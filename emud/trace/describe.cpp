@@ -1,0 +1,259 @@
+#include "emud/trace/describe.hpp"
+
+#include <fmt/format.h>
+
+#include "lib/wire/checksum.hpp"
+#include "lib/wire/frame.hpp"
+
+namespace emu::trace {
+namespace {
+
+using nlohmann::json;
+using namespace emu::wire;
+
+std::string ether_type_name(std::uint16_t type) {
+    switch (type) {
+        case ether_type::kIpv4: return "IPv4";
+        case ether_type::kArp: return "ARP";
+        case ether_type::kIpv6: return "IPv6";
+        default: return fmt::format("0x{:04x}", type);
+    }
+}
+
+Layer ethernet_layer(const EthernetHeader& header) {
+    json fields = {{"src", header.source.to_string()},
+                   {"dst", header.destination.to_string()},
+                   {"type", ether_type_name(header.ether_type)}};
+    std::string summary = fmt::format("Ethernet {} → {} type {}", header.source.to_string(),
+                                      header.destination.to_string(), ether_type_name(header.ether_type));
+    if (header.vlan) {
+        fields["vlan"] = header.vlan->vlan_id;
+        fields["priority"] = header.vlan->priority;
+        summary += fmt::format(" vlan {}", header.vlan->vlan_id);
+    }
+    return {"Ethernet", std::move(summary), std::move(fields)};
+}
+
+Layer arp_layer(const ArpPacket& arp) {
+    json fields = {{"sender_ip", arp.sender_ip.to_string()}, {"sender_mac", arp.sender_mac.to_string()},
+                   {"target_ip", arp.target_ip.to_string()}, {"target_mac", arp.target_mac.to_string()}};
+    std::string summary;
+    if (arp.operation == ArpPacket::kRequest && arp.is_gratuitous()) {
+        fields["op"] = "announce";
+        summary = fmt::format("ARP announce {} is-at {}", arp.sender_ip.to_string(), arp.sender_mac.to_string());
+    } else if (arp.operation == ArpPacket::kRequest) {
+        fields["op"] = "request";
+        summary = fmt::format("ARP who-has {} tell {}", arp.target_ip.to_string(), arp.sender_ip.to_string());
+    } else if (arp.operation == ArpPacket::kReply) {
+        fields["op"] = "reply";
+        summary = fmt::format("ARP {} is-at {}", arp.sender_ip.to_string(), arp.sender_mac.to_string());
+    } else {
+        fields["op"] = arp.operation;
+        summary = fmt::format("ARP operation {}", arp.operation);
+    }
+    return {"ARP", std::move(summary), std::move(fields)};
+}
+
+std::string ip_protocol_name(std::uint8_t protocol) {
+    switch (protocol) {
+        case ip_protocol::kIcmp: return "ICMP";
+        case ip_protocol::kTcp: return "TCP";
+        case ip_protocol::kUdp: return "UDP";
+        case ip_protocol::kOspf: return "OSPF";
+        default: return std::to_string(protocol);
+    }
+}
+
+Layer ipv4_layer(const Ipv4Packet& packet) {
+    const auto& header = packet.header;
+    json fields = {{"src", header.source.to_string()},
+                   {"dst", header.destination.to_string()},
+                   {"ttl", header.ttl},
+                   {"protocol", ip_protocol_name(header.protocol)},
+                   {"id", header.identification},
+                   {"length", header.total_length},
+                   {"df", header.dont_fragment},
+                   {"checksum_valid", packet.checksum_valid}};
+    auto summary = fmt::format("IPv4 {} → {} ttl {}", header.source.to_string(), header.destination.to_string(),
+                               header.ttl);
+    if (header.is_fragment()) {
+        fields["fragment_offset"] = header.fragment_offset * 8;
+        fields["more_fragments"] = header.more_fragments;
+        summary += fmt::format(" fragment id {} offset {}{}", header.identification, header.fragment_offset * 8,
+                               header.more_fragments ? " +" : "");
+    }
+    if (!header.options.empty()) {
+        fields["options_length"] = header.options.size();
+        summary += fmt::format(" options {} bytes", header.options.size());
+    }
+    if (!packet.checksum_valid) summary += " BAD header checksum";
+    return {"IPv4", std::move(summary), std::move(fields)};
+}
+
+std::string icmp_type_name(std::uint8_t type) {
+    switch (type) {
+        case icmp_type::kEchoReply: return "echo-reply";
+        case icmp_type::kDestinationUnreachable: return "unreachable";
+        case icmp_type::kRedirect: return "redirect";
+        case icmp_type::kEchoRequest: return "echo-request";
+        case icmp_type::kTimeExceeded: return "time-exceeded";
+        case icmp_type::kParameterProblem: return "parameter-problem";
+        default: return std::to_string(type);
+    }
+}
+
+// RFC 792 and RFC 1812 §5.2.7.1 names of the Destination Unreachable codes.
+std::string unreachable_reason(std::uint8_t code) {
+    static constexpr const char* kReasons[] = {"net", "host", "protocol", "port", "fragmentation needed",
+                                               "source route failed", "net unknown", "host unknown"};
+    return code < std::size(kReasons) ? kReasons[code] : fmt::format("code {}", code);
+}
+
+Layer icmp_layer(const IcmpMessage& message) {
+    const auto& header = message.header;
+    json fields = {{"type", icmp_type_name(header.type)}, {"code", header.code}, {"checksum_valid", message.checksum_valid}};
+    std::string summary;
+    if (header.is_echo()) {
+        fields["id"] = header.echo_identifier();
+        fields["seq"] = header.echo_sequence();
+        summary = fmt::format("ICMP echo {} id {} seq {}", header.type == icmp_type::kEchoRequest ? "request" : "reply",
+                              header.echo_identifier(), header.echo_sequence());
+    } else if (header.type == icmp_type::kDestinationUnreachable) {
+        fields["reason"] = unreachable_reason(header.code);
+        summary = "ICMP destination unreachable (" + unreachable_reason(header.code) + ")";
+        if (header.code == 4) {
+            fields["mtu"] = header.next_hop_mtu();
+            summary += fmt::format(" mtu {}", header.next_hop_mtu());
+        }
+    } else if (header.type == icmp_type::kTimeExceeded) {
+        summary = header.code == 0 ? "ICMP time exceeded (TTL in transit)" : "ICMP time exceeded (reassembly)";
+    } else if (header.type == icmp_type::kRedirect) {
+        fields["gateway"] = header.redirect_gateway().to_string();
+        summary = "ICMP redirect to " + header.redirect_gateway().to_string();
+    } else {
+        summary = fmt::format("ICMP type {} code {}", header.type, header.code);
+    }
+    if (message.quoted) {
+        // The quoted datagram names what the error is about; its ports are its first 4 bytes.
+        const auto& quoted = *message.quoted;
+        json about = {{"src", quoted.header.source.to_string()},
+                      {"dst", quoted.header.destination.to_string()},
+                      {"protocol", ip_protocol_name(quoted.header.protocol)}};
+        std::string ports_from, ports_to;
+        bool ports = (quoted.header.protocol == ip_protocol::kUdp || quoted.header.protocol == ip_protocol::kTcp) &&
+                     quoted.leading_payload.size() >= 4;
+        if (ports) {
+            auto source_port = quoted.leading_payload[0] << 8 | quoted.leading_payload[1];
+            auto destination_port = quoted.leading_payload[2] << 8 | quoted.leading_payload[3];
+            about["src_port"] = source_port;
+            about["dst_port"] = destination_port;
+            ports_from = fmt::format(":{}", source_port);
+            ports_to = fmt::format(":{}", destination_port);
+        }
+        summary += fmt::format(" for {}{} → {}{} {}", quoted.header.source.to_string(), ports_from,
+                               quoted.header.destination.to_string(), ports_to, ip_protocol_name(quoted.header.protocol));
+        fields["about"] = std::move(about);
+    }
+    if (!message.checksum_valid) summary += " BAD checksum";
+    return {"ICMP", std::move(summary), std::move(fields)};
+}
+
+// A transport checksum: "offloaded" when the kernel never finished it, else right or wrong.
+std::string transport_checksum(const Ipv4Packet& packet, CaptureFacts facts, std::uint16_t field) {
+    if (facts.checksum_not_ready) return "offloaded";
+    if (packet.header.is_fragment()) return "unchecked";  // it covers the reassembled datagram
+    if (field == 0 && packet.header.protocol == ip_protocol::kUdp) return "none";
+    bool valid = ipv4_transport_checksum(packet.header.source, packet.header.destination, packet.header.protocol,
+                                         packet.payload) == 0;
+    return valid ? "valid" : "bad";
+}
+
+Layer udp_layer(const UdpDatagram& datagram, const Ipv4Packet& packet, CaptureFacts facts) {
+    auto checksum = transport_checksum(packet, facts, datagram.header.checksum);
+    json fields = {{"src_port", datagram.header.source_port},
+                   {"dst_port", datagram.header.destination_port},
+                   {"length", datagram.payload.size()},
+                   {"checksum", checksum}};
+    auto summary = fmt::format("UDP {} → {} len {}", datagram.header.source_port, datagram.header.destination_port,
+                               datagram.payload.size());
+    if (checksum == "bad") summary += " BAD checksum";
+    return {"UDP", std::move(summary), std::move(fields)};
+}
+
+Layer tcp_layer(const TcpSegment& segment, const Ipv4Packet& packet, CaptureFacts facts) {
+    const auto& header = segment.header;
+    auto checksum = transport_checksum(packet, facts, header.checksum);
+    json flags = json::array();
+    for (auto flag : {tcp_flag::kSyn, tcp_flag::kFin, tcp_flag::kRst, tcp_flag::kPsh, tcp_flag::kAck, tcp_flag::kUrg,
+                      tcp_flag::kEce, tcp_flag::kCwr}) {
+        if (header.has(flag)) flags.push_back(tcp_flag_names(flag));
+    }
+    json fields = {{"src_port", header.source_port}, {"dst_port", header.destination_port},
+                   {"flags", std::move(flags)},      {"seq", header.sequence},
+                   {"window", header.window},        {"length", segment.payload.size()},
+                   {"checksum", checksum}};
+    auto summary = fmt::format("TCP {} → {} [{}] seq {}", header.source_port, header.destination_port,
+                               tcp_flag_names(header.flags), header.sequence);
+    if (header.has(tcp_flag::kAck)) {
+        fields["ack"] = header.acknowledgment;
+        summary += fmt::format(" ack {}", header.acknowledgment);
+    }
+    summary += fmt::format(" win {}", header.window);
+    if (segment.options) {
+        const auto& options = *segment.options;
+        if (options.maximum_segment_size) {
+            fields["mss"] = *options.maximum_segment_size;
+            summary += fmt::format(" mss {}", *options.maximum_segment_size);
+        }
+        if (options.window_scale) {
+            fields["wscale"] = *options.window_scale;
+            summary += fmt::format(" wscale {}", *options.window_scale);
+        }
+        if (options.sack_permitted) {
+            fields["sack_permitted"] = true;
+            summary += " sackOK";
+        }
+        if (!options.sack.empty()) {
+            fields["sack_blocks"] = options.sack.size();
+            summary += fmt::format(" sack {}", options.sack.size());
+        }
+        if (options.timestamp_value) {
+            fields["tsval"] = *options.timestamp_value;
+            fields["tsecr"] = options.timestamp_echo.value_or(0);
+        }
+    } else {
+        fields["options_error"] = segment.options.error().to_string();
+        summary += " (bad options: " + segment.options.error().what + ")";
+    }
+    summary += fmt::format(" len {}", segment.payload.size());
+    if (checksum == "bad") summary += " BAD checksum";
+    return {"TCP", std::move(summary), std::move(fields)};
+}
+
+}  // namespace
+
+std::vector<Layer> describe_frame(Bytes frame, CaptureFacts facts) {
+    std::vector<Layer> layers;
+    auto decoded = decode_frame(frame);
+    if (!decoded) {
+        layers.push_back({"malformed", "Ethernet malformed: " + decoded.error().to_string(),
+                          {{"layer", "Ethernet"}, {"error", decoded.error().to_string()}}});
+        return layers;
+    }
+    layers.push_back(ethernet_layer(decoded->ethernet.header));
+    if (decoded->arp) layers.push_back(arp_layer(*decoded->arp));
+    if (decoded->ipv4) {
+        layers.push_back(ipv4_layer(*decoded->ipv4));
+        if (decoded->icmp) layers.push_back(icmp_layer(*decoded->icmp));
+        if (decoded->udp) layers.push_back(udp_layer(*decoded->udp, *decoded->ipv4, facts));
+        if (decoded->tcp) layers.push_back(tcp_layer(*decoded->tcp, *decoded->ipv4, facts));
+    }
+    if (decoded->error) {
+        const auto& [layer, error] = *decoded->error;
+        layers.push_back({"malformed", layer + " malformed: " + error.to_string(),
+                          {{"layer", layer}, {"error", error.to_string()}}});
+    }
+    return layers;
+}
+
+}  // namespace emu::trace

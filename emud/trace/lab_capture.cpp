@@ -1,0 +1,198 @@
+#include "emud/trace/lab_capture.hpp"
+
+#include <fcntl.h>
+#include <linux/if_packet.h>
+#include <net/if.h>
+#include <poll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <map>
+
+#include <spdlog/spdlog.h>
+
+#include "emud/trace/describe.hpp"
+#include "emud/trace/pcapng.hpp"
+#include "lib/net/netns.hpp"
+#include "lib/util/system_error.hpp"
+
+namespace emu::trace {
+namespace {
+
+// A ring per namespace: the fabric's carries every LAN of the lab, so it gets the most room.
+net::RingSize ring_size(bool fabric) {
+    net::RingSize size;
+    size.block_size = fabric ? 1u << 20 : 1u << 18;
+    size.block_count = fabric ? 8 : 4;
+    return size;
+}
+
+void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        auto n = ::write(fd, bytes.data() + done, bytes.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) util::throw_errno("write pcapng");
+        done += static_cast<std::size_t>(n);
+    }
+}
+
+}  // namespace
+
+LabCapture::LabCapture(const build::LabPlan& plan, const topology::Lab& lab, CaptureOptions options,
+                       std::function<void()> on_frames)
+    : plan_(plan_capture(plan, lab)),
+      options_(std::move(options)),
+      on_frames_(std::move(on_frames)),
+      store_(options_.ring_events) {
+    // Rings first: from here on the kernel keeps every frame for us.
+    std::map<std::size_t, std::vector<std::size_t>> points_by_namespace;
+    for (std::size_t i = 0; i < plan_.points.size(); ++i) points_by_namespace[plan_.points[i].namespace_index].push_back(i);
+    auto home = net::current_netns();
+    try {
+        for (const auto& [index, points] : points_by_namespace) {
+            const auto& space = plan.namespaces.at(index);
+            util::UniqueFd netns(::open(space.path.c_str(), O_RDONLY | O_CLOEXEC));
+            if (!netns) util::throw_errno("open " + space.path.string());
+            net::enter_netns(netns.get());
+            Ring ring;
+            for (auto point : points) {
+                int ifindex = static_cast<int>(::if_nametoindex(plan_.points[point].device.c_str()));
+                if (ifindex <= 0) util::throw_errno("no device " + plan_.points[point].device + " in " + space.path.string());
+                if (ring.point_of_ifindex.size() <= static_cast<std::size_t>(ifindex)) {
+                    ring.point_of_ifindex.resize(static_cast<std::size_t>(ifindex) + 1, -1);
+                }
+                ring.point_of_ifindex[static_cast<std::size_t>(ifindex)] = static_cast<int>(point);
+            }
+            // One device: bind to it; several (the fabric): every device, filtered by ifindex.
+            int bind_to = points.size() == 1 ? static_cast<int>(ring.point_of_ifindex.size() - 1) : 0;
+            ring.ring = std::make_unique<net::PacketRing>(bind_to, ring_size(space.is_fabric()));
+            rings_.push_back(std::move(ring));
+            net::enter_netns(home.get());
+        }
+    } catch (...) {
+        net::enter_netns(home.get());
+        throw;
+    }
+
+    std::filesystem::create_directories(options_.pcapng.parent_path());
+    file_ = util::UniqueFd(::open(options_.pcapng.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600));
+    if (!file_) util::throw_errno("create " + options_.pcapng.string());
+    pcapng::section_header(pending_, "emu");
+    for (const auto& link : plan_.links) {
+        pcapng::interface_description(pending_, lab.name + "/" + link.name, "segment " + link.segment,
+                                      options_.snap_length);
+    }
+    write_out();
+
+    stop_ = util::UniqueFd(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK));
+    if (!stop_) util::throw_errno("eventfd");
+    thread_ = std::thread([this] { run(); });
+}
+
+LabCapture::~LabCapture() {
+    std::uint64_t one = 1;
+    if (::write(stop_.get(), &one, sizeof one) < 0) spdlog::warn("capture.stop_failed");
+    if (thread_.joinable()) thread_.join();
+}
+
+CaptureCounts LabCapture::counts() const {
+    std::lock_guard lock(counts_mutex_);
+    auto counts = counts_;
+    counts.events_evicted = store_.evicted();
+    return counts;
+}
+
+void LabCapture::run() {
+    std::vector<pollfd> fds;
+    for (const auto& ring : rings_) fds.push_back({ring.ring->fd(), POLLIN, 0});
+    fds.push_back({stop_.get(), POLLIN, 0});
+    bool stopping = false;
+    while (true) {
+        // After the stop, one more round takes what the kernel still holds.
+        if (!stopping && ::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+            spdlog::error("capture.poll_failed: {}", std::strerror(errno));
+            break;
+        }
+        stopping = stopping || (fds.back().revents & POLLIN) != 0;
+        std::size_t frames = 0;
+        for (const auto& ring : rings_) {
+            frames += ring.ring->drain([&](const net::CapturedFrame& frame) { handle(ring, frame); });
+        }
+        std::uint64_t dropped = 0;
+        for (const auto& ring : rings_) dropped += ring.ring->take_counts().dropped;
+        try {
+            write_out();
+        } catch (const std::exception& error) {
+            spdlog::error("capture.write_failed file={}: {}", options_.pcapng.string(), error.what());
+        }
+        {
+            std::lock_guard lock(counts_mutex_);
+            counts_.kernel_dropped += dropped;
+        }
+        if (dropped > 0) spdlog::warn("capture.kernel_dropped frames={} file={}", dropped, options_.pcapng.string());
+        if (frames > 0 && on_frames_) on_frames_();
+        if (stopping) break;
+    }
+}
+
+void LabCapture::handle(const Ring& ring, const net::CapturedFrame& frame) {
+    auto index = static_cast<std::size_t>(frame.ifindex);
+    if (index >= ring.point_of_ifindex.size() || ring.point_of_ifindex[index] < 0) return;
+    const auto& point = plan_.points[static_cast<std::size_t>(ring.point_of_ifindex[index])];
+    bool outgoing = frame.packet_type == PACKET_OUTGOING;
+    if (point.ingress_only && outgoing) return;
+
+    auto data = frame.data;
+    if (frame.vlan_tci) data = net::with_vlan_tag(data, *frame.vlan_tci, retagged_);
+    auto original_length = frame.original_length + (frame.vlan_tci ? 4u : 0u);
+
+    TraceEvent event;
+    event.number = next_number_++;
+    event.timestamp_ns = frame.timestamp_ns;
+    const auto& link = plan_.links[point.link];
+    event.link = link.name;
+    event.segment = link.segment;
+    event.length = original_length;
+    event.layers = describe_frame(data, {frame.checksum_not_ready});
+    if (data.size() >= 12) {
+        wire::MacAddress destination, source;
+        std::copy(data.begin(), data.begin() + 6, destination.bytes.begin());
+        std::copy(data.begin() + 6, data.begin() + 12, source.bytes.begin());
+        auto name = [&](const wire::MacAddress& mac) {
+            auto owner = plan_.mac_owners.find(mac);
+            return owner != plan_.mac_owners.end() ? owner->second : mac.to_string();
+        };
+        event.from = name(source);
+        event.to = name(destination);
+    }
+    store_.push(std::move(event));
+
+    // On a switch port the frame comes in from the node; on a node's own end, "outgoing" is
+    // what that node sent.
+    auto direction = point.ingress_only ? FrameDirection::inbound
+                                        : (outgoing ? FrameDirection::outbound : FrameDirection::inbound);
+    std::lock_guard lock(counts_mutex_);
+    ++counts_.frames;
+    if (counts_.file_bytes + pending_.size() < options_.max_file_bytes) {
+        pcapng::enhanced_packet(pending_, static_cast<std::uint32_t>(point.link), frame.timestamp_ns, data,
+                                original_length, direction);
+        ++pending_frames_;
+    } else {
+        ++counts_.frames_not_in_file;
+    }
+}
+
+void LabCapture::write_out() {
+    if (pending_.empty()) return;
+    write_all(file_.get(), pending_);
+    std::lock_guard lock(counts_mutex_);
+    counts_.file_bytes += pending_.size();
+    counts_.frames_in_file += pending_frames_;
+    pending_.clear();
+    pending_frames_ = 0;
+}
+
+}  // namespace emu::trace

@@ -1,0 +1,81 @@
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "emud/build/plan.hpp"
+#include "emud/trace/capture_plan.hpp"
+#include "emud/trace/trace_store.hpp"
+#include "lib/net/packet_ring.hpp"
+#include "lib/util/unique_fd.hpp"
+
+namespace emu::trace {
+
+struct CaptureOptions {
+    std::filesystem::path pcapng;             ///< where the lab's frames go
+    std::size_t ring_events = 200'000;        ///< decoded events kept in memory
+    std::uint64_t max_file_bytes = 1ull << 30;  ///< the pcapng stops growing here; later frames are counted
+    std::uint32_t snap_length = 65535;
+};
+
+/// How much a capture has seen and what it could not keep.
+struct CaptureCounts {
+    std::uint64_t frames = 0;           ///< captured and decoded
+    std::uint64_t kernel_dropped = 0;   ///< lost in the kernel because the ring was full
+    std::uint64_t events_evicted = 0;   ///< decoded events dropped from the memory ring, oldest first
+    std::uint64_t frames_in_file = 0;   ///< frames in the pcapng
+    std::uint64_t file_bytes = 0;       ///< the pcapng is complete up to here
+    std::uint64_t frames_not_in_file = 0;  ///< past max_file_bytes
+};
+
+/// Captures every frame of one lab from the moment it is made until it is destroyed: one
+/// TPACKET_V3 ring per namespace that has capture points, read on a thread of its own that
+/// decodes each frame into the TraceStore and appends it to the lab's pcapng.
+class LabCapture {
+public:
+    /// Opens the rings (entering each namespace on the calling thread, then coming back) and
+    /// starts the thread. `on_frames` runs on that thread after each batch of new events.
+    LabCapture(const build::LabPlan& plan, const topology::Lab& lab, CaptureOptions options,
+               std::function<void()> on_frames);
+    ~LabCapture();
+    LabCapture(const LabCapture&) = delete;
+    LabCapture& operator=(const LabCapture&) = delete;
+
+    const TraceStore& store() const { return store_; }
+    CaptureCounts counts() const;
+    const std::filesystem::path& pcapng() const { return options_.pcapng; }
+
+private:
+    struct Ring {
+        std::unique_ptr<net::PacketRing> ring;
+        std::vector<int> point_of_ifindex;  ///< ifindex -> capture point, -1: not captured
+    };
+
+    void run();
+    void handle(const Ring& ring, const net::CapturedFrame& frame);
+    void write_out();
+
+    CapturePlan plan_;
+    CaptureOptions options_;
+    std::function<void()> on_frames_;
+    std::vector<Ring> rings_;
+    TraceStore store_;
+    util::UniqueFd file_;
+    util::UniqueFd stop_;  ///< an eventfd
+    std::vector<std::uint8_t> pending_;  ///< pcapng blocks not yet written
+    std::uint64_t pending_frames_ = 0;
+    std::vector<std::uint8_t> retagged_;
+    std::uint64_t next_number_ = 1;
+
+    mutable std::mutex counts_mutex_;
+    CaptureCounts counts_;
+    std::thread thread_;
+};
+
+}  // namespace emu::trace
