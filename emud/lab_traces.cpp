@@ -20,9 +20,9 @@ json counts_json(const trace::CaptureCounts& counts) {
             {"file_bytes", counts.file_bytes}};
 }
 
-json slice_json(const trace::TraceStore::Slice& slice) {
+json slice_json(const trace::LabCapture& capture, const trace::TraceStore::Slice& slice) {
     json events = json::array();
-    for (const auto& event : slice.events) events.push_back(trace::to_json(event));
+    for (const auto& frame : slice.frames) events.push_back(trace::to_json(capture.event_of(frame)));
     return {{"events", std::move(events)}, {"last", slice.last}, {"missed", slice.missed}};
 }
 
@@ -89,33 +89,37 @@ json LabTraces::capture(const std::string& lab) const {
 
 asio::awaitable<json> LabTraces::trace(const std::string& lab, const json& params, api::RequestContext& context) {
     auto after = params.value("after", std::uint64_t{0});
-    auto limit = params.value("limit", kEventsPerMessage);
-    auto slice = find(lab).store().read_after(after, limit);
+    auto limit = std::min(params.value("limit", kEventsPerMessage), kEventsPerMessage);
     if (!params.value("follow", false)) {
-        auto result = slice_json(slice);
+        const auto& capture = find(lab);
+        auto result = slice_json(capture, capture.store().read_after(after, limit));
         result["counts"] = counts(lab);
         co_return result;
     }
     // Follow: send what there is, then each new batch, until the client hangs up or the
-    // lab goes. The capture thread wakes us through wake_followers().
+    // lab goes. The capture thread wakes us through wake_followers(); everything between
+    // reading the store and waiting runs on the io thread, so no wake-up is lost.
     asio::steady_timer timer(io_);
-    auto& waiting = followers_[lab];
-    waiting.insert(&timer);
+    followers_[lab].insert(&timer);
     context.on_client_gone([&timer] { timer.cancel(); });
+    find(lab);  // a lab without a capture is an error, not an empty stream
     while (!context.client_gone()) {
-        if (!slice.events.empty() || slice.missed > 0) {
-            after = slice.events.empty() ? slice.last : slice.events.back().number;
-            context.event("trace", slice_json(slice));
+        std::size_t sent = 0;
+        {
+            std::lock_guard lock(captures_mutex_);
+            auto it = captures_.find(lab);
+            if (it == captures_.end()) break;
+            auto slice = it->second->store().read_after(after, limit);
+            sent = slice.frames.size();
+            if (sent > 0 || slice.missed > 0) {
+                after = slice.frames.empty() ? slice.last : slice.frames.back().number;
+                context.event("trace", slice_json(*it->second, slice));
+            }
         }
-        if (slice.events.size() < limit) {
-            timer.expires_at(asio::steady_timer::time_point::max());
-            boost::system::error_code ignored;
-            co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
-        }
-        std::lock_guard lock(captures_mutex_);
-        auto it = captures_.find(lab);
-        if (it == captures_.end()) break;
-        slice = it->second->store().read_after(after, limit);
+        if (sent == limit) continue;  // more is waiting
+        timer.expires_at(asio::steady_timer::time_point::max());
+        boost::system::error_code ignored;
+        co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
     }
     followers_[lab].erase(&timer);
     if (followers_[lab].empty()) followers_.erase(lab);

@@ -46,7 +46,7 @@ LabCapture::LabCapture(const build::LabPlan& plan, const topology::Lab& lab, Cap
     : plan_(plan_capture(plan, lab)),
       options_(std::move(options)),
       on_frames_(std::move(on_frames)),
-      store_(options_.ring_events) {
+      store_(options_.ring_bytes) {
     // Rings first: from here on the kernel keeps every frame for us.
     std::map<std::size_t, std::vector<std::size_t>> points_by_namespace;
     for (std::size_t i = 0; i < plan_.points.size(); ++i) points_by_namespace[plan_.points[i].namespace_index].push_back(i);
@@ -149,26 +149,14 @@ void LabCapture::handle(const Ring& ring, const net::CapturedFrame& frame) {
     if (frame.vlan_tci) data = net::with_vlan_tag(data, *frame.vlan_tci, retagged_);
     auto original_length = frame.original_length + (frame.vlan_tci ? 4u : 0u);
 
-    TraceEvent event;
-    event.number = next_number_++;
-    event.timestamp_ns = frame.timestamp_ns;
-    const auto& link = plan_.links[point.link];
-    event.link = link.name;
-    event.segment = link.segment;
-    event.length = original_length;
-    event.layers = describe_frame(data, {frame.checksum_not_ready});
-    if (data.size() >= 12) {
-        wire::MacAddress destination, source;
-        std::copy(data.begin(), data.begin() + 6, destination.bytes.begin());
-        std::copy(data.begin() + 6, data.begin() + 12, source.bytes.begin());
-        auto name = [&](const wire::MacAddress& mac) {
-            auto owner = plan_.mac_owners.find(mac);
-            return owner != plan_.mac_owners.end() ? owner->second : mac.to_string();
-        };
-        event.from = name(source);
-        event.to = name(destination);
-    }
-    store_.push(std::move(event));
+    StoredFrame stored;
+    stored.number = next_number_++;
+    stored.timestamp_ns = frame.timestamp_ns;
+    stored.link = static_cast<std::uint32_t>(point.link);
+    stored.original_length = original_length;
+    stored.checksum_not_ready = frame.checksum_not_ready;
+    stored.bytes.assign(data.begin(), data.end());
+    store_.push(std::move(stored));
 
     // On a switch port the frame comes in from the node; on a node's own end, "outgoing" is
     // what that node sent.
@@ -183,6 +171,29 @@ void LabCapture::handle(const Ring& ring, const net::CapturedFrame& frame) {
     } else {
         ++counts_.frames_not_in_file;
     }
+}
+
+TraceEvent LabCapture::event_of(const StoredFrame& frame) const {
+    TraceEvent event;
+    event.number = frame.number;
+    event.timestamp_ns = frame.timestamp_ns;
+    const auto& link = plan_.links.at(frame.link);
+    event.link = link.name;
+    event.segment = link.segment;
+    event.length = frame.original_length;
+    event.layers = describe_frame(frame.bytes, {frame.checksum_not_ready});
+    if (frame.bytes.size() >= 12) {
+        wire::MacAddress destination, source;
+        std::copy(frame.bytes.begin(), frame.bytes.begin() + 6, destination.bytes.begin());
+        std::copy(frame.bytes.begin() + 6, frame.bytes.begin() + 12, source.bytes.begin());
+        auto name = [&](const wire::MacAddress& mac) {
+            auto owner = plan_.mac_owners.find(mac);
+            return owner != plan_.mac_owners.end() ? owner->second : mac.to_string();
+        };
+        event.from = name(source);
+        event.to = name(destination);
+    }
+    return event;
 }
 
 void LabCapture::write_out() {

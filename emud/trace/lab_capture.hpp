@@ -11,6 +11,7 @@
 
 #include "emud/build/plan.hpp"
 #include "emud/trace/capture_plan.hpp"
+#include "emud/trace/event.hpp"
 #include "emud/trace/trace_store.hpp"
 #include "lib/net/packet_ring.hpp"
 #include "lib/util/unique_fd.hpp"
@@ -19,7 +20,7 @@ namespace emu::trace {
 
 struct CaptureOptions {
     std::filesystem::path pcapng;             ///< where the lab's frames go
-    std::size_t ring_events = 200'000;        ///< decoded events kept in memory
+    std::size_t ring_bytes = 64u << 20;       ///< frames kept in memory for the trace, oldest dropped first
     std::uint64_t max_file_bytes = 1ull << 30;  ///< the pcapng stops growing here; later frames are counted
     std::uint32_t snap_length = 65535;
 };
@@ -28,7 +29,7 @@ struct CaptureOptions {
 struct CaptureCounts {
     std::uint64_t frames = 0;           ///< captured and decoded
     std::uint64_t kernel_dropped = 0;   ///< lost in the kernel because the ring was full
-    std::uint64_t events_evicted = 0;   ///< decoded events dropped from the memory ring, oldest first
+    std::uint64_t events_evicted = 0;   ///< frames dropped from the memory ring, oldest first
     std::uint64_t frames_in_file = 0;   ///< frames in the pcapng
     std::uint64_t file_bytes = 0;       ///< the pcapng is complete up to here
     std::uint64_t frames_not_in_file = 0;  ///< past max_file_bytes
@@ -36,7 +37,8 @@ struct CaptureCounts {
 
 /// Captures every frame of one lab from the moment it is made until it is destroyed: one
 /// TPACKET_V3 ring per namespace that has capture points, read on a thread of its own that
-/// decodes each frame into the TraceStore and appends it to the lab's pcapng.
+/// keeps each frame in the TraceStore and appends it to the lab's pcapng. Frames are decoded
+/// when they are read (event_of).
 class LabCapture {
 public:
     /// Opens the rings (entering each namespace on the calling thread, then coming back) and
@@ -48,6 +50,8 @@ public:
     LabCapture& operator=(const LabCapture&) = delete;
 
     const TraceStore& store() const { return store_; }
+    /// A stored frame decoded: its layers, its link, and who sent it to whom.
+    TraceEvent event_of(const StoredFrame& frame) const;
     CaptureCounts counts() const;
     const std::filesystem::path& pcapng() const { return options_.pcapng; }
 

@@ -1,37 +1,29 @@
 #include "emud/trace/trace_store.hpp"
 
-#include <algorithm>
-
 namespace emu::trace {
 
-void TraceStore::push(TraceEvent event) {
+void TraceStore::push(StoredFrame frame) {
     std::lock_guard lock(mutex_);
-    if (capacity_ == 0) {
+    last_ = frame.number;
+    used_bytes_ += cost(frame);
+    frames_.push_back(std::move(frame));
+    while (used_bytes_ > capacity_bytes_ && !frames_.empty()) {
+        used_bytes_ -= cost(frames_.front());
+        frames_.pop_front();
         ++evicted_;
-        return;
     }
-    if (events_.size() == capacity_) {
-        events_.pop_front();
-        ++evicted_;
-    }
-    events_.push_back(std::move(event));
 }
 
 TraceStore::Slice TraceStore::read_after(std::uint64_t after, std::size_t limit) const {
     std::lock_guard lock(mutex_);
     Slice slice;
-    if (events_.empty()) {
-        slice.last = evicted_;
-        slice.missed = evicted_ > after ? evicted_ - after : 0;
-        return slice;
-    }
-    slice.last = events_.back().number;
-    auto oldest = events_.front().number;
+    slice.last = last_;
+    // Numbers are consecutive, so the oldest one kept says how many went before it.
+    auto oldest = frames_.empty() ? last_ + 1 : frames_.front().number;
     if (oldest > after + 1) slice.missed = oldest - after - 1;
-    // Numbers are consecutive in the ring, so the first wanted one is found by arithmetic.
     std::size_t start = after + 1 > oldest ? static_cast<std::size_t>(after + 1 - oldest) : 0;
-    for (std::size_t i = start; i < events_.size() && slice.events.size() < limit; ++i) {
-        slice.events.push_back(events_[i]);
+    for (std::size_t i = start; i < frames_.size() && slice.frames.size() < limit; ++i) {
+        slice.frames.push_back(frames_[i]);
     }
     return slice;
 }

@@ -1,0 +1,170 @@
+// The trace of real labs: every frame captured once per link, decoded, in the pcapng, and
+// followed live. Needs root.
+#include <catch2/catch.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <sstream>
+
+#include "tests/integration/harness.hpp"
+
+using namespace emu::test;
+using nlohmann::json;
+
+namespace {
+
+const std::string kCampus = EMU_SOURCE_DIR "/topologies/campus.yaml";
+
+std::vector<json> trace_events(TestDaemon& daemon, const std::string& lab, const std::vector<std::string>& filters = {}) {
+    std::vector<std::string> args{"trace", lab, "--json"};
+    args.insert(args.end(), filters.begin(), filters.end());
+    auto result = daemon.emu(args);
+    REQUIRE(result.ok());
+    std::vector<json> events;
+    std::istringstream lines(result.out);
+    for (std::string line; std::getline(lines, line);) events.push_back(json::parse(line));
+    return events;
+}
+
+// The layer of `protocol` in an event, or null.
+json layer(const json& event, const std::string& protocol) {
+    for (const auto& item : event["layers"]) {
+        if (item["protocol"] == protocol) return item;
+    }
+    return nullptr;
+}
+
+json capture_counts(TestDaemon& daemon, const std::string& lab) {
+    auto status = daemon.emu({"status", lab, "--json"});
+    REQUIRE(status.ok());
+    return json::parse(status.out)["capture"];
+}
+
+}  // namespace
+
+TEST_CASE("a ping across the router is traced as ARP, the echo on both LANs with the TTL down by one, and the reply",
+          "[root][trace]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("tping");
+    REQUIRE(daemon.emu({"up", kCampus, "--name", lab}).ok());
+    REQUIRE(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "10.0.3.11"}).ok());
+
+    // The reply reached h1 before ping exited; the capture thread has it within its block timeout.
+    std::vector<json> events;
+    REQUIRE(wait_until(
+        [&] {
+            events = trace_events(daemon, lab, {"--protocol", "icmp"});
+            return events.size() >= 4;
+        },
+        std::chrono::seconds(5)));
+    // In order: h1 asks for its gateway, r1 answers, the echo crosses lan1 then lan3 (after
+    // r1's own ARP there), and the reply comes back the same way. (Other frames, such as an
+    // IGMP report when an interface comes up, may come between: the lab's kernels send them.)
+    std::vector<std::string> seen;
+    for (const auto& event : trace_events(daemon, lab)) {
+        auto where = event["segment"].get<std::string>() + " " + event["from"].get<std::string>() + ">" +
+                     event["to"].get<std::string>();
+        if (auto arp = layer(event, "ARP"); !arp.is_null()) {
+            auto fields = arp["fields"];
+            auto asked = fields["op"] == "request" ? fields["target_ip"] : fields["sender_ip"];
+            seen.push_back(where + " ARP " + fields["op"].get<std::string>() + " " + asked.get<std::string>());
+        } else if (auto icmp = layer(event, "ICMP"); !icmp.is_null()) {
+            seen.push_back(where + " ICMP " + icmp["fields"]["type"].get<std::string>() + " ttl " +
+                           std::to_string(layer(event, "IPv4")["fields"]["ttl"].get<int>()));
+        }
+    }
+    CHECK(seen == std::vector<std::string>{
+                      "lan1 h1>ff:ff:ff:ff:ff:ff ARP request 10.0.1.1",
+                      "lan1 r1>h1 ARP reply 10.0.1.1",
+                      "lan1 h1>r1 ICMP echo-request ttl 64",
+                      "lan3 r1>ff:ff:ff:ff:ff:ff ARP request 10.0.3.11",
+                      "lan3 h6>r1 ARP reply 10.0.3.11",
+                      "lan3 r1>h6 ICMP echo-request ttl 63",
+                      "lan3 h6>r1 ICMP echo-reply ttl 64",
+                      "lan1 r1>h1 ICMP echo-reply ttl 63",
+                  });
+
+    // The timeline says the same for people.
+    auto timeline = daemon.emu({"trace", lab, "--node", "h1", "--protocol", "arp"});
+    REQUIRE(timeline.ok());
+    CHECK(timeline.out.find("lan1    h1 → ff:ff:ff:ff:ff:ff    ARP who-has 10.0.1.1 tell 10.0.1.10") !=
+          std::string::npos);
+    CHECK(timeline.out.find("10.0.3.11") == std::string::npos);  // lan3's ARP is not h1's
+}
+
+TEST_CASE("the pcapng holds every frame the trace reports, and tshark reads the same count", "[root][trace]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("tpcap");
+    REQUIRE(daemon.emu({"up", kCampus, "--name", lab}).ok());
+    REQUIRE(daemon.emu({"exec", lab, "h2", "--", "ping", "-c3", "-i0.2", "-W2", "10.0.2.11"}).ok());
+    REQUIRE(wait_until([&] { return capture_counts(daemon, lab)["frames_in_file"].get<int>() >= 12; },
+                       std::chrono::seconds(5)));
+
+    auto file = daemon.state_dir() / "copy.pcapng";
+    auto capture = daemon.emu({"capture", lab, "-w", file.string()});
+    REQUIRE(capture.ok());
+    auto reported = std::stoi(capture.err);  // "N frames written to FILE"
+    CHECK(capture.err.find(" frames written to " + file.string()) != std::string::npos);
+    auto tshark = run({"tshark", "-n", "-r", file.string(), "-T", "fields", "-e", "frame.interface_name"});
+    REQUIRE(tshark.ok());
+    std::istringstream lines(tshark.out);
+    int frames = 0;
+    std::set<std::string> interfaces;
+    for (std::string line; std::getline(lines, line);) {
+        ++frames;
+        interfaces.insert(line);
+    }
+    CHECK(frames == reported);
+    CHECK(frames >= 12);
+    // One interface per link, named lab/link: h2 and h4 talk across r1 on lan1 and lan2.
+    CHECK(interfaces.count(lab + "/h2:eth0--lan1:p3") == 1);
+    CHECK(interfaces.count(lab + "/h4:eth0--lan2:p3") == 1);
+    CHECK(interfaces.count(lab + "/r1:eth1--lan2:p1") == 1);
+
+    // The trace numbers frames as the pcapng does.
+    auto events = trace_events(daemon, lab);
+    REQUIRE(events.size() >= static_cast<std::size_t>(reported));
+    CHECK(events.front()["number"] == 1);
+}
+
+TEST_CASE("trace -f prints frames as they come and ends when the lab goes", "[root][trace]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("tfollow");
+    REQUIRE(daemon.emu({"up", kCampus, "--name", lab}).ok());
+    BackgroundCommand follower({program("emu"), "trace", lab, "-f", "--protocol", "icmp"},
+                               {{"EMU_RUNTIME_DIR", daemon.runtime_dir().string()},
+                                {"EMU_STATE_DIR", daemon.state_dir().string()}});
+    REQUIRE(daemon.emu({"exec", lab, "h3", "--", "ping", "-c1", "-W2", "10.0.1.10"}).ok());
+    CHECK(follower.wait_for_output("ICMP echo reply", std::chrono::seconds(5)));
+    REQUIRE(daemon.emu({"down", lab}).ok());
+    CHECK(follower.wait(std::chrono::seconds(5)) == 0);
+}
+
+TEST_CASE("capture keeps up with a flood of small frames, and counts what it could not keep", "[root][trace][slow]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("tflood");
+    REQUIRE(daemon.emu({"up", kCampus, "--name", lab}).ok());
+    // 50 000 echo requests and their replies between two hosts of one LAN: 100 000 frames,
+    // bounded in count, as fast as the kernels go.
+    auto flood = daemon.emu({"exec", lab, "h1", "--", "ping", "-q", "-f", "-c50000", "-s16", "-W1", "10.0.1.11"});
+    REQUIRE(flood.ok());
+    // Everything the kernel gave us is counted: kept, or dropped and said so.
+    json counts;
+    REQUIRE(wait_until(
+        [&] {
+            counts = capture_counts(daemon, lab);
+            return counts["frames"].get<std::uint64_t>() + counts["kernel_dropped"].get<std::uint64_t>() >= 100'000;
+        },
+        std::chrono::seconds(10)));
+    INFO(counts.dump());
+    CHECK(counts["frames"].get<std::uint64_t>() == counts["frames_in_file"].get<std::uint64_t>() +
+                                                       counts["frames_not_in_file"].get<std::uint64_t>());
+    // The event ring is bounded in bytes; what it dropped is counted, and the trace says so.
+    // (The lab's kernels may still send a frame or two meanwhile, so the trace is compared with
+    // the counts from before and after it.)
+    auto events = trace_events(daemon, lab);
+    auto after = capture_counts(daemon, lab);
+    auto accounted = events.size() + after["events_evicted"].get<std::uint64_t>();
+    CHECK(accounted >= counts["frames"].get<std::uint64_t>());
+    CHECK(accounted <= after["frames"].get<std::uint64_t>());
+}
