@@ -1,6 +1,5 @@
 #include "emud/topology/loader.hpp"
 
-#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
@@ -11,51 +10,11 @@
 
 #include "emud/topology/checks.hpp"
 #include "emud/topology/services.hpp"
+#include "emud/topology/yaml_document.hpp"
 #include "lib/util/files.hpp"
 
 namespace emu::topology {
 namespace {
-
-SourceSpot spot_of(const YAML::Node& node, SourceSpot fallback = {}) {
-    auto mark = node.Mark();
-    if (mark.line < 0) return fallback;
-    return SourceSpot{mark.line + 1, mark.column + 1};
-}
-
-SourceSpot spot_of(const YAML::Mark& mark) { return SourceSpot{mark.line + 1, mark.column + 1}; }
-
-std::string_view type_name(const YAML::Node& node) {
-    switch (node.Type()) {
-        case YAML::NodeType::Map: return "a map";
-        case YAML::NodeType::Sequence: return "a list";
-        case YAML::NodeType::Scalar: return "a single value";
-        case YAML::NodeType::Null: return "empty";
-        default: return "nothing";
-    }
-}
-
-// Aliases would let a small file expand into a huge model ("billion laughs"), and they
-// hide where a value was written; the loader refuses them before building anything.
-class AliasFinder : public YAML::EventHandler {
-public:
-    std::optional<SourceSpot> first_alias;
-    std::size_t documents = 0;
-    SourceSpot second_document;
-
-    void OnDocumentStart(const YAML::Mark& mark) override {
-        if (++documents == 2) second_document = spot_of(mark);
-    }
-    void OnDocumentEnd() override {}
-    void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
-    void OnAlias(const YAML::Mark& mark, YAML::anchor_t) override {
-        if (!first_alias) first_alias = spot_of(mark);
-    }
-    void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-    void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnSequenceEnd() override {}
-    void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
-    void OnMapEnd() override {}
-};
 
 const std::vector<std::string> kTopLevelKeys{"name", "description", "nodes", "links"};
 const std::vector<std::string> kNodeKeys{"kind", "interfaces", "gateway", "routes", "sysctls", "exec", "services"};
@@ -682,33 +641,9 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
         diagnostics.error({}, "the topology file is larger than " + std::to_string(kMaxTopologyBytes >> 20) + " MiB");
         return tl::unexpected(diagnostics.sorted());
     }
-    std::string text(yaml_text);
-    AliasFinder aliases;
-    YAML::Node root;
-    try {
-        std::istringstream stream(text);
-        YAML::Parser parser(stream);
-        // Two documents are enough to refuse the file; yaml-cpp 0.7 can also report empty
-        // documents without end on some malformed input (found by tests/fuzz).
-        while (aliases.documents < 2 && parser.HandleNextDocument(aliases)) {
-        }
-        if (aliases.first_alias) {
-            diagnostics.error(*aliases.first_alias, "YAML aliases (*name) are not supported in topology files",
-                              "write the value out where it is used");
-            return tl::unexpected(diagnostics.sorted());
-        }
-        if (aliases.documents > 1) {
-            diagnostics.error(aliases.second_document, "the file goes on after its first YAML document",
-                              "a topology is one document: remove `---` separators and stray text such as an "
-                              "unmatched bracket");
-            return tl::unexpected(diagnostics.sorted());
-        }
-        root = YAML::Load(text);
-    } catch (const YAML::Exception& error) {
-        diagnostics.error(spot_of(error.mark), "this is not valid YAML: " + error.msg,
-                          "check the indentation and the `:` after each key around this line");
-        return tl::unexpected(diagnostics.sorted());
-    }
+    auto parsed = parse_yaml_document(yaml_text, "topology", diagnostics);
+    if (!parsed) return tl::unexpected(diagnostics.sorted());
+    YAML::Node root = *parsed;
 
     TopLevelSpots spots;
     StructureReader reader(diagnostics);
