@@ -29,6 +29,21 @@ int logs_command(const std::string& lab, const std::string& node, bool follow);
 int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json);
 /// emu capture LAB -w FILE: the lab's frames so far as pcapng ("-": standard output).
 int capture_command(const std::string& lab, const std::string& output);
+/// emu link LAB NODE:IF up|down: takes a node's interface, and so its link, down or up.
+int link_command(const std::string& lab, const std::string& endpoint, const std::string& state);
+
+/// What `emu run` is asked to do besides running the scenario.
+struct RunOptions {
+    std::optional<std::string> lab;   ///< run on this lab, already up, instead of the scenario's topology
+    std::optional<std::string> name;  ///< the lab's name when the scenario brings one up
+    bool keep = false;                ///< leave the lab up afterwards
+    bool as_json = false;
+    std::string junit;   ///< write JUnit XML here
+    std::string pcapng;  ///< where to keep the frames after a failure
+};
+/// emu run SCENARIO: brings its lab up, runs its steps, checks the trace, reports; 0 when it passed.
+int run_command(const std::string& file, const RunOptions& options);
+
 /// emu shutdown: stops emud; labs stay up.
 int shutdown_command();
 

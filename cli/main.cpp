@@ -86,6 +86,24 @@ int run(int argc, char** argv) {
     capture->add_option("lab", lab, "the lab")->required();
     capture->add_option("-w,--write", output, "the file, or - for standard output")->required();
 
+    std::string scenario_file;
+    RunOptions run_options;
+    auto* run_scenario = app.add_subcommand("run", "run a scenario: its lab, its steps, and the trace it expects");
+    run_scenario->add_option("scenario", scenario_file, "the scenario file")->required()->check(CLI::ExistingFile);
+    run_scenario->add_option("--lab", run_options.lab, "run it on this lab, already up, instead of its topology");
+    run_scenario->add_option("--name", run_options.name, "the name of the lab it brings up");
+    run_scenario->add_flag("--keep", run_options.keep, "leave the lab up afterwards");
+    run_scenario->add_flag("--json", run_options.as_json, "print the result as JSON");
+    run_scenario->add_option("--junit", run_options.junit, "write the result as JUnit XML to this file");
+    run_scenario->add_option("--pcapng", run_options.pcapng, "where to keep the frames when it fails");
+
+    std::string endpoint;
+    std::string state;
+    auto* link = app.add_subcommand("link", "take a node's interface, and so its link, down or up");
+    link->add_option("lab", lab, "the lab")->required();
+    link->add_option("endpoint", endpoint, "NODE:INTERFACE, as in the topology's links")->required();
+    link->add_option("state", state, "down or up")->required()->check(CLI::IsMember({"down", "up"}));
+
     auto* shutdown = app.add_subcommand("shutdown", "stop emud (labs that are up stay up)");
 
     app.add_subcommand("exec", "run a command inside a node: emu exec LAB NODE [--] COMMAND…");
@@ -105,6 +123,8 @@ int run(int argc, char** argv) {
     if (*graph) return graph_command(graph_target, svg);
     if (*trace) return trace_command(lab, filter, follow, as_json);
     if (*capture) return capture_command(lab, output);
+    if (*run_scenario) return run_command(scenario_file, run_options);
+    if (*link) return link_command(lab, endpoint, state);
     if (*shutdown) return shutdown_command();
     return 1;
 }

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "cli/client.hpp"
+#include "cli/capture_file.hpp"
 #include "cli/commands.hpp"
 #include "cli/timeline.hpp"
 #include "lib/util/system_error.hpp"
@@ -56,8 +57,7 @@ int trace_command(const std::string& lab, const TraceFilter& filter, bool follow
     return 0;
 }
 
-int capture_command(const std::string& lab, const std::string& output) {
-    auto client = Client::connect();
+json save_capture(Client& client, const std::string& lab, const std::string& output) {
     auto reply = client.call("capture", {{"lab", lab}});
     auto path = reply.value("path", std::string());
     auto bytes = reply.value("bytes", std::uint64_t{0});
@@ -79,6 +79,12 @@ int capture_command(const std::string& lab, const std::string& output) {
         }
         copied += static_cast<std::uint64_t>(n);
     }
+    return reply;
+}
+
+int capture_command(const std::string& lab, const std::string& output) {
+    auto client = Client::connect();
+    auto reply = save_capture(client, lab, output);
     if (output != "-") {
         const auto& counts = reply["counts"];
         std::cerr << fmt::format("{} frames written to {}", reply.value("frames", 0), output);

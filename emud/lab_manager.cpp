@@ -1,5 +1,7 @@
 #include "emud/lab_manager.hpp"
 
+#include <fcntl.h>
+#include <net/if.h>
 #include <sys/inotify.h>
 #include <unistd.h>
 
@@ -15,8 +17,12 @@
 #include "emud/build/teardown.hpp"
 #include "emud/topology/checks.hpp"
 #include "emud/topology/loader.hpp"
+#include "lib/net/link_requests.hpp"
+#include "lib/net/netlink.hpp"
 #include "lib/net/netns.hpp"
 #include "lib/util/files.hpp"
+#include "lib/util/system_error.hpp"
+#include "lib/util/unique_fd.hpp"
 
 namespace emu::daemon {
 namespace {
@@ -160,6 +166,7 @@ asio::awaitable<json> LabManager::handle(const std::string& method, const json& 
     if (method == "list") co_return list();
     if (method == "node") co_return node(params);
     if (method == "logs") co_return co_await logs(params, context);
+    if (method == "link") co_return co_await set_link(params);
     if (method == "trace") co_return co_await traces_.trace(find_lab(params).name, params, context);
     if (method == "capture") co_return traces_.capture(find_lab(params).name);
     if (method == "topology") co_return topology(params);
@@ -433,6 +440,45 @@ json LabManager::node(const json& params) const {
 json LabManager::topology(const json& params) const {
     const auto& record = find_lab(params);
     return json{{"lab", record.name}, {"source", record.source_file}, {"text", record.topology_text}};
+}
+
+asio::awaitable<json> LabManager::set_link(const json& params) {
+    const auto& record = find_lab(params);
+    auto endpoint = required_string(params, "endpoint");
+    auto state = required_string(params, "state");
+    if (state != "up" && state != "down") throw ApiError("bad-request", "a link's state is up or down");
+    auto colon = endpoint.find(':');
+    auto node = endpoint.substr(0, colon);
+    auto interface = colon == std::string::npos ? std::string() : endpoint.substr(colon + 1);
+    if (record.state != LabState::up || !record.model) {
+        throw ApiError("busy", fmt::format("lab {} is not up", record.name));
+    }
+    auto plan = build::plan_lab(*record.model, paths_.plan);
+    const auto* device = build::find_endpoint_device(plan, *record.model, node, interface);
+    if (device == nullptr) {
+        throw ApiError("no-such-link", fmt::format("no link of lab {} has the endpoint {}", record.name, endpoint),
+                       "name a node and its interface as the topology's links do, like h1:eth0");
+    }
+    auto netns_path = plan.namespaces.at(device->namespace_index).path;
+    auto kernel_name = device->name;
+    bool up = state == "up";
+    co_await run_in_thread(io_, [&] {
+        auto home = net::current_netns();
+        util::UniqueFd netns(::open(netns_path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!netns) util::throw_errno("open " + netns_path.string());
+        net::enter_netns(netns.get());
+        try {
+            int ifindex = static_cast<int>(::if_nametoindex(kernel_name.c_str()));
+            if (ifindex == 0) util::throw_errno("no device " + kernel_name);
+            net::NetlinkSocket::open().execute(net::link_state_request(ifindex, up, "link " + endpoint + " " + state));
+        } catch (...) {
+            net::enter_netns(home.get());
+            throw;
+        }
+        net::enter_netns(home.get());
+    });
+    spdlog::info("lab.link lab={} endpoint={} state={}", record.name, endpoint, state);
+    co_return json{{"lab", record.name}, {"endpoint", endpoint}, {"state", state}};
 }
 
 asio::awaitable<json> LabManager::logs(const json& params, api::RequestContext& context) {

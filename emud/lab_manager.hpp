@@ -66,6 +66,7 @@ private:
     asio::awaitable<nlohmann::json> up(const nlohmann::json& params, api::RequestContext& context);
     asio::awaitable<nlohmann::json> down(const nlohmann::json& params);
     asio::awaitable<nlohmann::json> take_down(const std::string& lab);
+    asio::awaitable<nlohmann::json> set_link(const nlohmann::json& params);
     asio::awaitable<nlohmann::json> logs(const nlohmann::json& params, api::RequestContext& context);
     nlohmann::json status(const nlohmann::json& params) const;
     nlohmann::json list() const;

@@ -269,6 +269,23 @@ std::string node_netns_name(const std::string& lab, const std::string& node) {
 
 std::string fabric_netns_name(const std::string& lab) { return "emu-" + lab + ".fabric"; }
 
+const DevicePlan* find_endpoint_device(const LabPlan& plan, const topology::Lab& lab, const std::string& node,
+                                       const std::string& interface) {
+    // One veth pair per link, in the order of the file (see add_link): the local end is the
+    // first node's, or the switch's port when only one end is a switch.
+    for (std::size_t i = 0; i < lab.links.size() && i < plan.veths.size(); ++i) {
+        const auto& link = lab.links[i];
+        bool is_a = link.a.node == node && link.a.interface == interface;
+        bool is_b = link.b.node == node && link.b.interface == interface;
+        if (!is_a && !is_b) continue;
+        bool a_switch = lab.find_node(link.a.node)->is_switch();
+        bool b_switch = lab.find_node(link.b.node)->is_switch();
+        bool local = a_switch == b_switch ? is_a : (is_a ? a_switch : b_switch);
+        return local ? &plan.veths[i].local : &plan.veths[i].peer;
+    }
+    return nullptr;
+}
+
 LabPlan plan_lab(const topology::Lab& lab, const PlanPaths& paths) { return Planner(lab, paths).plan(); }
 
 }  // namespace emu::build

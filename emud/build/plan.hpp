@@ -100,6 +100,11 @@ std::string node_netns_name(const std::string& lab, const std::string& node);
 /// The namespace name of a lab's fabric, "emu-<lab>.fabric" ('.' is in no node name).
 std::string fabric_netns_name(const std::string& lab);
 
+/// The device that is an endpoint of a link ("h1:eth0", or a switch port "lan1:p2"), or null
+/// when no link of the lab has that endpoint.
+const DevicePlan* find_endpoint_device(const LabPlan& plan, const topology::Lab& lab, const std::string& node,
+                                       const std::string& interface);
+
 /// Plans a validated lab.
 LabPlan plan_lab(const topology::Lab& lab, const PlanPaths& paths = {});
 

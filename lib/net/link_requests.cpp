@@ -84,12 +84,14 @@ NetlinkRequest link_master_request(int ifindex, int master_ifindex, std::string 
     return {message.take(), std::move(what)};
 }
 
-NetlinkRequest link_up_request(int ifindex, std::string what) {
+NetlinkRequest link_up_request(int ifindex, std::string what) { return link_state_request(ifindex, true, std::move(what)); }
+
+NetlinkRequest link_state_request(int ifindex, bool up, std::string what) {
     MessageBuilder message(RTM_NEWLINK, 0);
     ifinfomsg header{};
     header.ifi_family = AF_UNSPEC;
     header.ifi_index = ifindex;
-    header.ifi_flags = IFF_UP;
+    header.ifi_flags = up ? IFF_UP : 0;
     header.ifi_change = IFF_UP;
     message.header(header);
     return {message.take(), std::move(what)};

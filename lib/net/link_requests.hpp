@@ -37,4 +37,7 @@ NetlinkRequest link_master_request(int ifindex, int master_ifindex, std::string 
 /// Brings a device up (the loopback of a new namespace, for one).
 NetlinkRequest link_up_request(int ifindex, std::string what);
 
+/// Sets a device administratively up or down (IFF_UP); a veth's peer loses its carrier with it.
+NetlinkRequest link_state_request(int ifindex, bool up, std::string what);
+
 }  // namespace emu::net

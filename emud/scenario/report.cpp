@@ -1,0 +1,118 @@
+#include "emud/scenario/report.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+namespace emu::scenario {
+namespace {
+
+const char* outcome_name(Outcome outcome) {
+    switch (outcome) {
+        case Outcome::passed: return "passed";
+        case Outcome::failed: return "failed";
+        default: return "skipped";
+    }
+}
+
+std::size_t count(const RunReport& report, Outcome outcome) {
+    return static_cast<std::size_t>(std::count_if(report.checks.begin(), report.checks.end(),
+                                                  [&](const CheckResult& check) { return check.outcome == outcome; }));
+}
+
+// XML 1.0 text: the five escapes, and control characters (which XML cannot hold) as '?'.
+std::string xml_escape(const std::string& text) {
+    std::string out;
+    out.reserve(text.size());
+    for (char c : text) {
+        switch (c) {
+            case '&': out += "&amp;"; break;
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '"': out += "&quot;"; break;
+            case '\'': out += "&apos;"; break;
+            default:
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
+                    out += '?';
+                } else {
+                    out += c;
+                }
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+bool RunReport::passed() const {
+    return !checks.empty() && count(*this, Outcome::failed) == 0 && count(*this, Outcome::skipped) == 0;
+}
+
+std::string report_table(const RunReport& report) {
+    std::size_t width = 4;
+    for (const auto& check : report.checks) width = std::max(width, check.name.size());
+    width = std::min<std::size_t>(width, 70);
+    std::string out = fmt::format("scenario {} on lab {}\n\n", report.scenario, report.lab);
+    out += fmt::format("  {:<7}  {:<{}}  {:>8}\n", "RESULT", "CHECK", width, "SECONDS");
+    for (const auto& check : report.checks) {
+        auto name = check.name.size() > width ? check.name.substr(0, width - 1) + "…" : check.name;
+        out += fmt::format("  {:<7}  {:<{}}  {:>8.3f}\n", outcome_name(check.outcome), name, width, check.seconds);
+        if (check.outcome == Outcome::failed && !check.message.empty()) out += "           " + check.message + "\n";
+    }
+    if (!report.trace_context.empty()) {
+        out += "\n  the trace around it:\n";
+        for (const auto& line : report.trace_context) out += line + "\n";
+    }
+    if (!report.pcapng_kept.empty()) out += fmt::format("\n  every frame is kept in {}\n", report.pcapng_kept);
+    out += fmt::format("\n{}: {} passed, {} failed, {} skipped in {:.3f} s\n", report.passed() ? "PASSED" : "FAILED",
+                       count(report, Outcome::passed), count(report, Outcome::failed), count(report, Outcome::skipped),
+                       report.seconds);
+    return out;
+}
+
+nlohmann::json report_json(const RunReport& report) {
+    nlohmann::json checks = nlohmann::json::array();
+    for (const auto& check : report.checks) {
+        checks.push_back({{"kind", check.kind},
+                          {"name", check.name},
+                          {"outcome", outcome_name(check.outcome)},
+                          {"seconds", check.seconds},
+                          {"message", check.message},
+                          {"output", check.output}});
+    }
+    return {{"scenario", report.scenario}, {"file", report.file},       {"lab", report.lab},
+            {"passed", report.passed()},   {"seconds", report.seconds}, {"checks", std::move(checks)},
+            {"trace_context", report.trace_context}, {"pcapng", report.pcapng_kept}};
+}
+
+std::string report_junit(const RunReport& report) {
+    std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+    out += fmt::format("<testsuites tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n", report.checks.size(),
+                       count(report, Outcome::failed), count(report, Outcome::skipped), report.seconds);
+    out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
+                       xml_escape(report.scenario), report.checks.size(), count(report, Outcome::failed),
+                       count(report, Outcome::skipped), report.seconds);
+    for (const auto& check : report.checks) {
+        out += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\" time=\"{:.3f}\"", xml_escape(report.scenario),
+                           check.kind, xml_escape(check.name), check.seconds);
+        if (check.outcome == Outcome::passed && check.output.empty()) {
+            out += "/>\n";
+            continue;
+        }
+        out += ">\n";
+        if (check.outcome == Outcome::failed) {
+            std::string details = check.message;
+            for (const auto& line : report.trace_context) details += "\n" + line;
+            out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(check.message),
+                               xml_escape(details));
+        } else if (check.outcome == Outcome::skipped) {
+            out += "      <skipped/>\n";
+        }
+        if (!check.output.empty()) out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(check.output));
+        out += "    </testcase>\n";
+    }
+    out += "  </testsuite>\n</testsuites>\n";
+    return out;
+}
+
+}  // namespace emu::scenario
