@@ -37,7 +37,7 @@ public:
             return scenario;
         }
         check_keys(root, kTopLevelKeys, "scenario key");
-        scenario.name = text(root["name"], "name").value_or("");
+        if (root["name"]) scenario.name = text(root["name"], "name").value_or("");
         if (scenario.name.empty()) diagnostics_.error({1, 1}, "the scenario has no `name:`", "add `name: what-it-shows`");
         if (root["description"]) scenario.description = text(root["description"], "description").value_or("");
         if (root["topology"]) {
@@ -233,7 +233,13 @@ ScenarioResult load_scenario(std::string_view yaml_text, const std::string& file
     }
     auto root = topology::parse_yaml_document(yaml_text, "scenario", diagnostics);
     if (!root) return tl::unexpected(diagnostics.sorted());
-    auto scenario = Reader(diagnostics).read(*root);
+    Scenario scenario;
+    try {
+        scenario = Reader(diagnostics).read(*root);
+    } catch (const YAML::Exception& error) {
+        // The reader checks each node before it reads it; this is the net under that.
+        diagnostics.error(topology::spot_of(error.mark), "cannot read this: " + error.msg);
+    }
     if (!diagnostics.empty()) return tl::unexpected(diagnostics.sorted());
     scenario.source_file = file_name;
     if (scenario.topology && scenario.topology->is_relative()) {

@@ -1,0 +1,107 @@
+// `emu run` on real labs: the shipped scenarios pass, a missing packet fails within its
+// deadline with the trace and the pcapng to show for it, and steps act on a running lab.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "lib/util/files.hpp"
+#include "tests/integration/harness.hpp"
+
+using namespace emu::test;
+
+namespace {
+
+const std::string kScenarios = EMU_SOURCE_DIR "/topologies/campus/";
+
+}  // namespace
+
+TEST_CASE("the campus ping scenario passes and writes JUnit, and its lab goes afterwards", "[root][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("sping");
+    auto junit = (daemon.state_dir() / "ping.xml").string();
+    auto run = daemon.emu({"run", kScenarios + "ping.scenario.yaml", "--name", lab, "--junit", junit});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(run.out.find("PASSED: 8 passed, 0 failed, 0 skipped") != std::string::npos);
+    auto xml = emu::util::read_file(junit);
+    REQUIRE(xml);
+    CHECK(xml->find("<testsuite name=\"ping-across-the-router\" tests=\"8\" failures=\"0\" skipped=\"0\"") !=
+          std::string::npos);
+    CHECK(namespaces_with_prefix("emu-" + lab).empty());
+}
+
+TEST_CASE("the campus TCP scenario sees the handshake, the data and both FINs", "[root][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("stcp");
+    auto run = daemon.emu({"run", kScenarios + "tcp.scenario.yaml", "--name", lab, "--json"});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    auto report = nlohmann::json::parse(run.out);
+    CHECK(report["passed"] == true);
+    CHECK(report["checks"].size() == 9);
+    CHECK(namespaces_with_prefix("emu-" + lab).empty());
+}
+
+TEST_CASE("a scenario that expects a packet that never comes fails within its deadline and says why",
+          "[root][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("snever");
+    TopologyFile scenario("never.scenario.yaml",
+                          "name: never\n"
+                          "topology: " EMU_SOURCE_DIR "/topologies/campus.yaml\n"
+                          "expect_within: 1\n"
+                          "steps:\n"
+                          "  - exec: ping -c1 -W2 10.0.3.11\n"
+                          "    node: h1\n"
+                          "expect_trace:\n"
+                          "  - {protocol: ICMP, type: echo-request, ttl: 64}\n"
+                          "  - {protocol: ICMP, type: echo-reply, ttl: 62}\n");
+    auto pcapng = (daemon.state_dir() / "kept.pcapng").string();
+    auto started = std::chrono::steady_clock::now();
+    auto result = daemon.emu({"run", scenario, "--name", lab, "--pcapng", pcapng});
+    auto elapsed = std::chrono::steady_clock::now() - started;
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 1);
+    CHECK(elapsed < std::chrono::seconds(15));
+    CHECK(result.out.find("failed   trace: ICMP type=echo-reply ttl=62") != std::string::npos);
+    CHECK(result.out.find("line 9: no such event after frame") != std::string::npos);
+    CHECK(result.out.find("the trace around it:") != std::string::npos);
+    CHECK(result.out.find("ICMP echo reply") != std::string::npos);
+    CHECK(result.out.find("every frame is kept in " + pcapng) != std::string::npos);
+    auto tshark = run({"tshark", "-n", "-r", pcapng});
+    REQUIRE(tshark.ok());
+    CHECK(std::count(tshark.out.begin(), tshark.out.end(), '\n') >= 8);
+    CHECK(namespaces_with_prefix("emu-" + lab).empty());
+}
+
+TEST_CASE("steps act on a running lab: a link taken down stops a ping, brought up lets it through",
+          "[root][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("slink");
+    REQUIRE(daemon.emu({"up", EMU_SOURCE_DIR "/topologies/campus.yaml", "--name", lab}).ok());
+    TopologyFile scenario("link.scenario.yaml",
+                          "name: link-down-and-up\n"
+                          "steps:\n"
+                          "  - link: h1:eth0\n"
+                          "    state: down\n"
+                          "  - exec: ping -c1 -W1 10.0.1.11\n"
+                          "    node: h1\n"
+                          "    expect_exit: 2\n"  // "Network is unreachable" once the route is gone
+                          "  - link: h1:eth0\n"
+                          "    state: up\n"
+                          "  - exec: ping -c1 -W1 10.0.1.11\n"
+                          "    node: h1\n"
+                          "    retry: 5\n"
+                          "  - wait_trace: {protocol: ICMP, type: echo-reply, from: h2, to: h1}\n"
+                          "    timeout: 2\n");
+    auto run = daemon.emu({"run", scenario, "--lab", lab});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(run.out.find("PASSED: 5 passed") != std::string::npos);
+    // A scenario run on a lab that was up leaves it up.
+    CHECK(namespaces_with_prefix("emu-" + lab + "-").size() == 7);
+}

@@ -1,0 +1,140 @@
+// Scenarios without a lab: the file format and its errors, trace patterns on decoded
+// golden frames, ordered matching, and the reports.
+#include <catch2/catch.hpp>
+
+#include "emud/scenario/report.hpp"
+#include "emud/scenario/scenario.hpp"
+#include "emud/trace/describe.hpp"
+#include "tests/unit/golden_frames.hpp"
+
+using namespace emu;
+using emu::test::golden_frame;
+
+namespace {
+
+trace::TraceEvent event_of(const std::string& golden, std::uint64_t number, const std::string& segment = "lan1") {
+    trace::TraceEvent event;
+    event.number = number;
+    event.segment = segment;
+    event.from = "h1";
+    event.to = "r1";
+    event.layers = trace::describe_frame(golden_frame(golden));
+    return event;
+}
+
+scenario::TracePattern pattern(const std::string& yaml) {
+    auto loaded = scenario::load_scenario("name: t\nexpect_trace:\n  - " + yaml + "\n", "t.yaml");
+    if (!loaded) FAIL(topology::format_all(loaded.error(), "t.yaml"));
+    return loaded->expect_trace.at(0);
+}
+
+std::string problems(const std::string& yaml) {
+    auto loaded = scenario::load_scenario(yaml, "s.yaml");
+    REQUIRE_FALSE(loaded);
+    return topology::format_all(loaded.error(), "s.yaml");
+}
+
+}  // namespace
+
+TEST_CASE("the shipped scenarios load, with their topology found beside them", "[scenario]") {
+    auto ping = scenario::load_scenario_file(EMU_SOURCE_DIR "/topologies/campus/ping.scenario.yaml");
+    REQUIRE(ping);
+    CHECK(ping->name == "ping-across-the-router");
+    CHECK(ping->topology->lexically_normal() == std::filesystem::path(EMU_SOURCE_DIR "/topologies/campus.yaml"));
+    REQUIRE(ping->steps.size() == 1);
+    const auto& exec = std::get<scenario::ExecStep>(ping->steps[0].action);
+    CHECK(exec.node == "h1");
+    CHECK(exec.expect_output == std::vector<std::string>{"1 received"});
+    CHECK(ping->expect_trace.size() == 7);
+
+    auto tcp = scenario::load_scenario_file(EMU_SOURCE_DIR "/topologies/campus/tcp.scenario.yaml");
+    REQUIRE(tcp);
+    CHECK(std::get<scenario::ExecStep>(tcp->steps[0].action).background);
+    CHECK(std::get<scenario::ExecStep>(tcp->steps[1].action).retry == 5);
+    CHECK(tcp->steps[1].name == "h5 listens on port 8080");
+}
+
+TEST_CASE("scenario mistakes are reported with line, column and a way out", "[scenario]") {
+    CHECK(problems("name: s\nsteps:\n  - exec: ping\n    nod: h1\n").find("s.yaml:4:5: error: unknown exec step key 'nod'") !=
+          std::string::npos);
+    CHECK(problems("name: s\nsteps:\n  - exec: ping\n    nod: h1\n").find("did you mean 'node'") != std::string::npos);
+    CHECK(problems("name: s\nsteps:\n  - exec: ping\n").find("3:5: error: an exec step needs `node:`") != std::string::npos);
+    CHECK(problems("name: s\nsteps:\n  - {exec: a, node: h1, sleep: 1}\n").find("a step does one thing, not exec and sleep") !=
+          std::string::npos);
+    CHECK(problems("name: s\nsteps:\n  - sleep: soon\n").find("`sleep: soon` is not a number of seconds") !=
+          std::string::npos);
+    CHECK(problems("name: s\nsteps:\n  - link: h1:eth0\n").find("needs `state: down` or `state: up`") != std::string::npos);
+    CHECK(problems("name: s\nsteps:\n  - link: h1\n    state: down\n").find("names no interface") != std::string::npos);
+    CHECK(problems("name: s\nexpect_trace:\n  - ICMP\n").find("an event pattern is a map of fields") != std::string::npos);
+    CHECK(problems("name: s\nsteps: []\n").find("neither `steps:` nor `expect_trace:`") != std::string::npos);
+    CHECK(problems("steps:\n  - sleep: 1\n").find("has no `name:`") != std::string::npos);
+    CHECK(problems("name: s\nstep: []\n").find("unknown scenario key 'step'") != std::string::npos);
+    CHECK(problems("name: &a s\nsteps: *a\n").find("aliases") != std::string::npos);
+    CHECK(problems("- just\n- a list\n").find("a scenario is a map, not a list") != std::string::npos);
+}
+
+TEST_CASE("a pattern matches protocol, event fields and layer fields as the trace has them", "[scenario][pattern]") {
+    auto syn = event_of("tcp_syn", 1);
+    CHECK(pattern("{protocol: TCP, flags: [SYN], dst_port: 8080, segment: lan1}").matches(syn));
+    CHECK(pattern("{protocol: tcp, flags: syn}").matches(syn));           // a word in the flags, any case
+    CHECK_FALSE(pattern("{protocol: TCP, flags: [SYN, ACK]}").matches(syn));  // a list is the whole set
+    CHECK(pattern("{protocol: TCP, src: 10.0.1.10, ttl: 64}").matches(syn));  // IPv4's fields, by number too
+    CHECK_FALSE(pattern("{protocol: TCP, ttl: 63}").matches(syn));
+    CHECK_FALSE(pattern("{protocol: UDP}").matches(syn));
+    CHECK_FALSE(pattern("{protocol: TCP, segment: lan2}").matches(syn));
+    CHECK(pattern("{from: h1, to: r1, summary: mss 1460}").matches(syn));
+    CHECK_FALSE(pattern("{protocol: TCP, no_such_field: 1}").matches(syn));
+
+    auto syn_ack = event_of("tcp_syn_ack", 2);
+    CHECK(pattern("{protocol: TCP, flags: [ACK, SYN]}").matches(syn_ack));
+    // Ethernet's src is a MAC; with ARP named, sender_ip is ARP's.
+    auto arp = event_of("arp_request", 3);
+    CHECK(pattern("{protocol: ARP, op: request, target_ip: 10.0.1.1}").matches(arp));
+    CHECK(pattern("{protocol: Ethernet, dst: 'ff:ff:ff:ff:ff:ff'}").matches(arp));
+    CHECK(pattern("{protocol: ICMP, type: echo-request}").describe() == "ICMP type=echo-request");
+}
+
+TEST_CASE("expected events must come in order, with others allowed between them", "[scenario][pattern]") {
+    std::vector<scenario::TracePattern> patterns{pattern("{protocol: ARP}"), pattern("{protocol: TCP, flags: [SYN]}"),
+                                                 pattern("{protocol: TCP, flags: [SYN, ACK]}")};
+    // The SYN-ACK comes first here: it cannot count for the third pattern.
+    std::vector<trace::TraceEvent> first{event_of("tcp_syn_ack", 1), event_of("arp_request", 2),
+                                         event_of("icmp_echo_request", 3), event_of("tcp_syn", 4)};
+    scenario::OrderedMatch match;
+    scenario::match_in_order(patterns, first, match);
+    CHECK(match.matched == std::vector<std::uint64_t>{2, 4});
+    REQUIRE(match.missing);
+    CHECK(*match.missing == 2);
+    // More events arrive; matching goes on from where it was.
+    std::vector<trace::TraceEvent> all = first;
+    all.push_back(event_of("tcp_syn_ack", 5));
+    scenario::match_in_order(patterns, all, match);
+    CHECK(match.matched == std::vector<std::uint64_t>{2, 4, 5});
+    CHECK_FALSE(match.missing);
+}
+
+TEST_CASE("reports: a table, JSON and JUnit XML with every check", "[scenario][report]") {
+    scenario::RunReport report;
+    report.scenario = "demo <&>";
+    report.lab = "demo";
+    report.checks = {{"step", "h1: ping", scenario::Outcome::passed, 0.5, "", "1 received\n"},
+                     {"expect_trace", "trace: ICMP", scenario::Outcome::failed, 1, "no such event", ""},
+                     {"expect_trace", "trace: ARP", scenario::Outcome::skipped, 0, "", ""}};
+    CHECK_FALSE(report.passed());
+    auto table = scenario::report_table(report);
+    CHECK(table.find("failed   trace: ICMP") != std::string::npos);
+    CHECK(table.find("FAILED: 1 passed, 1 failed, 1 skipped") != std::string::npos);
+    auto junit = scenario::report_junit(report);
+    CHECK(junit.find("<testsuite name=\"demo &lt;&amp;&gt;\" tests=\"3\" failures=\"1\" skipped=\"1\"") !=
+          std::string::npos);
+    CHECK(junit.find("<failure message=\"no such event\">") != std::string::npos);
+    CHECK(junit.find("<system-out>1 received\n</system-out>") != std::string::npos);
+    CHECK(junit.find("<skipped/>") != std::string::npos);
+    auto json = scenario::report_json(report);
+    CHECK(json["passed"] == false);
+    CHECK(json["checks"].size() == 3);
+
+    report.checks.resize(1);
+    CHECK(report.passed());
+    CHECK(scenario::report_table(report).find("PASSED: 1 passed, 0 failed, 0 skipped") != std::string::npos);
+}
