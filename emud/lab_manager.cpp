@@ -1,6 +1,7 @@
 #include "emud/lab_manager.hpp"
 
 #include <fcntl.h>
+#include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/inotify.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "lib/net/link_requests.hpp"
 #include "lib/net/netlink.hpp"
 #include "lib/net/netns.hpp"
+#include "lib/net/route_requests.hpp"
 #include "lib/util/files.hpp"
 #include "lib/util/system_error.hpp"
 #include "lib/util/unique_fd.hpp"
@@ -454,23 +456,44 @@ asio::awaitable<json> LabManager::set_link(const json& params) {
         throw ApiError("busy", fmt::format("lab {} is not up", record.name));
     }
     auto plan = build::plan_lab(*record.model, paths_.plan);
-    const auto* device = build::find_endpoint_device(plan, *record.model, node, interface);
-    if (device == nullptr) {
+    const auto* named = build::find_endpoint_device(plan, *record.model, node, interface);
+    if (named == nullptr) {
         throw ApiError("no-such-link", fmt::format("no link of lab {} has the endpoint {}", record.name, endpoint),
                        "name a node and its interface as the topology's links do, like h1:eth0");
     }
-    auto netns_path = plan.namespaces.at(device->namespace_index).path;
-    auto kernel_name = device->name;
+    // Like pulling a cable: on a LAN link the switch's port goes down, so the node's own
+    // interface keeps its addresses and routes and only loses its carrier. A link between
+    // two nodes has no middle: the named end goes down (the other end loses its carrier),
+    // and the kernel drops that end's routes, so they are put back when it comes up.
+    const build::DevicePlan* device = named;
+    for (const auto& veth : plan.veths) {
+        if (&veth.peer == named && plan.namespaces.at(veth.local.namespace_index).is_fabric()) device = &veth.local;
+    }
     bool up = state == "up";
+    const auto& space = plan.namespaces.at(device->namespace_index);
+    std::vector<net::NetlinkRequest> routes;
+    if (up && !space.is_fabric()) {
+        for (const auto& route : space.routes) {
+            routes.push_back(net::route_request(route.destination, route.via, route.metric, RTPROT_STATIC, route.what));
+        }
+    }
     co_await run_in_thread(io_, [&] {
         auto home = net::current_netns();
-        util::UniqueFd netns(::open(netns_path.c_str(), O_RDONLY | O_CLOEXEC));
-        if (!netns) util::throw_errno("open " + netns_path.string());
+        util::UniqueFd netns(::open(space.path.c_str(), O_RDONLY | O_CLOEXEC));
+        if (!netns) util::throw_errno("open " + space.path.string());
         net::enter_netns(netns.get());
         try {
-            int ifindex = static_cast<int>(::if_nametoindex(kernel_name.c_str()));
-            if (ifindex == 0) util::throw_errno("no device " + kernel_name);
-            net::NetlinkSocket::open().execute(net::link_state_request(ifindex, up, "link " + endpoint + " " + state));
+            int ifindex = static_cast<int>(::if_nametoindex(device->name.c_str()));
+            if (ifindex == 0) util::throw_errno("no device " + device->name);
+            auto socket = net::NetlinkSocket::open();
+            socket.execute(net::link_state_request(ifindex, up, "link " + endpoint + " " + state));
+            for (auto& route : routes) {
+                try {
+                    socket.execute(std::move(route));
+                } catch (const net::NetlinkError& error) {
+                    if (error.error_number() != EEXIST) throw;  // a route through another interface stayed
+                }
+            }
         } catch (...) {
             net::enter_netns(home.get());
             throw;

@@ -10,7 +10,7 @@
 //         or {"id": 1, "error": {"code": "invalid-topology", "message": "...", "details": [...]}}
 //
 // Methods (docs/design.md lists their parameters and results):
-//   ping, up, down, status, list, node, logs, topology, shutdown
+//   ping, up, down, status, list, node, logs, topology, link, trace, capture, shutdown
 //
 // The socket is root's alone (mode 0600, and the peer's uid is checked), since whoever can
 // talk to emud can create namespaces and run commands as root.

@@ -24,6 +24,18 @@ DecodedFrame decode_golden(const std::vector<std::uint8_t>& bytes) {
     return *decoded;
 }
 
+// A decoded golden frame together with its bytes: the decoded views point into them.
+struct Golden : DecodedFrame {
+    std::vector<std::uint8_t> bytes;
+};
+
+Golden load(const std::string& name) {
+    Golden golden;
+    golden.bytes = golden_frame(name);
+    static_cast<DecodedFrame&>(golden) = decode_golden(golden.bytes);
+    return golden;
+}
+
 std::vector<std::uint8_t> concat(std::vector<std::uint8_t> head, Bytes tail) {
     head.insert(head.end(), tail.begin(), tail.end());
     return head;
@@ -111,7 +123,7 @@ TEST_CASE("transport checksums of the golden frames are right, and one flipped b
 }
 
 TEST_CASE("an ARP request for the gateway and its reply", "[wire][golden][arp]") {
-    auto request = decode_golden(golden_frame("arp_request"));
+    auto request = load("arp_request");
     REQUIRE(request.arp);
     CHECK(request.ethernet.header.destination.to_string() == "ff:ff:ff:ff:ff:ff");
     CHECK(request.ethernet.header.ether_type == ether_type::kArp);
@@ -122,7 +134,7 @@ TEST_CASE("an ARP request for the gateway and its reply", "[wire][golden][arp]")
     CHECK_FALSE(request.arp->is_gratuitous());
     CHECK(request.meaningful_size() == 42);
 
-    auto reply = decode_golden(golden_frame("arp_reply"));
+    auto reply = load("arp_reply");
     REQUIRE(reply.arp);
     CHECK(reply.arp->operation == ArpPacket::kReply);
     CHECK(reply.arp->sender_ip == ip("10.0.1.1"));
@@ -131,7 +143,7 @@ TEST_CASE("an ARP request for the gateway and its reply", "[wire][golden][arp]")
 }
 
 TEST_CASE("an ICMP echo request and reply across the router", "[wire][golden][icmp]") {
-    auto request = decode_golden(golden_frame("icmp_echo_request"));
+    auto request = load("icmp_echo_request");
     REQUIRE(request.icmp);
     CHECK(request.ipv4->header.source == ip("10.0.1.10"));
     CHECK(request.ipv4->header.destination == ip("10.0.3.10"));
@@ -142,7 +154,7 @@ TEST_CASE("an ICMP echo request and reply across the router", "[wire][golden][ic
     CHECK(request.icmp->header.echo_sequence() == 1);
     CHECK(request.icmp->body.size() == 56);  // ping's default
 
-    auto reply = decode_golden(golden_frame("icmp_echo_reply"));
+    auto reply = load("icmp_echo_reply");
     REQUIRE(reply.icmp);
     CHECK(reply.icmp->header.type == icmp_type::kEchoReply);
     CHECK(reply.ipv4->header.ttl == 63);  // one router on the way back
@@ -151,7 +163,7 @@ TEST_CASE("an ICMP echo request and reply across the router", "[wire][golden][ic
 }
 
 TEST_CASE("ICMP errors quote the datagram that caused them", "[wire][golden][icmp]") {
-    auto exceeded = decode_golden(golden_frame("icmp_time_exceeded"));
+    auto exceeded = load("icmp_time_exceeded");
     REQUIRE(exceeded.icmp);
     CHECK(exceeded.icmp->header.type == icmp_type::kTimeExceeded);
     CHECK(exceeded.icmp->header.code == 0);  // TTL exceeded in transit
@@ -162,7 +174,7 @@ TEST_CASE("ICMP errors quote the datagram that caused them", "[wire][golden][icm
     CHECK(exceeded.icmp->quoted->header.protocol == ip_protocol::kIcmp);
     CHECK(exceeded.icmp->quoted->leading_payload.size() >= 8);
 
-    auto unreachable = decode_golden(golden_frame("icmp_port_unreachable"));
+    auto unreachable = load("icmp_port_unreachable");
     REQUIRE(unreachable.icmp);
     CHECK(unreachable.icmp->header.type == icmp_type::kDestinationUnreachable);
     CHECK(unreachable.icmp->header.code == 3);  // port unreachable
@@ -199,7 +211,7 @@ TEST_CASE("a UDP datagram, and the same one made from its fields", "[wire][golde
 }
 
 TEST_CASE("the TCP handshake, data and close of a real connection", "[wire][golden][tcp]") {
-    auto syn = decode_golden(golden_frame("tcp_syn"));
+    auto syn = load("tcp_syn");
     REQUIRE(syn.tcp);
     CHECK(syn.tcp->header.flags == tcp_flag::kSyn);
     CHECK(syn.tcp->header.destination_port == 8080);
@@ -214,14 +226,14 @@ TEST_CASE("the TCP handshake, data and close of a real connection", "[wire][gold
     // Laid out again the way Linux does it, the options are the bytes Linux sent.
     CHECK(same(make_tcp_options(options), syn.tcp->header.options()));
 
-    auto syn_ack = decode_golden(golden_frame("tcp_syn_ack"));
+    auto syn_ack = load("tcp_syn_ack");
     REQUIRE(syn_ack.tcp);
     CHECK(syn_ack.tcp->header.flags == (tcp_flag::kSyn | tcp_flag::kAck));
     CHECK(syn_ack.tcp->header.acknowledgment == syn.tcp->header.sequence + 1);
     CHECK(syn_ack.tcp->options->timestamp_echo == options.timestamp_value);
     CHECK(same(make_tcp_options(*syn_ack.tcp->options), syn_ack.tcp->header.options()));
 
-    auto data = decode_golden(golden_frame("tcp_data"));
+    auto data = load("tcp_data");
     REQUIRE(data.tcp);
     CHECK(data.tcp->header.has(tcp_flag::kPsh));
     CHECK(data.tcp->header.has(tcp_flag::kAck));
@@ -229,7 +241,7 @@ TEST_CASE("the TCP handshake, data and close of a real connection", "[wire][gold
     CHECK(std::string(data.tcp->payload.begin(), data.tcp->payload.end()) == "hello\n");
     CHECK(same(make_tcp_options(*data.tcp->options), data.tcp->header.options()));
 
-    auto fin = decode_golden(golden_frame("tcp_fin"));
+    auto fin = load("tcp_fin");
     REQUIRE(fin.tcp);
     CHECK(fin.tcp->header.has(tcp_flag::kFin));
     CHECK(tcp_flag_names(fin.tcp->header.flags).find("FIN") != std::string::npos);
@@ -237,7 +249,7 @@ TEST_CASE("the TCP handshake, data and close of a real connection", "[wire][gold
 }
 
 TEST_CASE("IPv4 options are kept and fragments recognised", "[wire][golden][ipv4]") {
-    auto record_route = decode_golden(golden_frame("ipv4_record_route"));
+    auto record_route = load("ipv4_record_route");
     REQUIRE(record_route.ipv4);
     CHECK(record_route.ipv4->header.header_length() > 20);
     const auto& options = record_route.ipv4->header.options;
@@ -247,7 +259,7 @@ TEST_CASE("IPv4 options are kept and fragments recognised", "[wire][golden][ipv4
     REQUIRE(record_route.icmp);                       // the payload after the options still decodes
     CHECK(record_route.icmp->header.is_echo());
 
-    auto first = decode_golden(golden_frame("ipv4_first_fragment"));
+    auto first = load("ipv4_first_fragment");
     REQUIRE(first.ipv4);
     CHECK(first.ipv4->header.more_fragments);
     CHECK(first.ipv4->header.is_fragment());
@@ -255,7 +267,7 @@ TEST_CASE("IPv4 options are kept and fragments recognised", "[wire][golden][ipv4
     CHECK(first.ipv4->header.total_length == 1500);
     CHECK(first.icmp);  // the echo header is in the first fragment
 
-    auto last = decode_golden(golden_frame("ipv4_last_fragment"));
+    auto last = load("ipv4_last_fragment");
     REQUIRE(last.ipv4);
     CHECK_FALSE(last.ipv4->header.more_fragments);
     CHECK(last.ipv4->header.fragment_offset * 8 == 1480);
@@ -264,7 +276,7 @@ TEST_CASE("IPv4 options are kept and fragments recognised", "[wire][golden][ipv4
 }
 
 TEST_CASE("an 802.1Q tagged frame carries its VLAN id and the inner EtherType", "[wire][golden][ethernet]") {
-    auto frame = decode_golden(golden_frame("vlan_echo_request"));
+    auto frame = load("vlan_echo_request");
     REQUIRE(frame.ethernet.header.vlan);
     CHECK(frame.ethernet.header.vlan->vlan_id == 10);
     CHECK(frame.ethernet.header.ether_type == ether_type::kIpv4);
