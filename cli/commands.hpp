@@ -25,8 +25,10 @@ int down_command(const std::vector<std::string>& labs, bool all);
 int status_command(const std::optional<std::string>& lab, bool as_json);
 /// emu logs LAB NODE [-f]
 int logs_command(const std::string& lab, const std::string& node, bool follow);
-/// emu trace LAB [-f] [--json] [--node N] [--link L] [--protocol P]: the decoded timeline.
-int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json);
+/// emu trace LAB [-f] [--json] [--svg FILE] [--node N] [--link L] [--protocol P]: the decoded
+/// timeline, or a ladder diagram of it.
+int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json,
+                  const std::string& svg_file);
 /// emu capture LAB -w FILE: the lab's frames so far as pcapng ("-": standard output).
 int capture_command(const std::string& lab, const std::string& output);
 /// emu link LAB NODE:IF up|down: takes a node's interface, and so its link, down or up.

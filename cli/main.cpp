@@ -77,6 +77,7 @@ int run(int argc, char** argv) {
     trace->add_option("lab", lab, "the lab")->required();
     trace->add_flag("-f,--follow", follow, "keep printing frames as they come");
     trace->add_flag("--json", as_json, "one JSON object per frame, with every field");
+    trace->add_option("--svg", svg, "draw the frames as a ladder diagram (one lane per node) to this SVG file");
     trace->add_option("--node", filter.nodes, "only frames sent or received by this node (repeatable)");
     trace->add_option("--link", filter.links, "only frames on this link or switch (repeatable)");
     trace->add_option("--protocol", filter.protocols, "only frames with this layer: arp, icmp, tcp … (repeatable)");
@@ -121,7 +122,7 @@ int run(int argc, char** argv) {
     if (*list) return status_command(std::nullopt, as_json);
     if (*logs) return logs_command(lab, node, follow);
     if (*graph) return graph_command(graph_target, svg);
-    if (*trace) return trace_command(lab, filter, follow, as_json);
+    if (*trace) return trace_command(lab, filter, follow, as_json, svg);
     if (*capture) return capture_command(lab, output);
     if (*run_scenario) return run_command(scenario_file, run_options);
     if (*link) return link_command(lab, endpoint, state);

@@ -8,7 +8,9 @@
 #include "cli/client.hpp"
 #include "cli/capture_file.hpp"
 #include "cli/commands.hpp"
+#include "cli/ladder_svg.hpp"
 #include "cli/timeline.hpp"
+#include "lib/util/files.hpp"
 #include "lib/util/system_error.hpp"
 #include "lib/util/unique_fd.hpp"
 
@@ -16,8 +18,10 @@ namespace emu::cli {
 
 using nlohmann::json;
 
-int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json) {
+int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json,
+                  const std::string& svg_file) {
     auto client = Client::connect();
+    std::vector<trace::TraceEvent> drawn;
     std::optional<std::uint64_t> start_ns;
     auto print = [&](const json& slice) {
         if (slice.value("missed", 0) > 0) {
@@ -29,7 +33,9 @@ int trace_command(const std::string& lab, const TraceFilter& filter, bool follow
             auto event = trace::event_from_json(item);
             if (!start_ns) start_ns = event.timestamp_ns;
             if (!filter.matches(event)) continue;
-            if (as_json) {
+            if (!svg_file.empty()) {
+                drawn.push_back(std::move(event));
+            } else if (as_json) {
                 std::cout << item.dump() << '\n';
             } else {
                 std::cout << timeline_line(event, *start_ns) << '\n';
@@ -38,6 +44,7 @@ int trace_command(const std::string& lab, const TraceFilter& filter, bool follow
         std::cout << std::flush;
     };
     std::uint64_t after = 0;
+    if (follow && !svg_file.empty()) throw CliError("--svg draws the trace so far; it does not follow (-f)");
     if (follow) {
         client.call("trace", {{"lab", lab}, {"follow", true}}, [&](const std::string& name, const json& data) {
             if (name == "trace") print(data);
@@ -53,6 +60,10 @@ int trace_command(const std::string& lab, const TraceFilter& filter, bool follow
         after = events.back().value("number", after);
         slice["missed"] = 0;
         if (after >= slice.value("last", after)) break;
+    }
+    if (!svg_file.empty()) {
+        util::write_file_atomic(svg_file, ladder_svg(drawn, "lab " + lab));
+        std::cerr << fmt::format("{} frames drawn in {}\n", drawn.size(), svg_file);
     }
     return 0;
 }

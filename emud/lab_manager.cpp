@@ -478,11 +478,7 @@ asio::awaitable<json> LabManager::set_link(const json& params) {
         }
     }
     co_await run_in_thread(io_, [&] {
-        auto home = net::current_netns();
-        util::UniqueFd netns(::open(space.path.c_str(), O_RDONLY | O_CLOEXEC));
-        if (!netns) util::throw_errno("open " + space.path.string());
-        net::enter_netns(netns.get());
-        try {
+        net::run_in_netns(space.path, [&] {
             int ifindex = static_cast<int>(::if_nametoindex(device->name.c_str()));
             if (ifindex == 0) util::throw_errno("no device " + device->name);
             auto socket = net::NetlinkSocket::open();
@@ -494,11 +490,7 @@ asio::awaitable<json> LabManager::set_link(const json& params) {
                     if (error.error_number() != EEXIST) throw;  // a route through another interface stayed
                 }
             }
-        } catch (...) {
-            net::enter_netns(home.get());
-            throw;
-        }
-        net::enter_netns(home.get());
+        });
     });
     spdlog::info("lab.link lab={} endpoint={} state={}", record.name, endpoint, state);
     co_return json{{"lab", record.name}, {"endpoint", endpoint}, {"state", state}};

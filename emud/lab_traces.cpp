@@ -65,8 +65,7 @@ void LabTraces::wake_followers(const std::string& lab) {
 }
 
 const trace::LabCapture& LabTraces::find(const std::string& lab) const {
-    auto* self = const_cast<LabTraces*>(this);
-    std::lock_guard lock(self->captures_mutex_);
+    std::lock_guard lock(captures_mutex_);
     auto it = captures_.find(lab);
     if (it == captures_.end()) throw ApiError("no-capture", fmt::format("lab {} has no capture running", lab));
     return *it->second;
@@ -99,10 +98,10 @@ asio::awaitable<json> LabTraces::trace(const std::string& lab, const json& param
     // Follow: send what there is, then each new batch, until the client hangs up or the
     // lab goes. The capture thread wakes us through wake_followers(); everything between
     // reading the store and waiting runs on the io thread, so no wake-up is lost.
+    find(lab);  // a lab without a capture is an error, not an empty stream
     asio::steady_timer timer(io_);
     followers_[lab].insert(&timer);
     context.on_client_gone([&timer] { timer.cancel(); });
-    find(lab);  // a lab without a capture is an error, not an empty stream
     while (!context.client_gone()) {
         std::size_t sent = 0;
         {

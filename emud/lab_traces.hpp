@@ -38,7 +38,7 @@ private:
     const trace::LabCapture& find(const std::string& lab) const;
 
     asio::io_context& io_;
-    std::mutex captures_mutex_;  // start() runs on a build thread
+    mutable std::mutex captures_mutex_;  // start() runs on a build thread
     std::map<std::string, std::unique_ptr<trace::LabCapture>> captures_;
     std::map<std::string, std::set<asio::steady_timer*>> followers_;
 };

@@ -42,22 +42,19 @@ void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
 }  // namespace
 
 LabCapture::LabCapture(const build::LabPlan& plan, const topology::Lab& lab, CaptureOptions options,
-                       std::function<void()> on_frames)
+                       std::function<void()> on_frames, ApplicationDecoders decoders)
     : plan_(plan_capture(plan, lab)),
       options_(std::move(options)),
       on_frames_(std::move(on_frames)),
-      store_(options_.ring_bytes) {
+      store_(options_.ring_bytes),
+      flows_(std::move(decoders)) {
     // Rings first: from here on the kernel keeps every frame for us.
     std::map<std::size_t, std::vector<std::size_t>> points_by_namespace;
     for (std::size_t i = 0; i < plan_.points.size(); ++i) points_by_namespace[plan_.points[i].namespace_index].push_back(i);
-    auto home = net::current_netns();
-    try {
-        for (const auto& [index, points] : points_by_namespace) {
-            const auto& space = plan.namespaces.at(index);
-            util::UniqueFd netns(::open(space.path.c_str(), O_RDONLY | O_CLOEXEC));
-            if (!netns) util::throw_errno("open " + space.path.string());
-            net::enter_netns(netns.get());
-            Ring ring;
+    for (const auto& [index, points] : points_by_namespace) {
+        const auto& space = plan.namespaces.at(index);
+        Ring ring;
+        net::run_in_netns(space.path, [&] {
             for (auto point : points) {
                 int ifindex = static_cast<int>(::if_nametoindex(plan_.points[point].device.c_str()));
                 if (ifindex <= 0) util::throw_errno("no device " + plan_.points[point].device + " in " + space.path.string());
@@ -69,12 +66,8 @@ LabCapture::LabCapture(const build::LabPlan& plan, const topology::Lab& lab, Cap
             // One device: bind to it; several (the fabric): every device, filtered by ifindex.
             int bind_to = points.size() == 1 ? static_cast<int>(ring.point_of_ifindex.size() - 1) : 0;
             ring.ring = std::make_unique<net::PacketRing>(bind_to, ring_size(space.is_fabric()));
-            rings_.push_back(std::move(ring));
-            net::enter_netns(home.get());
-        }
-    } catch (...) {
-        net::enter_netns(home.get());
-        throw;
+        });
+        rings_.push_back(std::move(ring));
     }
 
     std::filesystem::create_directories(options_.pcapng.parent_path());
@@ -156,6 +149,9 @@ void LabCapture::handle(const Ring& ring, const net::CapturedFrame& frame) {
     stored.original_length = original_length;
     stored.checksum_not_ready = frame.checksum_not_ready;
     stored.bytes.assign(data.begin(), data.end());
+    if (flows_.has_decoders()) {
+        if (auto decoded = wire::decode_frame(data)) stored.application = flows_.on_frame(*decoded);
+    }
     store_.push(std::move(stored));
 
     // On a switch port the frame comes in from the node; on a node's own end, "outgoing" is
@@ -182,6 +178,7 @@ TraceEvent LabCapture::event_of(const StoredFrame& frame) const {
     event.segment = link.segment;
     event.length = frame.original_length;
     event.layers = describe_frame(frame.bytes, {frame.checksum_not_ready});
+    event.layers.insert(event.layers.end(), frame.application.begin(), frame.application.end());
     if (frame.bytes.size() >= 12) {
         wire::MacAddress destination, source;
         std::copy(frame.bytes.begin(), frame.bytes.begin() + 6, destination.bytes.begin());

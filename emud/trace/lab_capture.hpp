@@ -11,6 +11,7 @@
 
 #include "emud/build/plan.hpp"
 #include "emud/trace/capture_plan.hpp"
+#include "emud/trace/flow_tracker.hpp"
 #include "emud/trace/event.hpp"
 #include "emud/trace/trace_store.hpp"
 #include "lib/net/packet_ring.hpp"
@@ -44,7 +45,7 @@ public:
     /// Opens the rings (entering each namespace on the calling thread, then coming back) and
     /// starts the thread. `on_frames` runs on that thread after each batch of new events.
     LabCapture(const build::LabPlan& plan, const topology::Lab& lab, CaptureOptions options,
-               std::function<void()> on_frames);
+               std::function<void()> on_frames, ApplicationDecoders decoders = make_application_decoders());
     ~LabCapture();
     LabCapture(const LabCapture&) = delete;
     LabCapture& operator=(const LabCapture&) = delete;
@@ -70,6 +71,7 @@ private:
     std::function<void()> on_frames_;
     std::vector<Ring> rings_;
     TraceStore store_;
+    FlowTracker flows_;
     util::UniqueFd file_;
     util::UniqueFd stop_;  ///< an eventfd
     std::vector<std::uint8_t> pending_;  ///< pcapng blocks not yet written

@@ -5,6 +5,8 @@
 #include <mutex>
 #include <vector>
 
+#include "emud/trace/event.hpp"
+
 namespace emu::trace {
 
 /// A frame as the capture keeps it: its bytes and where and when it was seen. Decoding
@@ -16,6 +18,9 @@ struct StoredFrame {
     std::uint32_t original_length = 0;
     bool checksum_not_ready = false;
     std::vector<std::uint8_t> bytes;
+    /// Application messages this frame completed (decoded in capture order, since TCP
+    /// needs the segments before it); usually none.
+    std::vector<Layer> application;
 };
 
 /// The frames of one lab, in a ring bounded in bytes: when it is full the oldest frames go
@@ -41,7 +46,11 @@ public:
     std::size_t capacity_bytes() const { return capacity_bytes_; }
 
 private:
-    static std::size_t cost(const StoredFrame& frame) { return sizeof(StoredFrame) + frame.bytes.size(); }
+    static std::size_t cost(const StoredFrame& frame) {
+        std::size_t application = 0;  // a rough bound: the summary and a few hundred bytes of fields
+        for (const auto& layer : frame.application) application += sizeof(Layer) + layer.summary.size() + 256;
+        return sizeof(StoredFrame) + frame.bytes.size() + application;
+    }
 
     mutable std::mutex mutex_;
     std::deque<StoredFrame> frames_;

@@ -42,6 +42,20 @@ void enter_netns(int fd) {
     if (::setns(fd, CLONE_NEWNET) != 0) util::throw_errno("setns");
 }
 
+void run_in_netns(const std::filesystem::path& path, const std::function<void()>& work) {
+    auto home = current_netns();
+    util::UniqueFd target(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+    if (!target) util::throw_errno("open " + path.string());
+    enter_netns(target.get());
+    try {
+        work();
+    } catch (...) {
+        enter_netns(home.get());
+        throw;
+    }
+    enter_netns(home.get());
+}
+
 NamedNetns create_named_netns(const std::filesystem::path& path, int home, const std::function<void()>& inside) {
     {
         util::UniqueFd anchor(::open(path.c_str(), O_RDONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0));

@@ -24,6 +24,11 @@ util::UniqueFd current_netns();
 /// Moves the calling thread into the network namespace `fd` refers to.
 void enter_netns(int fd);
 
+/// Runs `work` on the calling thread inside the registered namespace at `path` (to open a
+/// socket there, which stays in it), then returns the thread to where it was, also when
+/// `work` throws.
+void run_in_netns(const std::filesystem::path& path, const std::function<void()>& work);
+
 /// A registered network namespace that this process just made.
 struct NamedNetns {
     util::UniqueFd fd;  ///< to place devices in it (IFLA_NET_NS_FD) or enter it

@@ -6,6 +6,7 @@
 
 #include <sstream>
 
+#include "lib/util/files.hpp"
 #include "tests/integration/harness.hpp"
 
 using namespace emu::test;
@@ -90,6 +91,16 @@ TEST_CASE("a ping across the router is traced as ARP, the echo on both LANs with
     CHECK(timeline.out.find("lan1    h1 → ff:ff:ff:ff:ff:ff    ARP who-has 10.0.1.1 tell 10.0.1.10") !=
           std::string::npos);
     CHECK(timeline.out.find("10.0.3.11") == std::string::npos);  // lan3's ARP is not h1's
+
+    // And as a ladder diagram: a lane per node, an arrow per frame.
+    auto svg_file = (daemon.state_dir() / "ladder.svg").string();
+    auto ladder = daemon.emu({"trace", lab, "--protocol", "icmp", "--svg", svg_file});
+    REQUIRE(ladder.ok());
+    CHECK(ladder.err.find("4 frames drawn in " + svg_file) != std::string::npos);
+    auto svg = emu::util::read_file(svg_file);
+    REQUIRE(svg);
+    for (const char* lane : {">h1</text>", ">r1</text>", ">h6</text>"}) CHECK(svg->find(lane) != std::string::npos);
+    CHECK(svg->find("[lan3] IPv4 10.0.1.10 → 10.0.3.11 ttl 63  ICMP echo request") != std::string::npos);
 }
 
 TEST_CASE("the pcapng holds every frame the trace reports, and tshark reads the same count", "[root][trace]") {

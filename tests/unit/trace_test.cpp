@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "cli/ladder_svg.hpp"
 #include "cli/timeline.hpp"
 #include "emud/build/plan.hpp"
 #include "emud/topology/loader.hpp"
@@ -213,4 +214,30 @@ TEST_CASE("pcapng blocks are whole words and say their length at both ends", "[t
     CHECK(u32(epb + 20) == frame.size());
     CHECK(u32(epb + 24) == 60);
     CHECK(std::memcmp(out.data() + epb + 28, frame.data(), frame.size()) == 0);
+}
+
+TEST_CASE("the ladder diagram has a lane per node and an arrow per frame, labelled like the timeline",
+          "[trace][timeline]") {
+    std::vector<trace::TraceEvent> events(2);
+    events[0].number = 1;
+    events[0].segment = "lan1";
+    events[0].from = "h1";
+    events[0].to = "ff:ff:ff:ff:ff:ff";
+    events[0].layers = {{"ARP", "ARP who-has 10.0.1.1 tell 10.0.1.10", {}}};
+    events[1].number = 2;
+    events[1].segment = "lan1";
+    events[1].from = "r1";
+    events[1].to = "h1";
+    events[1].layers = {{"ARP", "ARP 10.0.1.1 is-at 02:00:00:00:00:01 <&>", {}}};
+    auto svg = cli::ladder_svg(events, "lab campus");
+    CHECK(svg.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+    CHECK(svg.find(">h1</text>") != std::string::npos);
+    CHECK(svg.find(">broadcast</text>") != std::string::npos);
+    CHECK(svg.find(">r1</text>") != std::string::npos);
+    auto arrows = 0;
+    for (auto at = svg.find("marker-end"); at != std::string::npos; at = svg.find("marker-end", at + 1)) ++arrows;
+    CHECK(arrows == 2);
+    CHECK(svg.find("#1 [lan1] ARP who-has 10.0.1.1 tell 10.0.1.10") != std::string::npos);
+    CHECK(svg.find("is-at 02:00:00:00:00:01 &lt;&amp;&gt;") != std::string::npos);
+    CHECK(svg.find("</svg>") != std::string::npos);
 }

@@ -1,0 +1,74 @@
+#include "emud/trace/flow_tracker.hpp"
+
+namespace emu::trace {
+
+ApplicationDecoder* FlowTracker::decoder_for(std::uint8_t protocol, std::uint16_t port) const {
+    for (const auto& decoder : decoders_) {
+        if (decoder->serves(protocol, port)) return decoder.get();
+    }
+    return nullptr;
+}
+
+std::vector<Layer> FlowTracker::on_frame(const wire::DecodedFrame& frame) {
+    if (decoders_.empty() || !frame.ipv4 || frame.ipv4->header.is_fragment()) return {};
+    if (frame.tcp) return on_tcp(*frame.ipv4, *frame.tcp);
+    if (frame.udp) return on_udp(*frame.udp);
+    return {};
+}
+
+std::vector<Layer> FlowTracker::on_udp(const wire::UdpDatagram& udp) {
+    // The well-known port says which side is the server; a reply comes from it.
+    if (auto* decoder = decoder_for(wire::ip_protocol::kUdp, udp.header.destination_port)) {
+        return decoder->datagram(udp.payload, FlowDirection::to_server);
+    }
+    if (auto* decoder = decoder_for(wire::ip_protocol::kUdp, udp.header.source_port)) {
+        return decoder->datagram(udp.payload, FlowDirection::to_client);
+    }
+    return {};
+}
+
+std::vector<Layer> FlowTracker::on_tcp(const wire::Ipv4Packet& ip, const wire::TcpSegment& tcp) {
+    Endpoint source{ip.header.source.value, tcp.header.source_port};
+    Endpoint destination{ip.header.destination.value, tcp.header.destination_port};
+    FlowKey key = source < destination ? FlowKey{source, destination} : FlowKey{destination, source};
+    auto it = connections_.find(key);
+    if (it == connections_.end()) {
+        // A flow is followed from its first segment to a port a decoder serves.
+        Endpoint server;
+        ApplicationDecoder* decoder = decoder_for(wire::ip_protocol::kTcp, destination.port);
+        if (decoder != nullptr) {
+            server = destination;
+        } else if ((decoder = decoder_for(wire::ip_protocol::kTcp, source.port)) != nullptr) {
+            server = source;
+        } else {
+            return {};
+        }
+        if (connections_.size() >= kMaxConnections) {
+            connections_.erase(recent_.back());
+            recent_.pop_back();
+        }
+        recent_.push_front(key);
+        it = connections_.emplace(key, Connection{server, decoder, {}, {}, recent_.begin()}).first;
+    } else {
+        recent_.splice(recent_.begin(), recent_, it->second.recency);
+    }
+    auto& connection = it->second;
+    auto direction = source == connection.server ? FlowDirection::to_client : FlowDirection::to_server;
+    auto index = static_cast<std::size_t>(direction);
+    auto& buffer = connection.buffers[index];
+    auto before = buffer.size();
+    connection.streams[index].on_segment(tcp.header.sequence, tcp.header.has(wire::tcp_flag::kSyn),
+                                         tcp.header.has(wire::tcp_flag::kFin), tcp.payload, buffer);
+    std::vector<Layer> layers;
+    if (buffer.size() > before) layers = connection.decoder->stream(buffer, direction);
+    if (buffer.size() > kMaxBuffered) buffer.clear();
+    bool closed = tcp.header.has(wire::tcp_flag::kRst) ||
+                  (connection.streams[0].finished() && connection.streams[1].finished());
+    if (closed) {
+        recent_.erase(connection.recency);
+        connections_.erase(it);
+    }
+    return layers;
+}
+
+}  // namespace emu::trace

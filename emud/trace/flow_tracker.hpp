@@ -1,0 +1,57 @@
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <vector>
+
+#include "emud/trace/application.hpp"
+#include "emud/trace/tcp_reassembly.hpp"
+#include "lib/wire/frame.hpp"
+
+namespace emu::trace {
+
+/// Follows the flows of a lab's frames in capture order and runs the application decoders
+/// on them: TCP reassembled per connection and direction, UDP per datagram. Bounded: at
+/// most kMaxConnections TCP connections are followed, the least recently active dropped
+/// first. One per lab, on the capture thread.
+class FlowTracker {
+public:
+    static constexpr std::size_t kMaxConnections = 4096;
+    /// A direction's undecoded bytes past this are dropped: no message of ours is that long.
+    static constexpr std::size_t kMaxBuffered = 4 << 20;
+
+    explicit FlowTracker(ApplicationDecoders decoders) : decoders_(std::move(decoders)) {}
+
+    bool has_decoders() const { return !decoders_.empty(); }
+
+    /// The application layers this frame completes (usually none).
+    std::vector<Layer> on_frame(const wire::DecodedFrame& frame);
+
+private:
+    struct Endpoint {
+        std::uint32_t address = 0;
+        std::uint16_t port = 0;
+        auto operator<=>(const Endpoint&) const = default;
+    };
+    using FlowKey = std::pair<Endpoint, Endpoint>;  // the smaller endpoint first
+
+    struct Connection {
+        Endpoint server;
+        ApplicationDecoder* decoder = nullptr;
+        std::array<TcpStreamReassembler, 2> streams;  // indexed by FlowDirection
+        std::array<std::vector<std::uint8_t>, 2> buffers;
+        std::list<FlowKey>::iterator recency;
+    };
+
+    ApplicationDecoder* decoder_for(std::uint8_t protocol, std::uint16_t port) const;
+    std::vector<Layer> on_tcp(const wire::Ipv4Packet& ip, const wire::TcpSegment& tcp);
+    std::vector<Layer> on_udp(const wire::UdpDatagram& udp);
+
+    ApplicationDecoders decoders_;
+    std::map<FlowKey, Connection> connections_;
+    std::list<FlowKey> recent_;  // most recently active first
+};
+
+}  // namespace emu::trace
