@@ -51,8 +51,10 @@ LabCapture::LabCapture(const build::LabPlan& plan, const topology::Lab& lab, Cap
     // Rings first: from here on the kernel keeps every frame for us.
     std::map<std::size_t, std::vector<std::size_t>> points_by_namespace;
     for (std::size_t i = 0; i < plan_.points.size(); ++i) points_by_namespace[plan_.points[i].namespace_index].push_back(i);
-    for (const auto& [index, points] : points_by_namespace) {
-        const auto& space = plan.namespaces.at(index);
+    for (const auto& entry : points_by_namespace) {
+        // Not a structured binding: clang 14 cannot capture those in the lambda below.
+        const auto& points = entry.second;
+        const auto& space = plan.namespaces.at(entry.first);
         Ring ring;
         net::run_in_netns(space.path, [&] {
             for (auto point : points) {
