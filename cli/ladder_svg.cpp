@@ -1,6 +1,7 @@
 #include "cli/ladder_svg.hpp"
 
 #include "cli/timeline.hpp"
+#include "lib/util/xml.hpp"
 
 #include <algorithm>
 #include <map>
@@ -14,20 +15,6 @@ constexpr int kLaneWidth = 220;
 constexpr int kMargin = 40;
 constexpr int kHeader = 70;
 constexpr int kRowHeight = 34;
-
-std::string xml_text(const std::string& text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += static_cast<unsigned char>(c) < 0x20 ? ' ' : c;
-        }
-    }
-    return out;
-}
 
 std::string lane_name(const std::string& end) {
     return end == "ff:ff:ff:ff:ff:ff" ? "broadcast" : end;
@@ -59,10 +46,10 @@ std::string ladder_svg(const std::vector<trace::TraceEvent>& events, const std::
         "<polygon points=\"0 0, 10 3.5, 0 7\"/></marker></defs>\n"
         "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         "<text x=\"{}\" y=\"22\" font-size=\"14\" font-weight=\"bold\">{}</text>\n",
-        width, height, width, height, kMargin, xml_text(title));
+        width, height, width, height, kMargin, util::xml_escape(title));
     for (std::size_t i = 0; i < lanes.size(); ++i) {
         svg += fmt::format("<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" font-weight=\"bold\">{}</text>\n", x_of(i),
-                           kHeader - 22, xml_text(lanes[i]));
+                           kHeader - 22, util::xml_escape(lanes[i]));
         svg += fmt::format("<line x1=\"{0}\" y1=\"{1}\" x2=\"{0}\" y2=\"{2}\" stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n",
                            x_of(i), kHeader - 14, height - kMargin / 2);
     }
@@ -75,7 +62,7 @@ std::string ladder_svg(const std::vector<trace::TraceEvent>& events, const std::
         svg += fmt::format("<line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"black\" marker-end=\"url(#head)\"/>\n",
                            from, y, to, y);
         auto label = fmt::format("#{} [{}] {}", event.number, event.segment, event_summary(event));
-        svg += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", std::min(from, to) + 4, y - 4, xml_text(label));
+        svg += fmt::format("<text x=\"{}\" y=\"{}\">{}</text>\n", std::min(from, to) + 4, y - 4, util::xml_escape(label));
     }
     svg += "</svg>\n";
     return svg;

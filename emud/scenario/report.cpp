@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/util/xml.hpp"
+
 namespace emu::scenario {
 namespace {
 
@@ -18,28 +20,6 @@ const char* outcome_name(Outcome outcome) {
 std::size_t count(const RunReport& report, Outcome outcome) {
     return static_cast<std::size_t>(std::count_if(report.checks.begin(), report.checks.end(),
                                                   [&](const CheckResult& check) { return check.outcome == outcome; }));
-}
-
-// XML 1.0 text: the five escapes, and control characters (which XML cannot hold) as '?'.
-std::string xml_escape(const std::string& text) {
-    std::string out;
-    out.reserve(text.size());
-    for (char c : text) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&apos;"; break;
-            default:
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') {
-                    out += '?';
-                } else {
-                    out += c;
-                }
-        }
-    }
-    return out;
 }
 
 }  // namespace
@@ -90,11 +70,11 @@ std::string report_junit(const RunReport& report) {
     out += fmt::format("<testsuites tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n", report.checks.size(),
                        count(report, Outcome::failed), count(report, Outcome::skipped), report.seconds);
     out += fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\" time=\"{:.3f}\">\n",
-                       xml_escape(report.scenario), report.checks.size(), count(report, Outcome::failed),
+                       util::xml_escape(report.scenario), report.checks.size(), count(report, Outcome::failed),
                        count(report, Outcome::skipped), report.seconds);
     for (const auto& check : report.checks) {
-        out += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\" time=\"{:.3f}\"", xml_escape(report.scenario),
-                           check.kind, xml_escape(check.name), check.seconds);
+        out += fmt::format("    <testcase classname=\"{}.{}\" name=\"{}\" time=\"{:.3f}\"", util::xml_escape(report.scenario),
+                           check.kind, util::xml_escape(check.name), check.seconds);
         if (check.outcome == Outcome::passed && check.output.empty()) {
             out += "/>\n";
             continue;
@@ -103,12 +83,12 @@ std::string report_junit(const RunReport& report) {
         if (check.outcome == Outcome::failed) {
             std::string details = check.message;
             for (const auto& line : report.trace_context) details += "\n" + line;
-            out += fmt::format("      <failure message=\"{}\">{}</failure>\n", xml_escape(check.message),
-                               xml_escape(details));
+            out += fmt::format("      <failure message=\"{}\">{}</failure>\n", util::xml_escape(check.message),
+                               util::xml_escape(details));
         } else if (check.outcome == Outcome::skipped) {
             out += "      <skipped/>\n";
         }
-        if (!check.output.empty()) out += fmt::format("      <system-out>{}</system-out>\n", xml_escape(check.output));
+        if (!check.output.empty()) out += fmt::format("      <system-out>{}</system-out>\n", util::xml_escape(check.output));
         out += "    </testcase>\n";
     }
     out += "  </testsuite>\n</testsuites>\n";
