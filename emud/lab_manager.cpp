@@ -1,6 +1,5 @@
 #include "emud/lab_manager.hpp"
 
-#include <fcntl.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
 #include <sys/inotify.h>
@@ -24,7 +23,6 @@
 #include "lib/net/route_requests.hpp"
 #include "lib/util/files.hpp"
 #include "lib/util/system_error.hpp"
-#include "lib/util/unique_fd.hpp"
 
 namespace emu::daemon {
 namespace {
