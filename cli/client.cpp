@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <string_view>
 
 #include "lib/util/paths.hpp"
 
@@ -80,8 +81,10 @@ nlohmann::json Client::call(const std::string& method, const nlohmann::json& par
         sent += static_cast<std::size_t>(n);
     }
     while (true) {
+        // A reply can be megabytes long: look at each byte for the newline once.
         std::size_t newline;
-        while ((newline = buffer_.find('\n')) == std::string::npos) {
+        while ((newline = buffer_.find('\n', scanned_)) == std::string::npos) {
+            scanned_ = buffer_.size();
             char chunk[65536];
             ssize_t n = ::recv(socket_.get(), chunk, sizeof chunk, 0);
             if (n < 0 && errno == EINTR) continue;
@@ -89,18 +92,22 @@ nlohmann::json Client::call(const std::string& method, const nlohmann::json& par
                                        (util::runtime_dir() / "emud.log").string() + ")");
             buffer_.append(chunk, static_cast<std::size_t>(n));
         }
-        auto message = nlohmann::json::parse(buffer_.substr(0, newline), nullptr, false);
+        auto message = nlohmann::json::parse(std::string_view(buffer_).substr(0, newline), nullptr, false);
         buffer_.erase(0, newline + 1);
+        scanned_ = 0;
         if (message.is_discarded() || !message.is_object()) throw CliError("emud sent something that is not JSON");
-        if (message.contains("event")) {
-            if (events) events(message["event"].get<std::string>(), message.value("data", nlohmann::json::object()));
+        if (auto event = message.find("event"); event != message.end()) {
+            if (!events) continue;
+            auto data = message.find("data");
+            nlohmann::json empty = nlohmann::json::object();
+            events(event->get<std::string>(), data != message.end() ? *data : empty);
             continue;
         }
-        if (message.contains("error")) {
-            const auto& error = message["error"];
-            throw CliError(error.value("message", "emud refused"), error.value("details", nlohmann::json(nullptr)));
+        if (auto error = message.find("error"); error != message.end()) {
+            throw CliError(error->value("message", "emud refused"), error->value("details", nlohmann::json(nullptr)));
         }
-        return message.value("result", nlohmann::json::object());
+        auto result = message.find("result");
+        return result != message.end() ? std::move(*result) : nlohmann::json::object();
     }
 }
 

@@ -23,7 +23,8 @@ private:
     int exit_code_;
 };
 
-using EventSink = std::function<void(const std::string& name, const nlohmann::json& data)>;
+/// Receives a request's events; it may take `data` apart.
+using EventSink = std::function<void(const std::string& name, nlohmann::json& data)>;
 
 /// A connection to emud's control socket.
 class Client {
@@ -39,6 +40,7 @@ private:
     explicit Client(util::UniqueFd socket) : socket_(std::move(socket)) {}
     util::UniqueFd socket_;
     std::string buffer_;
+    std::size_t scanned_ = 0;  ///< buffer_ has no newline before here
     int next_id_ = 1;
 };
 

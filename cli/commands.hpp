@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "cli/timeline.hpp"
+#include "emud/trace/trace_filter.hpp"
 
 namespace emu::cli {
 
@@ -27,7 +27,7 @@ int status_command(const std::optional<std::string>& lab, bool as_json);
 int logs_command(const std::string& lab, const std::string& node, bool follow);
 /// emu trace LAB [-f] [--json] [--svg FILE] [--node N] [--link L] [--protocol P]: the decoded
 /// timeline, or a ladder diagram of it.
-int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json,
+int trace_command(const std::string& lab, const trace::TraceFilter& filter, bool follow, bool as_json,
                   const std::string& svg_file);
 /// emu capture LAB -w FILE: the lab's frames so far as pcapng ("-": standard output).
 int capture_command(const std::string& lab, const std::string& output);

@@ -126,7 +126,7 @@ int up_command(const std::string& file, const std::string& shape, const std::opt
     ProgressLine progress;
     json result;
     try {
-        result = client.call("up", params, [&](const std::string& event, const json& data) {
+        result = client.call("up", params, [&](const std::string& event, json& data) {
             if (event == "progress") progress.show(data);
         });
     } catch (...) {
@@ -210,7 +210,7 @@ int status_command(const std::optional<std::string>& lab, bool as_json) {
 int logs_command(const std::string& lab, const std::string& node, bool follow) {
     auto client = Client::connect();
     auto reply = client.call("logs", {{"lab", lab}, {"node", node}, {"follow", follow}},
-                             [](const std::string& event, const json& data) {
+                             [](const std::string& event, json& data) {
                                  if (event == "log") std::cout << data.value("text", "") << std::flush;
                              });
     std::cout << reply.value("text", "");

@@ -72,7 +72,7 @@ int run(int argc, char** argv) {
     graph->add_option("target", graph_target, "a topology file or a lab name")->required();
     graph->add_option("--svg", svg, "render to this SVG file with Graphviz instead");
 
-    TraceFilter filter;
+    emu::trace::TraceFilter filter;
     auto* trace = app.add_subcommand("trace", "the decoded timeline of every frame on a lab's links");
     trace->add_option("lab", lab, "the lab")->required();
     trace->add_flag("-f,--follow", follow, "keep printing frames as they come");

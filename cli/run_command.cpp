@@ -180,10 +180,10 @@ private:
     void fetch_events() {
         while (true) {
             auto slice = client_.call("trace", {{"lab", lab_}, {"after", cursor_}});
-            const auto& items = slice["events"];
-            for (const auto& item : items) events_.push_back(trace::event_from_json(item));
-            if (items.empty()) break;
-            cursor_ = items.back().value("number", cursor_);
+            for (auto& item : slice["events"]) events_.push_back(trace::event_from_json(std::move(item)));
+            auto next = slice.value("next", cursor_);
+            if (next <= cursor_) break;
+            cursor_ = next;
             if (cursor_ >= slice.value("last", cursor_)) break;
         }
     }

@@ -1,34 +1,8 @@
 #include "cli/timeline.hpp"
 
-#include <algorithm>
-#include <cctype>
-
 #include <fmt/format.h>
 
 namespace emu::cli {
-namespace {
-
-bool same_text_any_case(const std::string& a, const std::string& b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
-                      [](char x, char y) { return std::tolower(static_cast<unsigned char>(x)) ==
-                                                  std::tolower(static_cast<unsigned char>(y)); });
-}
-
-template <typename Predicate>
-bool any_or_empty(const std::vector<std::string>& wanted, Predicate matches) {
-    return wanted.empty() || std::any_of(wanted.begin(), wanted.end(), matches);
-}
-
-}  // namespace
-
-bool TraceFilter::matches(const trace::TraceEvent& event) const {
-    return any_or_empty(nodes, [&](const std::string& node) { return event.from == node || event.to == node; }) &&
-           any_or_empty(links, [&](const std::string& link) { return event.link == link || event.segment == link; }) &&
-           any_or_empty(protocols, [&](const std::string& protocol) {
-               return std::any_of(event.layers.begin(), event.layers.end(),
-                                  [&](const trace::Layer& layer) { return same_text_any_case(layer.protocol, protocol); });
-           });
-}
 
 std::string event_summary(const trace::TraceEvent& event) {
     std::string summary;

@@ -1,22 +1,11 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
 #include <string>
-#include <vector>
 
 #include "emud/trace/event.hpp"
 
 namespace emu::cli {
-
-/// Which events `emu trace` shows: all of the given kinds must match (an empty list matches).
-struct TraceFilter {
-    std::vector<std::string> nodes;      ///< sent or received by one of these
-    std::vector<std::string> links;      ///< on one of these links or segments
-    std::vector<std::string> protocols;  ///< with a layer of one of these, any case ("arp", "TCP")
-
-    bool matches(const trace::TraceEvent& event) const;
-};
 
 /// What an event is, in one line: the summaries of the layers above Ethernet (Ethernet's
 /// own when there is nothing above it).

@@ -18,48 +18,53 @@ namespace emu::cli {
 
 using nlohmann::json;
 
-int trace_command(const std::string& lab, const TraceFilter& filter, bool follow, bool as_json,
+int trace_command(const std::string& lab, const trace::TraceFilter& filter, bool follow, bool as_json,
                   const std::string& svg_file) {
     auto client = Client::connect();
     std::vector<trace::TraceEvent> drawn;
     std::optional<std::uint64_t> start_ns;
-    auto print = [&](const json& slice) {
-        if (slice.value("missed", 0) > 0) {
+    // emud filters; the events arrive in order, each page after the previous one's "next".
+    auto print = [&](json& slice) {
+        if (auto missed = slice.value("missed", std::uint64_t{0}); missed > 0) {
             std::cerr << fmt::format("emu: {} events were dropped from the trace before they could be shown "
                                      "(the lab's event ring was full); the pcapng has every frame\n",
-                                     slice.value("missed", 0));
+                                     missed);
         }
-        for (const auto& item : slice.value("events", json::array())) {
-            auto event = trace::event_from_json(item);
+        auto events = slice.find("events");
+        if (events == slice.end() || !events->is_array()) return;
+        for (auto& item : *events) {
+            if (as_json) {
+                std::cout << item.dump() << '\n';
+                continue;
+            }
+            auto event = trace::event_from_json(std::move(item));
             if (!start_ns) start_ns = event.timestamp_ns;
-            if (!filter.matches(event)) continue;
             if (!svg_file.empty()) {
                 drawn.push_back(std::move(event));
-            } else if (as_json) {
-                std::cout << item.dump() << '\n';
             } else {
                 std::cout << timeline_line(event, *start_ns) << '\n';
             }
         }
         std::cout << std::flush;
     };
-    std::uint64_t after = 0;
+    auto params = json{{"lab", lab}, {"filter", trace::to_json(filter)}, {"fields", as_json}};
     if (follow && !svg_file.empty()) throw CliError("--svg draws the trace so far; it does not follow (-f)");
     if (follow) {
-        client.call("trace", {{"lab", lab}, {"follow", true}}, [&](const std::string& name, const json& data) {
+        params["follow"] = true;
+        client.call("trace", params, [&](const std::string& name, json& data) {
             if (name == "trace") print(data);
         });
         return 0;
     }
     // Without -f: everything the store holds now, page by page.
+    std::uint64_t after = 0;
     while (true) {
-        auto slice = client.call("trace", {{"lab", lab}, {"after", after}});
+        params["after"] = after;
+        auto slice = client.call("trace", params);
         print(slice);
-        const auto& events = slice["events"];
-        if (events.empty()) break;
-        after = events.back().value("number", after);
-        slice["missed"] = 0;
-        if (after >= slice.value("last", after)) break;
+        auto next = slice.value("next", after);
+        if (next <= after || next >= slice.value("last", next)) break;
+        after = next;
     }
     if (!svg_file.empty()) {
         util::write_file_atomic(svg_file, ladder_svg(drawn, "lab " + lab));

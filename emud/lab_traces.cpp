@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "emud/trace/trace_filter.hpp"
+
 namespace emu::daemon {
 namespace {
 
@@ -20,10 +22,39 @@ json counts_json(const trace::CaptureCounts& counts) {
             {"file_bytes", counts.file_bytes}};
 }
 
-json slice_json(const trace::LabCapture& capture, const trace::TraceStore::Slice& slice) {
+// What a reader asked for: which events, and whether with every field of every layer or
+// only the summaries (all a timeline shows, and a fraction of the bytes).
+struct TraceRequest {
+    trace::TraceFilter filter;
+    bool with_fields = true;
+};
+
+TraceRequest request_of(const json& params) {
+    TraceRequest request;
+    try {
+        request.filter = trace::filter_from_json(params.value("filter", json::object()));
+    } catch (const std::exception& error) {
+        throw ApiError("bad-request", std::string("trace filter: ") + error.what());
+    }
+    request.with_fields = params.value("fields", true);
+    return request;
+}
+
+// Decodes a slice and keeps the events the filter passes. "next" is where the reader's
+// following request starts, whether or not anything here passed.
+json slice_json(const trace::LabCapture& capture, const trace::TraceStore::Slice& slice,
+                const TraceRequest& request) {
     json events = json::array();
-    for (const auto& frame : slice.frames) events.push_back(trace::to_json(capture.event_of(frame)));
-    return {{"events", std::move(events)}, {"last", slice.last}, {"missed", slice.missed}};
+    for (const auto& frame : slice.frames) {
+        auto event = capture.event_of(frame);
+        if (!request.filter.matches(event)) continue;
+        if (!request.with_fields) {
+            for (auto& layer : event.layers) layer.fields = json::object();
+        }
+        events.push_back(trace::to_json(std::move(event)));
+    }
+    auto next = slice.frames.empty() ? slice.last : slice.frames.back().number;
+    return {{"events", std::move(events)}, {"next", next}, {"last", slice.last}, {"missed", slice.missed}};
 }
 
 }  // namespace
@@ -89,9 +120,10 @@ json LabTraces::capture(const std::string& lab) const {
 asio::awaitable<json> LabTraces::trace(const std::string& lab, const json& params, api::RequestContext& context) {
     auto after = params.value("after", std::uint64_t{0});
     auto limit = std::min(params.value("limit", kEventsPerMessage), kEventsPerMessage);
+    auto request = request_of(params);
     if (!params.value("follow", false)) {
         const auto& capture = find(lab);
-        auto result = slice_json(capture, capture.store().read_after(after, limit));
+        auto result = slice_json(capture, capture.store().read_after(after, limit), request);
         result["counts"] = counts(lab);
         co_return result;
     }
@@ -103,19 +135,18 @@ asio::awaitable<json> LabTraces::trace(const std::string& lab, const json& param
     followers_[lab].insert(&timer);
     context.on_client_gone([&timer] { timer.cancel(); });
     while (!context.client_gone()) {
-        std::size_t sent = 0;
+        std::size_t examined = 0;
         {
             std::lock_guard lock(captures_mutex_);
             auto it = captures_.find(lab);
             if (it == captures_.end()) break;
             auto slice = it->second->store().read_after(after, limit);
-            sent = slice.frames.size();
-            if (sent > 0 || slice.missed > 0) {
-                after = slice.frames.empty() ? slice.last : slice.frames.back().number;
-                context.event("trace", slice_json(*it->second, slice));
-            }
+            examined = slice.frames.size();
+            auto message = slice_json(*it->second, slice, request);
+            after = message["next"].get<std::uint64_t>();
+            if (!message["events"].empty() || slice.missed > 0) context.event("trace", std::move(message));
         }
-        if (sent == limit) continue;  // more is waiting
+        if (examined == limit) continue;  // more is waiting
         timer.expires_at(asio::steady_timer::time_point::max());
         boost::system::error_code ignored;
         co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ignored));

@@ -9,17 +9,32 @@ const Layer* TraceEvent::find(const std::string& protocol) const {
     return nullptr;
 }
 
-nlohmann::json to_json(const TraceEvent& event) {
+nlohmann::json to_json(TraceEvent&& event) {
     nlohmann::json layers = nlohmann::json::array();
-    for (const auto& layer : event.layers) {
-        layers.push_back({{"protocol", layer.protocol}, {"summary", layer.summary}, {"fields", layer.fields}});
+    for (auto& layer : event.layers) {
+        nlohmann::json entry = nlohmann::json::object();
+        entry["protocol"] = std::move(layer.protocol);
+        entry["summary"] = std::move(layer.summary);
+        entry["fields"] = std::move(layer.fields);
+        layers.push_back(std::move(entry));
     }
-    return {{"number", event.number}, {"time_ns", event.timestamp_ns}, {"link", event.link},
-            {"segment", event.segment}, {"from", event.from}, {"to", event.to},
-            {"length", event.length}, {"layers", std::move(layers)}};
+    nlohmann::json json = nlohmann::json::object();
+    json["number"] = event.number;
+    json["time_ns"] = event.timestamp_ns;
+    json["link"] = std::move(event.link);
+    json["segment"] = std::move(event.segment);
+    json["from"] = std::move(event.from);
+    json["to"] = std::move(event.to);
+    json["length"] = event.length;
+    json["layers"] = std::move(layers);
+    return json;
 }
 
-TraceEvent event_from_json(const nlohmann::json& json) {
+nlohmann::json to_json(const TraceEvent& event) {
+    return to_json(TraceEvent(event));
+}
+
+TraceEvent event_from_json(nlohmann::json&& json) {
     TraceEvent event;
     event.number = json.value("number", std::uint64_t{0});
     event.timestamp_ns = json.value("time_ns", std::uint64_t{0});
@@ -28,11 +43,19 @@ TraceEvent event_from_json(const nlohmann::json& json) {
     event.from = json.value("from", std::string());
     event.to = json.value("to", std::string());
     event.length = json.value("length", std::uint32_t{0});
-    for (const auto& layer : json.value("layers", nlohmann::json::array())) {
+    auto layers = json.find("layers");
+    if (layers == json.end() || !layers->is_array()) return event;
+    for (auto& layer : *layers) {
+        auto fields = layer.find("fields");
         event.layers.push_back({layer.value("protocol", std::string()), layer.value("summary", std::string()),
-                                layer.value("fields", nlohmann::json::object())});
+                                fields != layer.end() && fields->is_object() ? std::move(*fields)
+                                                                             : nlohmann::json::object()});
     }
     return event;
+}
+
+TraceEvent event_from_json(const nlohmann::json& json) {
+    return event_from_json(nlohmann::json(json));
 }
 
 }  // namespace emu::trace

@@ -32,6 +32,10 @@ struct TraceEvent {
 };
 
 nlohmann::json to_json(const TraceEvent& event);
+/// The same, taking the layers' fields instead of copying them.
+nlohmann::json to_json(TraceEvent&& event);
 TraceEvent event_from_json(const nlohmann::json& json);
+/// The same, taking the layers' fields out of `json` instead of copying them.
+TraceEvent event_from_json(nlohmann::json&& json);
 
 }  // namespace emu::trace

@@ -44,6 +44,7 @@ void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
 LabCapture::LabCapture(const build::LabPlan& plan, const topology::Lab& lab, CaptureOptions options,
                        std::function<void()> on_frames, ApplicationDecoders decoders)
     : plan_(plan_capture(plan, lab)),
+      addresses_(lab),
       options_(std::move(options)),
       on_frames_(std::move(on_frames)),
       store_(options_.ring_bytes),
@@ -151,8 +152,12 @@ void LabCapture::handle(const Ring& ring, const net::CapturedFrame& frame) {
     stored.original_length = original_length;
     stored.checksum_not_ready = frame.checksum_not_ready;
     stored.bytes.assign(data.begin(), data.end());
-    if (flows_.has_decoders()) {
-        if (auto decoded = wire::decode_frame(data)) stored.application = flows_.on_frame(*decoded);
+    if (auto decoded = wire::decode_frame(data)) {
+        if (decoded->arp) {
+            auto owner = plan_.mac_owners.find(decoded->arp->sender_mac);
+            if (owner != plan_.mac_owners.end()) addresses_.learn(*decoded->arp, owner->second);
+        }
+        if (flows_.has_decoders()) stored.application = flows_.on_frame(*decoded);
     }
     store_.push(std::move(stored));
 
@@ -192,7 +197,22 @@ TraceEvent LabCapture::event_of(const StoredFrame& frame) const {
         event.from = name(source);
         event.to = name(destination);
     }
+    name_path_ends(event);
     return event;
+}
+
+void LabCapture::name_path_ends(TraceEvent& event) const {
+    for (auto& layer : event.layers) {
+        if (layer.protocol != "IPv4") continue;
+        for (auto [address_key, node_key] : {std::pair{"src", "src_node"}, std::pair{"dst", "dst_node"}}) {
+            auto address = layer.fields.find(address_key);
+            if (address == layer.fields.end() || !address->is_string()) continue;
+            if (auto owner = addresses_.owner_of(address->get_ref<const std::string&>())) {
+                layer.fields[node_key] = std::move(*owner);
+            }
+        }
+        return;
+    }
 }
 
 void LabCapture::write_out() {

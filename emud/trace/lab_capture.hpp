@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "emud/build/plan.hpp"
+#include "emud/trace/address_book.hpp"
 #include "emud/trace/capture_plan.hpp"
 #include "emud/trace/flow_tracker.hpp"
 #include "emud/trace/event.hpp"
@@ -51,7 +52,8 @@ public:
     LabCapture& operator=(const LabCapture&) = delete;
 
     const TraceStore& store() const { return store_; }
-    /// A stored frame decoded: its layers, its link, and who sent it to whom.
+    /// A stored frame decoded: its layers, its link, and who sent it to whom, on the link
+    /// (from, to) and end to end (the IPv4 layer's src_node, dst_node).
     TraceEvent event_of(const StoredFrame& frame) const;
     CaptureCounts counts() const;
     const std::filesystem::path& pcapng() const { return options_.pcapng; }
@@ -66,7 +68,10 @@ private:
     void handle(const Ring& ring, const net::CapturedFrame& frame);
     void write_out();
 
+    void name_path_ends(TraceEvent& event) const;
+
     CapturePlan plan_;
+    AddressBook addresses_;
     CaptureOptions options_;
     std::function<void()> on_frames_;
     std::vector<Ring> rings_;

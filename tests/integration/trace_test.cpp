@@ -85,6 +85,17 @@ TEST_CASE("a ping across the router is traced as ARP, the echo on both LANs with
                       "lan1 r1>h1 ICMP echo-reply ttl 63",
                   });
 
+    // The IPv4 layer names the ends of the whole path, so asking for h6 finds its echo on
+    // h1's LAN too, where h6 is neither sender nor receiver of the frame; emud filters.
+    auto echoes = trace_events(daemon, lab, {"--node", "h6", "--protocol", "icmp"});
+    std::vector<std::string> path;
+    for (const auto& event : echoes) {
+        auto ipv4 = layer(event, "IPv4")["fields"];
+        path.push_back(event["segment"].get<std::string>() + " " + ipv4.value("src_node", "?") + ">" +
+                       ipv4.value("dst_node", "?"));
+    }
+    CHECK(path == std::vector<std::string>{"lan1 h1>h6", "lan3 h1>h6", "lan3 h6>h1", "lan1 h6>h1"});
+
     // The timeline says the same for people.
     auto timeline = daemon.emu({"trace", lab, "--node", "h1", "--protocol", "arp"});
     REQUIRE(timeline.ok());

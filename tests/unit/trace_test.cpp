@@ -8,8 +8,10 @@
 #include "cli/timeline.hpp"
 #include "emud/build/plan.hpp"
 #include "emud/topology/loader.hpp"
+#include "emud/trace/address_book.hpp"
 #include "emud/trace/capture_plan.hpp"
 #include "emud/trace/describe.hpp"
+#include "emud/trace/trace_filter.hpp"
 #include "emud/trace/pcapng.hpp"
 #include "emud/trace/trace_store.hpp"
 #include "tests/unit/golden_frames.hpp"
@@ -119,13 +121,60 @@ TEST_CASE("trace filters match node, link or segment, and protocol in any case",
     event.from = "h1";
     event.to = "ff:ff:ff:ff:ff:ff";
     event.layers = {{"Ethernet", "", {}}, {"ARP", "", {}}};
-    CHECK(cli::TraceFilter{}.matches(event));
-    CHECK(cli::TraceFilter{{"h1"}, {}, {}}.matches(event));
-    CHECK_FALSE(cli::TraceFilter{{"h2"}, {}, {}}.matches(event));
-    CHECK(cli::TraceFilter{{"h2", "h1"}, {"lan1"}, {"arp"}}.matches(event));
-    CHECK(cli::TraceFilter{{}, {"h1:eth0--lan1:p2"}, {}}.matches(event));
-    CHECK_FALSE(cli::TraceFilter{{}, {"lan2"}, {}}.matches(event));
-    CHECK_FALSE(cli::TraceFilter{{"h1"}, {}, {"tcp"}}.matches(event));
+    CHECK(trace::TraceFilter{}.matches(event));
+    CHECK(trace::TraceFilter{{"h1"}, {}, {}}.matches(event));
+    CHECK_FALSE(trace::TraceFilter{{"h2"}, {}, {}}.matches(event));
+    CHECK(trace::TraceFilter{{"h2", "h1"}, {"lan1"}, {"arp"}}.matches(event));
+    CHECK(trace::TraceFilter{{}, {"h1:eth0--lan1:p2"}, {}}.matches(event));
+    CHECK_FALSE(trace::TraceFilter{{}, {"lan2"}, {}}.matches(event));
+    CHECK_FALSE(trace::TraceFilter{{"h1"}, {}, {"tcp"}}.matches(event));
+}
+
+TEST_CASE("a node filter also matches the IPv4 path's ends, and a filter from JSON takes only lists of strings",
+          "[trace][timeline]") {
+    trace::TraceEvent event;
+    event.segment = "lan3";
+    event.from = "r1";
+    event.to = "h6";
+    event.layers = {{"Ethernet", "", {}}, {"IPv4", "", {{"src", "10.0.1.10"}, {"src_node", "h1"}}}};
+    CHECK(trace::TraceFilter{{"h1"}, {}, {}}.matches(event));
+    CHECK(trace::TraceFilter{{"r1"}, {}, {}}.matches(event));
+    CHECK_FALSE(trace::TraceFilter{{"h2"}, {}, {}}.matches(event));
+
+    auto filter = trace::filter_from_json({{"nodes", {"h1"}}, {"protocols", {"icmp", "arp"}}});
+    CHECK(filter.nodes == std::vector<std::string>{"h1"});
+    CHECK(filter.links.empty());
+    CHECK(filter.protocols == std::vector<std::string>{"icmp", "arp"});
+    CHECK(trace::filter_from_json(trace::to_json(filter)).protocols == filter.protocols);
+    CHECK(trace::filter_from_json(nlohmann::json::object()).empty());
+    CHECK_THROWS_AS(trace::filter_from_json({{"nodes", "h1"}}), std::invalid_argument);
+    CHECK_THROWS_AS(trace::filter_from_json({{"links", {1, 2}}}), std::invalid_argument);
+    CHECK_THROWS_AS(trace::filter_from_json(nlohmann::json::array()), std::invalid_argument);
+}
+
+TEST_CASE("the address book knows the topology's addresses and learns the ones nodes claim in ARP",
+          "[trace][names]") {
+    auto campus = topology::load_topology_file(EMU_SOURCE_DIR "/topologies/campus.yaml");
+    REQUIRE(campus);
+    trace::AddressBook book(*campus);
+    CHECK(book.owner_of("10.0.1.10") == "h1");
+    CHECK(book.owner_of("10.0.3.1") == "r1");
+    CHECK_FALSE(book.owner_of("10.0.9.9"));
+
+    auto claim = [](const char* address) {
+        wire::ArpPacket arp;
+        arp.sender_ip = *wire::Ipv4Address::parse(address);
+        arp.target_ip = *wire::Ipv4Address::parse("10.0.1.1");
+        return arp;
+    };
+    book.learn(claim("10.0.1.77"), "h2");  // e.g. an address h2 got by DHCP
+    CHECK(book.owner_of("10.0.1.77") == "h2");
+    book.learn(claim("10.0.1.77"), "h3");  // the address moved: the newest claim wins
+    CHECK(book.owner_of("10.0.1.77") == "h3");
+    book.learn(claim("0.0.0.0"), "h4");  // an RFC 5227 probe claims nothing
+    CHECK_FALSE(book.owner_of("0.0.0.0"));
+    book.learn(claim("10.0.1.78"), "");  // a MAC no node owns
+    CHECK_FALSE(book.owner_of("10.0.1.78"));
 }
 
 TEST_CASE("the frame ring keeps the newest frames within its bytes and counts the ones it dropped", "[trace][store]") {
