@@ -529,6 +529,7 @@ asio::awaitable<json> LabManager::logs(const json& params, api::RequestContext& 
         if (added && !added->empty()) {
             offset += added->size();
             context.event("log", {{"text", std::move(*added)}});
+            co_await context.sent();
         }
         if (gone || !added) break;
     }

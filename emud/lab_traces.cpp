@@ -146,6 +146,8 @@ asio::awaitable<json> LabTraces::trace(const std::string& lab, const json& param
             after = message["next"].get<std::uint64_t>();
             if (!message["events"].empty() || slice.missed > 0) context.event("trace", std::move(message));
         }
+        // A slow reader holds the stream here; what the ring drops meanwhile is counted as missed.
+        co_await context.sent();
         if (examined == limit) continue;  // more is waiting
         timer.expires_at(asio::steady_timer::time_point::max());
         boost::system::error_code ignored;

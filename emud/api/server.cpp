@@ -148,6 +148,8 @@ private:
         wake_.cancel();
     }
 
+    asio::awaitable<void> sent() override { co_await flush(); }
+
     // Waits until every queued line is written.
     asio::awaitable<void> flush() {
         while (writing_) {

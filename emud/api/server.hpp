@@ -31,6 +31,10 @@ public:
     virtual ~RequestContext() = default;
     /// Sends an event line before the reply (progress, a log line …).
     virtual void event(const std::string& name, nlohmann::json data) = 0;
+    /// Waits until every event so far is written to the client, or the client is gone. A
+    /// stream waits on it after each event, so a reader that stops reading stops the
+    /// stream instead of growing emud's memory.
+    virtual asio::awaitable<void> sent() = 0;
     /// True once the client has hung up; long requests (log following) stop then.
     virtual bool client_gone() const = 0;
     /// Called once if the client hangs up while this request runs (never after it).
