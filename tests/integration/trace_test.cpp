@@ -190,3 +190,66 @@ TEST_CASE("capture keeps up with a flood of small frames, and counts what it cou
     CHECK(accounted >= counts["frames"].get<std::uint64_t>());
     CHECK(accounted <= after["frames"].get<std::uint64_t>());
 }
+
+TEST_CASE("a DHCP exchange between stock peers is traced message by message", "[root][trace][interop]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("tdhcp");
+    auto topology = daemon.state_dir() / "dhcp.yaml";
+    emu::util::write_file_atomic(topology, R"(name: dhcp
+nodes:
+  lan: {kind: switch}
+  srv: {interfaces: {eth0: 10.0.9.1/24}}
+  cli: {interfaces: {eth0: dhcp}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [cli:eth0, lan]
+)");
+    REQUIRE(daemon.emu({"up", topology.string(), "--name", lab}).ok());
+    // dnsmasq binds, then goes to the background; the lab's teardown ends it with its node.
+    auto state = daemon.state_dir().string();
+    REQUIRE(daemon.emu({"exec", lab, "srv", "--", "dnsmasq", "--conf-file=/dev/null", "--port=0", "--interface=eth0", "--bind-interfaces",
+                        "--dhcp-range=10.0.9.100,10.0.9.150,255.255.255.0,10m", "--dhcp-option=option:router,10.0.9.1",
+                        "--dhcp-leasefile=" + state + "/dnsmasq.leases", "--pid-file=" + state + "/dnsmasq.pid"})
+                .ok());
+    auto client = daemon.emu({"exec", lab, "cli", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "5", "-T", "1", "-s",
+                              "/bin/true"});
+    REQUIRE(client.ok());
+
+    // DISCOVER, OFFER, REQUEST, ACK in that order (udhcpc may DISCOVER more than once).
+    std::vector<json> dhcp;
+    auto complete = [&] {
+        dhcp = trace_events(daemon, lab, {"--protocol", "dhcp"});
+        return !dhcp.empty() && layer(dhcp.back(), "DHCP")["fields"]["type"] == "ACK";
+    };
+    REQUIRE(wait_until(complete, std::chrono::seconds(5)));
+    const char* expected[] = {"DISCOVER", "OFFER", "REQUEST", "ACK"};
+    std::vector<json> steps;
+    for (const auto& event : dhcp) {
+        if (steps.size() < 4 && layer(event, "DHCP")["fields"]["type"] == expected[steps.size()]) steps.push_back(event);
+    }
+    REQUIRE(steps.size() == 4);
+
+    // The seed's first step: from 0.0.0.0:68 to 255.255.255.255:67, to every MAC on the LAN.
+    const auto& discover = steps[0];
+    CHECK(discover["from"] == "cli");
+    CHECK(discover["to"] == "ff:ff:ff:ff:ff:ff");
+    CHECK(layer(discover, "IPv4")["fields"]["src"] == "0.0.0.0");
+    CHECK(layer(discover, "IPv4")["fields"]["dst"] == "255.255.255.255");
+    CHECK(layer(discover, "UDP")["fields"]["src_port"] == 68);
+    CHECK(layer(discover, "UDP")["fields"]["dst_port"] == 67);
+    auto offered = layer(steps[1], "DHCP")["fields"]["yiaddr"].get<std::string>();
+    CHECK(offered.rfind("10.0.9.", 0) == 0);
+    CHECK(steps[1]["from"] == "srv");
+    CHECK(layer(steps[1], "DHCP")["fields"]["xid"] == layer(discover, "DHCP")["fields"]["xid"]);
+    CHECK(layer(steps[2], "DHCP")["fields"]["requested_ip"] == offered);
+    CHECK(layer(steps[2], "DHCP")["fields"]["server_id"] == "10.0.9.1");
+    CHECK(layer(steps[3], "DHCP")["fields"]["yiaddr"] == offered);
+    CHECK(layer(steps[3], "DHCP")["fields"]["routers"] == json{"10.0.9.1"});
+    CHECK((client.out + client.err).find("lease of " + offered + " obtained") != std::string::npos);
+
+    auto timeline = daemon.emu({"trace", lab, "--protocol", "dhcp"});
+    REQUIRE(timeline.ok());
+    CHECK(timeline.out.find("cli → ff:ff:ff:ff:ff:ff   IPv4 0.0.0.0 → 255.255.255.255 ttl 64  UDP 68 → 67 len") !=
+          std::string::npos);
+    CHECK(timeline.out.find("DHCP ACK xid=") != std::string::npos);
+}
