@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include "nodes/dhcpd/config_json.hpp"
 #include "nodes/dhcpd/dhcp_server.hpp"
 #include "nodes/dhcpd/lease_file.hpp"
 
@@ -407,4 +408,43 @@ TEST_CASE("the lease file keeps every change, the last per address wins, and a t
     CHECK(LeaseFile::load(path).skipped_lines == 0);
     CHECK(LeaseFile::load(path).leases == loaded.leases);
     std::filesystem::remove_all(directory);
+}
+
+TEST_CASE("emu-dhcpd's configuration reads back what was written and names what is wrong", "[dhcp][config]") {
+    auto config = campus_config();
+    auto again = server_config_from_json(to_json(config));
+    REQUIRE(again.subnets.size() == 2);
+    CHECK(again.subnets[0].prefix == config.subnets[0].prefix);
+    CHECK(again.subnets[0].pools[0].first == ip("10.0.1.100"));
+    CHECK(again.subnets[0].pools[0].last == ip("10.0.1.102"));
+    CHECK(again.subnets[0].reservations[0].mac == mac(0x50));
+    CHECK(again.subnets[0].routers == config.subnets[0].routers);
+    CHECK(again.subnets[0].dns_servers == config.subnets[0].dns_servers);
+    CHECK(again.subnets[0].domain_name == "campus.example");
+    CHECK(again.subnets[1].lease_seconds == 1200u);
+    CHECK(again.authoritative == config.authoritative);
+
+    auto refused = [](const std::string& text) {
+        try {
+            server_config_from_json(nlohmann::json::parse(text));
+        } catch (const std::invalid_argument& error) {
+            return std::string(error.what());
+        }
+        return std::string("accepted");
+    };
+    CHECK(refused(R"({"subnets": []})") == "subnets: at least one subnet is needed");
+    CHECK(refused(R"({"subnets": [{"pools": []}]})") == "subnets[0].subnet: missing");
+    CHECK(refused(R"({"subnets": [{"subnet": "10.0.1.0/24", "pools": [{"first": "10.0.2.1", "last": "10.0.2.9"}]}]})") ==
+          "subnets[0].pools[0]: the pool must lie inside 10.0.1.0/24");
+    CHECK(refused(R"({"subnets": [{"subnet": "10.0.1.0/24", "pools": [{"first": "10.0.1.9", "last": "10.0.1.1"}]}]})") ==
+          "subnets[0].pools[0]: first 10.0.1.9 is after last 10.0.1.1");
+    CHECK(refused(R"({"subnets": [{"subnet": "10.0.1.0/24"}]})") == "subnets[0]: has neither pools nor reservations");
+    CHECK(refused(R"({"subnets": [{"subnet": "10.0.1.0/24", "pools": [{"first": "10.0.1.1", "last": "10.0.1.9"}],
+                      "routers": ["10.0.1"]}]})")
+              .rfind("subnets[0].routers[0]: ", 0) == 0);
+    CHECK(refused(R"({"subnets": [{"subnet": "10.0.0.0/16", "pools": [{"first": "10.0.1.1", "last": "10.0.1.9"}]},
+                                  {"subnet": "10.0.1.0/24", "pools": [{"first": "10.0.1.1", "last": "10.0.1.9"}]}]})") ==
+          "subnets[1]: 10.0.1.0/24 overlaps 10.0.0.0/16");
+    CHECK(refused(R"({"subnets": [{"subnet": "10.0.1.0/24", "pools": [{"first": "10.0.1.1", "last": "10.0.1.9"}],
+                      "lease_seconds": 0}]})") == "subnets[0].lease_seconds: must be a number of seconds from 1 to 4294967295");
 }

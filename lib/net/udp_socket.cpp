@@ -1,0 +1,84 @@
+#include "lib/net/udp_socket.hpp"
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cstring>
+
+namespace emu::net {
+
+InterfaceUdpSocket::InterfaceUdpSocket(asio::io_context& io, std::uint16_t port)
+    : socket_(io, asio::ip::udp::v4()), buffer_(65536) {
+    socket_.set_option(asio::socket_base::reuse_address(true));
+    socket_.set_option(asio::socket_base::broadcast(true));
+    int one = 1;
+    if (::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_PKTINFO, &one, sizeof one) != 0) {
+        throw boost::system::system_error(errno, boost::system::system_category(), "IP_PKTINFO");
+    }
+    socket_.bind(asio::ip::udp::endpoint(asio::ip::address_v4::any(), port));
+    socket_.non_blocking(true);
+}
+
+asio::awaitable<InterfaceUdpSocket::Datagram> InterfaceUdpSocket::receive() {
+    while (true) {
+        sockaddr_in from{};
+        iovec vector{buffer_.data(), buffer_.size()};
+        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
+        msghdr message{};
+        message.msg_name = &from;
+        message.msg_namelen = sizeof from;
+        message.msg_iov = &vector;
+        message.msg_iovlen = 1;
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        auto n = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT);
+        if (n < 0) {
+            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+                co_await socket_.async_wait(asio::socket_base::wait_read, asio::use_awaitable);
+                continue;
+            }
+            throw boost::system::system_error(errno, boost::system::system_category(), "recvmsg");
+        }
+        Datagram datagram;
+        datagram.bytes.assign(buffer_.begin(), buffer_.begin() + n);
+        datagram.source.value = ntohl(from.sin_addr.s_addr);
+        datagram.source_port = ntohs(from.sin_port);
+        for (auto* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
+            if (header->cmsg_level == IPPROTO_IP && header->cmsg_type == IP_PKTINFO) {
+                in_pktinfo info{};
+                std::memcpy(&info, CMSG_DATA(header), sizeof info);
+                datagram.ifindex = info.ipi_ifindex;
+                datagram.destination.value = ntohl(info.ipi_addr.s_addr);
+            }
+        }
+        co_return datagram;
+    }
+}
+
+bool InterfaceUdpSocket::send(wire::Bytes payload, wire::Ipv4Address to, std::uint16_t port, int ifindex) {
+    sockaddr_in destination{};
+    destination.sin_family = AF_INET;
+    destination.sin_port = htons(port);
+    destination.sin_addr.s_addr = htonl(to.value);
+    iovec vector{const_cast<std::uint8_t*>(payload.data()), payload.size()};
+    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))] = {};
+    msghdr message{};
+    message.msg_name = &destination;
+    message.msg_namelen = sizeof destination;
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    if (ifindex != 0) {
+        message.msg_control = control;
+        message.msg_controllen = sizeof control;
+        auto* header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = IPPROTO_IP;
+        header->cmsg_type = IP_PKTINFO;
+        header->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
+        in_pktinfo info{};
+        info.ipi_ifindex = ifindex;
+        std::memcpy(CMSG_DATA(header), &info, sizeof info);
+    }
+    return ::sendmsg(socket_.native_handle(), &message, MSG_DONTWAIT) == static_cast<ssize_t>(payload.size());
+}
+
+}  // namespace emu::net

@@ -1,0 +1,118 @@
+// emu-dhcpd against the DHCP clients people run: udhcpc, dhclient and dhcpcd each get a
+// lease, configure it with their own scripts and reach the gateway; a restarted server
+// keeps its leases. Needs root and the Debian packages ci/deps installs.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include <regex>
+
+#include "lib/util/files.hpp"
+#include "tests/integration/harness.hpp"
+
+using namespace emu::test;
+
+namespace {
+
+// A LAN with the server (emu-dhcpd started by the lab, restarted if it dies) and three clients.
+std::filesystem::path write_lab(TestDaemon& daemon) {
+    auto state = daemon.state_dir();
+    emu::util::write_file_atomic(state / "dhcpd.json", R"({
+  "subnets": [{"subnet": "10.0.9.0/24", "pools": [{"first": "10.0.9.100", "last": "10.0.9.120"}],
+               "routers": ["10.0.9.1"], "dns_servers": ["10.0.9.1"], "domain_name": "lab.example",
+               "lease_seconds": 600}]
+})");
+    std::filesystem::create_directories(state / "srv");
+    auto topology = state / "dhcp.yaml";
+    emu::util::write_file_atomic(topology, fmt::format(R"(name: dhcp
+nodes:
+  lan: {{kind: switch}}
+  srv:
+    kind: server
+    interfaces: {{eth0: 10.0.9.1/24}}
+    exec: [{{command: "{} --config {}/dhcpd.json --data {}/srv", restart: always}}]
+  c1: {{interfaces: {{eth0: dhcp}}}}
+  c2: {{interfaces: {{eth0: dhcp}}}}
+  c3: {{interfaces: {{eth0: dhcp}}}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [c1:eth0, lan]
+  - endpoints: [c2:eth0, lan]
+  - endpoints: [c3:eth0, lan]
+)",
+                                                       program("emu-dhcpd"), state.string(), state.string()));
+    return topology;
+}
+
+bool server_started(TestDaemon& daemon, const std::string& lab, int times = 1) {
+    auto logs = daemon.emu({"logs", lab, "srv"});
+    std::size_t count = 0;
+    for (auto at = logs.out.find("dhcpd.start"); at != std::string::npos; at = logs.out.find("dhcpd.start", at + 1)) ++count;
+    return count >= static_cast<std::size_t>(times);
+}
+
+// The IPv4 address the client configured on eth0.
+std::string address_of(TestDaemon& daemon, const std::string& lab, const std::string& node) {
+    auto shown = daemon.emu({"exec", lab, node, "--", "ip", "-4", "-o", "addr", "show", "dev", "eth0"});
+    std::smatch match;
+    if (!std::regex_search(shown.out, match, std::regex(R"(inet (10\.0\.9\.\d+)/24)"))) return {};
+    return match[1];
+}
+
+}  // namespace
+
+TEST_CASE("udhcpc, dhclient and dhcpcd each get a lease from emu-dhcpd and reach the gateway",
+          "[root][interop][dhcp]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("idhcp");
+    REQUIRE(daemon.emu({"up", write_lab(daemon).string(), "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return server_started(daemon, lab); }, std::chrono::seconds(5)));
+    auto state = daemon.state_dir().string();
+
+    // udhcpc sets no broadcast bit: the OFFER and ACK must come to its MAC without ARP.
+    auto udhcpc = daemon.emu({"exec", lab, "c1", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "5", "-T", "1"});
+    INFO(udhcpc.out << udhcpc.err);
+    REQUIRE(udhcpc.ok());
+    auto dhclient = daemon.emu({"exec", lab, "c2", "--", "dhclient", "-1", "-lf", state + "/c2.leases", "-pf",
+                                state + "/c2.pid", "eth0"});
+    INFO(dhclient.out << dhclient.err);
+    REQUIRE(dhclient.ok());
+    auto dhcpcd = daemon.emu({"exec", lab, "c3", "--", "dhcpcd", "-4", "-1", "-t", "10", "--nohook", "resolv.conf",
+                              "eth0"});
+    INFO(dhcpcd.out << dhcpcd.err);
+    REQUIRE(dhcpcd.ok());
+
+    std::set<std::string> addresses;
+    for (const char* client : {"c1", "c2", "c3"}) {
+        INFO(client);
+        auto address = address_of(daemon, lab, client);
+        REQUIRE_FALSE(address.empty());
+        addresses.insert(address);
+        CHECK(daemon.emu({"exec", lab, client, "--", "ping", "-c1", "-W2", "10.0.9.1"}).ok());
+    }
+    CHECK(addresses.size() == 3);
+    auto logs = daemon.emu({"logs", lab, "srv"}).out;
+    CHECK(logs.find("dhcp.ack 10.0.9.1") != std::string::npos);
+}
+
+TEST_CASE("a restarted emu-dhcpd never hands out an address it has acknowledged", "[root][interop][dhcp]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("idhcpr");
+    REQUIRE(daemon.emu({"up", write_lab(daemon).string(), "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return server_started(daemon, lab); }, std::chrono::seconds(5)));
+    REQUIRE(daemon.emu({"exec", lab, "c1", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "5", "-T", "1"}).ok());
+    auto first = address_of(daemon, lab, "c1");
+    REQUIRE_FALSE(first.empty());
+
+    // The server dies and comes back (restart: always); its leases come back with it.
+    REQUIRE(daemon.emu({"exec", lab, "srv", "--", "pkill", "-KILL", "-x", "emu-dhcpd"}).ok());
+    REQUIRE(wait_until([&] { return server_started(daemon, lab, 2); }, std::chrono::seconds(10)));
+    // Another client asks for exactly that address (option 50): it gets a different one.
+    auto greedy = daemon.emu({"exec", lab, "c2", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "5", "-T", "1", "-r",
+                              first});
+    INFO(greedy.out << greedy.err);
+    REQUIRE(greedy.ok());
+    auto second = address_of(daemon, lab, "c2");
+    REQUIRE_FALSE(second.empty());
+    CHECK(second != first);
+}
