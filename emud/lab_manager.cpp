@@ -11,17 +11,20 @@
 
 #include <fmt/chrono.h>
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
 #include "emud/build/journal.hpp"
 #include "emud/build/teardown.hpp"
 #include "emud/topology/checks.hpp"
 #include "emud/topology/loader.hpp"
+#include "emud/topology/services.hpp"
 #include "lib/net/link_requests.hpp"
 #include "lib/net/netlink.hpp"
 #include "lib/net/netns.hpp"
 #include "lib/net/route_requests.hpp"
 #include "lib/util/files.hpp"
+#include "lib/util/paths.hpp"
 #include "lib/util/system_error.hpp"
 
 namespace emu::daemon {
@@ -257,6 +260,7 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
 void LabManager::start_processes(const LabRecord& record) {
     for (const auto& node : record.model->nodes) {
         if (node.is_switch()) continue;
+        for (const auto& service : node.services) start_service(record, node, service);
         for (std::size_t i = 0; i < node.exec.size(); ++i) {
             supervise::ProcessSpec spec;
             spec.launch.lab = record.name;
@@ -271,6 +275,36 @@ void LabManager::start_processes(const LabRecord& record) {
             supervisor_.start(std::move(spec));
         }
     }
+}
+
+void LabManager::start_service(const LabRecord& record, const topology::Node& node, const topology::Service& service) {
+    const auto* kind = topology::find_service(service.name);
+    if (kind == nullptr) return;  // the validator refuses unknown services; nothing to start
+    // Its configuration and its data (leases, mail, files) live with the lab's state: on disk,
+    // kept across emud restarts, gone with the lab.
+    auto directory = paths_.lab_state(record.name) / "nodes" / node.name;
+    auto config_file = directory / (service.name + ".json");
+    auto data = directory / service.name;
+    supervise::ProcessSpec spec;
+    spec.launch.lab = record.name;
+    spec.launch.node = node.name;
+    spec.launch.argv = {(util::program_dir() / kind->program).string(), "--config", config_file.string(), "--data",
+                        data.string()};
+    spec.launch.netns_path = paths_.plan.netns_directory / build::node_netns_name(record.name, node.name);
+    spec.launch.etc_directory = paths_.plan.etc_directory / build::node_netns_name(record.name, node.name);
+    spec.launch.log_file = paths_.log_file(record.name, node.name);
+    spec.name = service.name;
+    spec.command = fmt::format("{}", fmt::join(spec.launch.argv, " "));
+    spec.restart = topology::RestartPolicy::on_failure;
+    try {
+        std::filesystem::create_directories(data);
+        util::write_file_atomic(config_file, service.program_config.dump(2) + "\n", true);
+    } catch (const std::exception& error) {
+        spdlog::error("service.config_failed lab={} node={} service={}: {}", record.name, node.name, service.name,
+                      error.what());
+        return;
+    }
+    supervisor_.start(std::move(spec));
 }
 
 asio::awaitable<json> LabManager::down(const json& params) {

@@ -75,6 +75,8 @@ private:
 
     const LabRecord& find_lab(const nlohmann::json& params) const;
     nlohmann::json lab_json(const LabRecord& record) const;
+    /// Starts a node's service program (`services:`) with the configuration its checks made.
+    void start_service(const LabRecord& record, const topology::Node& node, const topology::Service& service);
     void start_processes(const LabRecord& record);
 
     asio::io_context& io_;

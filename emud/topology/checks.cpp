@@ -6,6 +6,7 @@
 #include <set>
 
 #include "emud/topology/kernel_names.hpp"
+#include "emud/topology/services.hpp"
 
 namespace emu::topology {
 namespace {
@@ -410,6 +411,7 @@ void check_lab(Lab& lab, const TopLevelSpots& spots, Diagnostics& diagnostics) {
     for (const auto& domain : broadcast_domains(lab, resolved)) check_domain_subnets(domain, diagnostics);
     check_addresses(lab, diagnostics);
     check_routes(lab, diagnostics);
+    check_services(lab, diagnostics);
     assign_kernel_names(lab);
 }
 

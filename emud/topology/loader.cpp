@@ -546,21 +546,36 @@ private:
                                    "it runs on: " + kinds);
                 continue;
             }
-            node.services.push_back(Service{*name, to_json(it->second), key_where});
+            Service service{*name, {}, key_where, {}, nullptr};
+            service.config = to_json(it->second, "", service.spots);
+            node.services.push_back(std::move(service));
         }
     }
 
     // Plain scalars become numbers and booleans where they read as one; quoted ones stay text.
-    static nlohmann::json to_json(const YAML::Node& node) {
+    // RFC 6901 §3: '~' and '/' in a key are written ~0 and ~1 in a JSON pointer.
+    static std::string pointer_token(const std::string& key) {
+        std::string token;
+        for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+        return token;
+    }
+
+    // Records where each value was (by JSON pointer), so the service's checks can point at it.
+    static nlohmann::json to_json(const YAML::Node& node, const std::string& pointer,
+                                  std::map<std::string, SourceSpot>& spots) {
+        spots[pointer] = spot_of(node);
         switch (node.Type()) {
             case YAML::NodeType::Map: {
                 auto object = nlohmann::json::object();
-                for (auto it = node.begin(); it != node.end(); ++it) object[it->first.Scalar()] = to_json(it->second);
+                for (auto it = node.begin(); it != node.end(); ++it) {
+                    const auto& key = it->first.Scalar();
+                    object[key] = to_json(it->second, pointer + "/" + pointer_token(key), spots);
+                }
                 return object;
             }
             case YAML::NodeType::Sequence: {
                 auto array = nlohmann::json::array();
-                for (const auto& item : node) array.push_back(to_json(item));
+                for (const auto& item : node) array.push_back(to_json(item, pointer + "/" + std::to_string(array.size()), spots));
                 return array;
             }
             case YAML::NodeType::Scalar: {

@@ -23,6 +23,17 @@ std::string_view to_string(RestartPolicy policy) {
     return "?";
 }
 
+SourceSpot Service::spot(const std::string& pointer) const {
+    // "/subnets/0/router" → "/subnets/0" → "/subnets" → "" (the service's value itself).
+    auto path = pointer;
+    while (true) {
+        if (auto it = spots.find(path); it != spots.end()) return it->second;
+        if (path.empty()) return where;
+        auto slash = path.rfind('/');
+        path = slash == std::string::npos ? std::string() : path.substr(0, slash);
+    }
+}
+
 const Interface* Node::find_interface(std::string_view interface_name) const {
     auto it = std::find_if(interfaces.begin(), interfaces.end(),
                            [&](const Interface& i) { return i.name == interface_name; });

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,8 +68,15 @@ struct ExecCommand {
 /// A `services:` entry, handed as JSON to the node program that implements it.
 struct Service {
     std::string name;
-    nlohmann::json config;
-    SourceSpot where;
+    nlohmann::json config;  ///< as the user wrote it
+    SourceSpot where;       ///< of the service's key
+    /// Where each value of `config` is in the file, by JSON pointer ("/pool", "/subnets/0/router").
+    std::map<std::string, SourceSpot> spots;
+    /// What the node program is given, once the checks have made it from `config`.
+    nlohmann::json program_config;
+
+    /// The spot of the value at `pointer`, else of the nearest enclosing one, else the key's.
+    SourceSpot spot(const std::string& pointer) const;
 };
 
 /// A kernel sysctl set inside the node's network namespace.

@@ -2,12 +2,16 @@
 
 #include <algorithm>
 
+#include "emud/topology/dhcp_service.hpp"
+
 namespace emu::topology {
 
 const std::vector<ServiceKind>& known_services() {
-    // The node programs (DHCP, DNS, HTTP, FTP, mail, routing) add their entries here as they
-    // land; until then every `services:` entry is refused with a clear message.
-    static const std::vector<ServiceKind> kServices{};
+    // The node programs add their entries here as they land (DNS, HTTP, FTP, mail and
+    // routing to come); any other `services:` entry is refused with a clear message.
+    static const std::vector<ServiceKind> kServices{
+        {"dhcp", "emu-dhcpd", {NodeKind::server, NodeKind::router}, check_dhcp_service},
+    };
     return kServices;
 }
 
@@ -15,6 +19,15 @@ const ServiceKind* find_service(std::string_view name) {
     const auto& services = known_services();
     auto it = std::find_if(services.begin(), services.end(), [&](const ServiceKind& s) { return s.name == name; });
     return it == services.end() ? nullptr : &*it;
+}
+
+void check_services(Lab& lab, Diagnostics& diagnostics) {
+    for (auto& node : lab.nodes) {
+        for (auto& service : node.services) {
+            const auto* kind = find_service(service.name);
+            if (kind != nullptr && kind->check != nullptr) kind->check(node, service, diagnostics);
+        }
+    }
 }
 
 }  // namespace emu::topology

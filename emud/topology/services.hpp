@@ -4,6 +4,7 @@
 #include <string_view>
 #include <vector>
 
+#include "emud/topology/diagnostics.hpp"
 #include "emud/topology/model.hpp"
 
 namespace emu::topology {
@@ -13,6 +14,8 @@ struct ServiceKind {
     std::string name;     ///< the key under `services:`
     std::string program;  ///< the node program emud starts, found beside emud
     std::vector<NodeKind> node_kinds;  ///< the kinds of node that may run it
+    /// Checks the settings once the whole lab is read and fills in `program_config`.
+    void (*check)(const Node& node, Service& service, Diagnostics& diagnostics) = nullptr;
 };
 
 /// Every service this build knows. A name not listed here is a validation error, never ignored.
@@ -20,5 +23,8 @@ const std::vector<ServiceKind>& known_services();
 
 /// The service called `name`, or nullptr.
 const ServiceKind* find_service(std::string_view name);
+
+/// Runs each node's services' checks (after the addresses are known).
+void check_services(Lab& lab, Diagnostics& diagnostics);
 
 }  // namespace emu::topology

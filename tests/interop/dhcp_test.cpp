@@ -7,42 +7,30 @@
 
 #include <regex>
 
-#include "lib/util/files.hpp"
 #include "tests/integration/harness.hpp"
 
 using namespace emu::test;
 
 namespace {
 
-// A LAN with the server (emu-dhcpd started by the lab, restarted if it dies) and three clients.
-std::filesystem::path write_lab(TestDaemon& daemon) {
-    auto state = daemon.state_dir();
-    emu::util::write_file_atomic(state / "dhcpd.json", R"({
-  "subnets": [{"subnet": "10.0.9.0/24", "pools": [{"first": "10.0.9.100", "last": "10.0.9.120"}],
-               "routers": ["10.0.9.1"], "dns_servers": ["10.0.9.1"], "domain_name": "lab.example",
-               "lease_seconds": 600}]
-})");
-    std::filesystem::create_directories(state / "srv");
-    auto topology = state / "dhcp.yaml";
-    emu::util::write_file_atomic(topology, fmt::format(R"(name: dhcp
+// A LAN with the server (emu-dhcpd, started by the lab from `services: dhcp:`) and three clients.
+const char* kLab = R"(name: dhcp
 nodes:
-  lan: {{kind: switch}}
+  lan: {kind: switch}
   srv:
     kind: server
-    interfaces: {{eth0: 10.0.9.1/24}}
-    exec: [{{command: "{} --config {}/dhcpd.json --data {}/srv", restart: always}}]
-  c1: {{interfaces: {{eth0: dhcp}}}}
-  c2: {{interfaces: {{eth0: dhcp}}}}
-  c3: {{interfaces: {{eth0: dhcp}}}}
+    interfaces: {eth0: 10.0.9.1/24}
+    services:
+      dhcp: {pool: 10.0.9.100-10.0.9.120, router: 10.0.9.1, dns: 10.0.9.1, domain: lab.example, lease: 10m}
+  c1: {interfaces: {eth0: dhcp}}
+  c2: {interfaces: {eth0: dhcp}}
+  c3: {interfaces: {eth0: dhcp}}
 links:
   - endpoints: [srv:eth0, lan]
   - endpoints: [c1:eth0, lan]
   - endpoints: [c2:eth0, lan]
   - endpoints: [c3:eth0, lan]
-)",
-                                                       program("emu-dhcpd"), state.string(), state.string()));
-    return topology;
-}
+)";
 
 bool server_started(TestDaemon& daemon, const std::string& lab, int times = 1) {
     auto logs = daemon.emu({"logs", lab, "srv"});
@@ -65,7 +53,8 @@ TEST_CASE("udhcpc, dhclient and dhcpcd each get a lease from emu-dhcpd and reach
           "[root][interop][dhcp]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("idhcp");
-    REQUIRE(daemon.emu({"up", write_lab(daemon).string(), "--name", lab}).ok());
+    TopologyFile topology("dhcp", kLab);
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
     REQUIRE(wait_until([&] { return server_started(daemon, lab); }, std::chrono::seconds(5)));
     auto state = daemon.state_dir().string();
 
@@ -98,13 +87,14 @@ TEST_CASE("udhcpc, dhclient and dhcpcd each get a lease from emu-dhcpd and reach
 TEST_CASE("a restarted emu-dhcpd never hands out an address it has acknowledged", "[root][interop][dhcp]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("idhcpr");
-    REQUIRE(daemon.emu({"up", write_lab(daemon).string(), "--name", lab}).ok());
+    TopologyFile topology("dhcp", kLab);
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
     REQUIRE(wait_until([&] { return server_started(daemon, lab); }, std::chrono::seconds(5)));
     REQUIRE(daemon.emu({"exec", lab, "c1", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "5", "-T", "1"}).ok());
     auto first = address_of(daemon, lab, "c1");
     REQUIRE_FALSE(first.empty());
 
-    // The server dies and comes back (restart: always); its leases come back with it.
+    // The server dies and the lab starts it again; its leases come back with it.
     REQUIRE(daemon.emu({"exec", lab, "srv", "--", "pkill", "-KILL", "-x", "emu-dhcpd"}).ok());
     REQUIRE(wait_until([&] { return server_started(daemon, lab, 2); }, std::chrono::seconds(10)));
     // Another client asks for exactly that address (option 50): it gets a different one.
@@ -115,4 +105,15 @@ TEST_CASE("a restarted emu-dhcpd never hands out an address it has acknowledged"
     auto second = address_of(daemon, lab, "c2");
     REQUIRE_FALSE(second.empty());
     CHECK(second != first);
+}
+
+TEST_CASE("the DHCP lease scenario sees DISCOVER, OFFER, REQUEST and ACK, then the gateway answers",
+          "[root][interop][dhcp][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("sdhcp");
+    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/dhcp/lease.scenario.yaml", "--name", lab});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(run.out.find("PASSED: 8 passed, 0 failed, 0 skipped") != std::string::npos);
+    CHECK(namespaces_with_prefix("emu-" + lab).empty());
 }
