@@ -411,8 +411,8 @@ void check_lab(Lab& lab, const TopLevelSpots& spots, Diagnostics& diagnostics) {
     for (const auto& domain : broadcast_domains(lab, resolved)) check_domain_subnets(domain, diagnostics);
     check_addresses(lab, diagnostics);
     check_routes(lab, diagnostics);
-    check_services(lab, diagnostics);
     assign_kernel_names(lab);
+    check_services(lab, diagnostics);  // after the kernel names: the programs see those
 }
 
 }  // namespace emu::topology

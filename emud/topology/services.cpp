@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "emud/topology/dhcp_relay_service.hpp"
 #include "emud/topology/dhcp_service.hpp"
 
 namespace emu::topology {
@@ -11,6 +12,7 @@ const std::vector<ServiceKind>& known_services() {
     // routing to come); any other `services:` entry is refused with a clear message.
     static const std::vector<ServiceKind> kServices{
         {"dhcp", "emu-dhcpd", {NodeKind::server, NodeKind::router}, check_dhcp_service},
+        {"dhcp-relay", "emu-dhcp-relay", {NodeKind::router}, check_dhcp_relay_service},
     };
     return kServices;
 }

@@ -358,6 +358,23 @@ bool write_dhcp(Writer& out, const DhcpMessage& message, std::size_t maximum_siz
     return fits;
 }
 
+ClientDelivery client_delivery(const DhcpMessage& reply) {
+    ClientDelivery delivery;
+    if (reply.message_type() == DhcpMessageType::nak) {
+        delivery.ip = Ipv4Address{0xffffffff};  // "the server broadcasts any DHCPNAK messages"
+    } else if (reply.client_address != Ipv4Address{}) {
+        delivery.kind = ClientDelivery::Kind::unicast;
+        delivery.ip = reply.client_address;
+    } else if (reply.broadcast() || reply.your_address == Ipv4Address{}) {
+        delivery.ip = Ipv4Address{0xffffffff};
+    } else {
+        delivery.kind = ClientDelivery::Kind::hardware;
+        delivery.ip = reply.your_address;
+        delivery.mac = reply.client_mac();
+    }
+    return delivery;
+}
+
 Parsed<std::vector<DhcpOption>> parse_relay_agent_information(Bytes data) {
     Reader in(data);
     std::vector<DhcpOption> suboptions;

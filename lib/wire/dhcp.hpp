@@ -139,6 +139,19 @@ Parsed<DhcpMessage> parse_dhcp(Bytes payload);
 /// false when even that is not enough (the message is then written whole, too long).
 bool write_dhcp(Writer& out, const DhcpMessage& message, std::size_t maximum_size = 0);
 
+/// How a reply reaches a client on the client's own link, from the reply's fields (RFC 2131
+/// §4.1): a NAK, or a reply asking for broadcast, is broadcast; one to a client with an
+/// address (ciaddr) is unicast to it; any other goes to yiaddr at chaddr without ARP, since
+/// the client cannot answer ARP for an address it does not have yet. Used by the server for
+/// clients on its own links and by a relay agent for the replies it hands on.
+struct ClientDelivery {
+    enum class Kind { unicast, broadcast, hardware };
+    Kind kind = Kind::broadcast;
+    Ipv4Address ip;  ///< the destination address (255.255.255.255 for broadcast)
+    MacAddress mac;  ///< for `hardware`: the client's
+};
+ClientDelivery client_delivery(const DhcpMessage& reply);
+
 /// The sub-options of a relay agent information option (RFC 3046 §2.0): refused when
 /// one runs past the end.
 Parsed<std::vector<DhcpOption>> parse_relay_agent_information(Bytes data);

@@ -18,29 +18,22 @@ std::string xid_text(const DhcpMessage& message) {
     return fmt::format("xid=0x{:08x}", message.xid);
 }
 
-// RFC 2131 §4.1: where a reply goes, from the request's giaddr, ciaddr and broadcast bit.
-ReplyTarget target_for(const DhcpMessage& request, const DhcpMessage& reply, bool is_nak) {
+// RFC 2131 §4.1: where a reply goes. Through the relay when there is one; on the client's
+// own link as its fields say.
+ReplyTarget target_for(const DhcpMessage& request, const DhcpMessage& reply) {
     ReplyTarget target;
     if (request.relay_address != Ipv4Address{}) {
         target.kind = ReplyTarget::Kind::relay;
         target.ip = request.relay_address;
         target.port = DhcpMessage::kServerPort;
-    } else if (is_nak) {
-        target.kind = ReplyTarget::Kind::broadcast;  // "the server broadcasts any DHCPNAK messages"
-        target.ip = Ipv4Address{0xffffffff};
-    } else if (request.client_address != Ipv4Address{}) {
-        target.kind = ReplyTarget::Kind::client_ip;
-        target.ip = request.client_address;
-    } else if (request.broadcast() || reply.your_address == Ipv4Address{}) {
-        target.kind = ReplyTarget::Kind::broadcast;
-        target.ip = Ipv4Address{0xffffffff};
-    } else {
-        // No broadcast bit (udhcpc sends none): to yiaddr at chaddr, since the client cannot
-        // answer the ARP that a normal unicast would need.
-        target.kind = ReplyTarget::Kind::hardware;
-        target.ip = reply.your_address;
-        target.mac = request.client_mac();
+        return target;
     }
+    auto delivery = wire::client_delivery(reply);
+    target.kind = delivery.kind == wire::ClientDelivery::Kind::unicast     ? ReplyTarget::Kind::client_ip
+                  : delivery.kind == wire::ClientDelivery::Kind::hardware ? ReplyTarget::Kind::hardware
+                                                                           : ReplyTarget::Kind::broadcast;
+    target.ip = delivery.ip;
+    target.mac = delivery.mac;
     return target;
 }
 
@@ -104,7 +97,7 @@ Decision DhcpServer::discover(const Received& received, const Client& client, Un
     reply.message.set_u32(option::kLeaseTime, client.subnet->lease_seconds);
     reply.message.set_u32(option::kRenewalTime, client.subnet->lease_seconds / 2);
     reply.message.set_u32(option::kRebindingTime, static_cast<std::uint32_t>(client.subnet->lease_seconds * 7ull / 8));
-    reply.target = target_for(received.message, reply.message, false);
+    reply.target = target_for(received.message, reply.message);
     ++counters_.offers;
     return {std::move(reply), {}, "dhcp.offer",
             fmt::format("{} to {} {}", address->to_string(), client.identity, xid_text(received.message))};
@@ -201,7 +194,7 @@ Decision DhcpServer::release(const Received& received, const Client& client, Uni
 Decision DhcpServer::inform(const Received& received, const Client& client) {
     // RFC 2131 §4.3.5: configuration only; no address, no lease time.
     auto reply = reply_to(received, DhcpMessageType::ack, client.subnet);
-    reply.target = target_for(received.message, reply.message, false);
+    reply.target = target_for(received.message, reply.message);
     ++counters_.informs;
     return {std::move(reply), {}, "dhcp.inform",
             fmt::format("{} at {}", client.identity, received.message.client_address.to_string())};
@@ -218,7 +211,7 @@ Decision DhcpServer::acknowledge(const Received& received, const Client& client,
     reply.message.set_u32(option::kLeaseTime, subnet.lease_seconds);
     reply.message.set_u32(option::kRenewalTime, subnet.lease_seconds / 2);
     reply.message.set_u32(option::kRebindingTime, static_cast<std::uint32_t>(subnet.lease_seconds * 7ull / 8));
-    reply.target = target_for(message, reply.message, false);
+    reply.target = target_for(message, reply.message);
     ++counters_.acks;
     return {std::move(reply), {changed}, "dhcp.ack",
             fmt::format("{} to {} for {} s {}", address.to_string(), client.identity, subnet.lease_seconds,
@@ -230,7 +223,7 @@ Decision DhcpServer::refuse(const Received& received, const std::string& why) {
     reply.message.set_text(option::kMessage, why);
     // RFC 2131 §4.1: a NAK through a relay has the broadcast bit set, so the relay broadcasts it.
     if (received.message.relay_address != Ipv4Address{}) reply.message.flags |= DhcpMessage::kBroadcastFlag;
-    reply.target = target_for(received.message, reply.message, true);
+    reply.target = target_for(received.message, reply.message);
     ++counters_.naks;
     return {std::move(reply), {}, "dhcp.nak",
             fmt::format("{}: {} {}", received.message.client_mac().to_string(), why, xid_text(received.message))};

@@ -43,7 +43,7 @@ bool server_started(TestDaemon& daemon, const std::string& lab, int times = 1) {
 std::string address_of(TestDaemon& daemon, const std::string& lab, const std::string& node) {
     auto shown = daemon.emu({"exec", lab, node, "--", "ip", "-4", "-o", "addr", "show", "dev", "eth0"});
     std::smatch match;
-    if (!std::regex_search(shown.out, match, std::regex(R"(inet (10\.0\.9\.\d+)/24)"))) return {};
+    if (!std::regex_search(shown.out, match, std::regex(R"(inet (\d+\.\d+\.\d+\.\d+)/)"))) return {};
     return match[1];
 }
 
@@ -116,4 +116,54 @@ TEST_CASE("the DHCP lease scenario sees DISCOVER, OFFER, REQUEST and ACK, then t
     CHECK(run.ok());
     CHECK(run.out.find("PASSED: 8 passed, 0 failed, 0 skipped") != std::string::npos);
     CHECK(namespaces_with_prefix("emu-" + lab).empty());
+}
+
+TEST_CASE("the relay scenario sees every message on both LANs, and the client reaches the server",
+          "[root][interop][dhcp][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("srelay");
+    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/dhcp/relay.scenario.yaml", "--name", lab});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(run.out.find("PASSED: 11 passed, 0 failed, 0 skipped") != std::string::npos);
+}
+
+TEST_CASE("a client behind emu's relay gets a lease from dnsmasq", "[root][interop][dhcp]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("irelay");
+    auto leases = (daemon.state_dir() / "dnsmasq.leases").string();
+    TopologyFile topology("relay", fmt::format(R"(name: relay
+nodes:
+  lan1: {{kind: switch}}
+  lan2: {{kind: switch}}
+  r1:
+    kind: router
+    interfaces: {{eth0: 10.0.1.1/24, eth1: 10.0.2.1/24}}
+    services:
+      dhcp-relay: {{servers: [10.0.2.2]}}
+  srv:
+    kind: server
+    interfaces: {{eth0: 10.0.2.2/24}}
+    gateway: 10.0.2.1
+    exec:
+      - "dnsmasq --keep-in-foreground --conf-file=/dev/null --port=0 --interface=eth0 --bind-interfaces
+         --dhcp-range=10.0.1.100,10.0.1.150,255.255.255.0,10m --dhcp-option=option:router,10.0.1.1
+         --dhcp-leasefile={} --log-dhcp --log-facility=-"
+  h1: {{interfaces: {{eth0: dhcp}}}}
+links:
+  - endpoints: [r1:eth0, lan1]
+  - endpoints: [h1:eth0, lan1]
+  - endpoints: [r1:eth1, lan2]
+  - endpoints: [srv:eth0, lan2]
+)",
+                                               leases));
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return daemon.emu({"logs", lab, "srv"}).out.find("DHCP, IP range") != std::string::npos; },
+                       std::chrono::seconds(5)));
+    auto client = daemon.emu({"exec", lab, "h1", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "5", "-T", "1"});
+    INFO(client.out << client.err << daemon.emu({"logs", lab, "srv"}).out);
+    REQUIRE(client.ok());
+    CHECK((client.out + client.err).find("obtained from 10.0.2.2") != std::string::npos);
+    CHECK(address_of(daemon, lab, "h1").rfind("10.0.1.1", 0) == 0);  // 10.0.1.100-150
+    CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "10.0.2.2"}).ok());
 }
