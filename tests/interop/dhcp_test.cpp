@@ -7,6 +7,7 @@
 
 #include <regex>
 
+#include "lib/util/files.hpp"
 #include "tests/integration/harness.hpp"
 
 using namespace emu::test;
@@ -166,4 +167,125 @@ links:
     CHECK((client.out + client.err).find("obtained from 10.0.2.2") != std::string::npos);
     CHECK(address_of(daemon, lab, "h1").rfind("10.0.1.1", 0) == 0);  // 10.0.1.100-150
     CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "10.0.2.2"}).ok());
+}
+
+namespace {
+
+// A LAN with emu-dhcpd handing out `pool` for `lease`, and two clients.
+std::string small_lab(const std::string& pool, const std::string& lease) {
+    return fmt::format(R"(name: dhcp
+nodes:
+  lan: {{kind: switch}}
+  srv:
+    kind: server
+    interfaces: {{eth0: 10.0.9.1/24}}
+    services:
+      dhcp: {{pool: {}, router: 10.0.9.1, lease: {}}}
+  c1: {{interfaces: {{eth0: dhcp}}}}
+  c2: {{interfaces: {{eth0: dhcp}}}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [c1:eth0, lan]
+  - endpoints: [c2:eth0, lan]
+)",
+                       pool, lease);
+}
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+    std::size_t count = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+    return count;
+}
+
+}  // namespace
+
+TEST_CASE("a full pool makes no offer and says so; garbage is dropped and counted, and service goes on",
+          "[root][interop][dhcp]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("ifull");
+    TopologyFile topology("dhcp", small_lab("10.0.9.100-10.0.9.100", "10m"));
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return server_started(daemon, lab); }, std::chrono::seconds(5)));
+
+    // Not DHCP, and DHCP cut short: both to the server's port, from inside its node.
+    REQUIRE(daemon.emu({"exec", lab, "srv", "--", "sh", "-c",
+                        "printf 'not dhcp at all' | nc -u -w1 127.0.0.1 67; "
+                        "head -c 240 /dev/zero | nc -u -w1 127.0.0.1 67"})
+                .ok());
+    REQUIRE(wait_until([&] { return count_of(daemon.emu({"logs", lab, "srv"}).out, "dhcp.drop.malformed") >= 2; },
+                       std::chrono::seconds(5)));
+
+    REQUIRE(daemon.emu({"exec", lab, "c1", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "5", "-T", "1"}).ok());
+    CHECK(address_of(daemon, lab, "c1") == "10.0.9.100");
+    // The one address is taken: c2 gets no offer, and the server's log says why.
+    auto starved = daemon.emu({"exec", lab, "c2", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "2", "-T", "1"});
+    CHECK_FALSE(starved.ok());
+    auto logs = daemon.emu({"logs", lab, "srv"}).out;
+    CHECK(logs.find("dhcp.pool_exhausted subnet 10.0.9.0/24: no address free for 02:00:00:00:00:03") != std::string::npos);
+    auto status = daemon.emu({"status", lab});
+    CHECK(status.out.find("dhcp     running") != std::string::npos);
+}
+
+TEST_CASE("a client renews at T1 with a unicast REQUEST and keeps its address", "[root][interop][dhcp]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("irenew");
+    TopologyFile topology("dhcp", small_lab("10.0.9.100-10.0.9.120", "4s"));  // T1 after 2 s
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return server_started(daemon, lab); }, std::chrono::seconds(5)));
+    // dhclient keeps its lease, in the background of the node, until the lab goes. (udhcpc
+    // would do, but BusyBox stretches short leases, so it would renew much later.)
+    auto state = daemon.state_dir().string();
+    REQUIRE(daemon.emu({"exec", lab, "c1", "--", "dhclient", "-lf", state + "/c1.leases", "-pf", state + "/c1.pid",
+                        "eth0"})
+                .ok());
+    REQUIRE(wait_until([&] { return count_of(daemon.emu({"logs", lab, "srv"}).out, "dhcp.ack 10.0.9.100") >= 2; },
+                       std::chrono::seconds(10)));
+    // The renewal: a REQUEST from its address, to the server's, not broadcast (RFC 2131 §4.4.5).
+    std::string renewal;
+    REQUIRE(wait_until(
+        [&] {
+            auto trace = daemon.emu({"trace", lab, "--protocol", "dhcp"}).out;
+            auto at = trace.find("DHCP REQUEST xid=");
+            while (at != std::string::npos && trace.find("ciaddr=10.0.9.100", at) > trace.find('\n', at)) {
+                at = trace.find("DHCP REQUEST xid=", at + 1);
+            }
+            if (at == std::string::npos) return false;
+            renewal = trace.substr(trace.rfind('\n', at) + 1, trace.find('\n', at) - trace.rfind('\n', at) - 1);
+            return true;
+        },
+        std::chrono::seconds(5)));
+    CHECK(renewal.find("c1 → srv") != std::string::npos);
+    CHECK(renewal.find("IPv4 10.0.9.100 → 10.0.9.1") != std::string::npos);
+    CHECK(address_of(daemon, lab, "c1") == "10.0.9.100");
+}
+
+TEST_CASE("dhclient asking to keep an address from another network is refused, then gets one",
+          "[root][interop][dhcp]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("inak");
+    TopologyFile topology("dhcp", small_lab("10.0.9.100-10.0.9.120", "10m"));
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return server_started(daemon, lab); }, std::chrono::seconds(5)));
+    auto state = daemon.state_dir().string();
+    emu::util::write_file_atomic(state + "/stale.leases", R"(lease {
+  interface "eth0";
+  fixed-address 10.0.5.5;
+  option subnet-mask 255.255.255.0;
+  renew 4 2037/01/01 00:00:00;
+  rebind 4 2037/01/01 00:00:00;
+  expire 4 2037/01/01 00:00:00;
+}
+)");
+    // INIT-REBOOT (RFC 2131 §4.3.2): dhclient asks for 10.0.5.5; the server says no, it starts over.
+    auto dhclient = daemon.emu({"exec", lab, "c1", "--", "dhclient", "-1", "-lf", state + "/stale.leases", "-pf",
+                                state + "/c1.pid", "eth0"});
+    INFO(dhclient.out << dhclient.err);
+    REQUIRE(dhclient.ok());
+    auto trace = daemon.emu({"trace", lab, "--protocol", "dhcp"}).out;
+    INFO(trace);
+    auto nak = trace.find("DHCP NAK");
+    REQUIRE(nak != std::string::npos);
+    CHECK(trace.find("\"wrong network\"", nak) != std::string::npos);
+    CHECK(trace.find("DHCP ACK", nak) != std::string::npos);
+    CHECK(address_of(daemon, lab, "c1").rfind("10.0.9.1", 0) == 0);
 }
