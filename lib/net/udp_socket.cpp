@@ -19,7 +19,21 @@ InterfaceUdpSocket::InterfaceUdpSocket(asio::io_context& io, std::uint16_t port)
     socket_.non_blocking(true);
 }
 
+void InterfaceUdpSocket::set_receive_buffer(int bytes) {
+    if (::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0 &&
+        ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes) != 0) {
+        throw boost::system::system_error(errno, boost::system::system_category(), "SO_RCVBUF");
+    }
+}
+
 asio::awaitable<InterfaceUdpSocket::Datagram> InterfaceUdpSocket::receive() {
+    while (true) {
+        if (auto datagram = try_receive()) co_return std::move(*datagram);
+        co_await socket_.async_wait(asio::socket_base::wait_read, asio::use_awaitable);
+    }
+}
+
+std::optional<InterfaceUdpSocket::Datagram> InterfaceUdpSocket::try_receive() {
     while (true) {
         sockaddr_in from{};
         iovec vector{buffer_.data(), buffer_.size()};
@@ -33,10 +47,8 @@ asio::awaitable<InterfaceUdpSocket::Datagram> InterfaceUdpSocket::receive() {
         message.msg_controllen = sizeof control;
         auto n = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT);
         if (n < 0) {
-            if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
-                co_await socket_.async_wait(asio::socket_base::wait_read, asio::use_awaitable);
-                continue;
-            }
+            if (errno == EINTR) continue;
+            if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
             throw boost::system::system_error(errno, boost::system::system_category(), "recvmsg");
         }
         Datagram datagram;
@@ -51,7 +63,7 @@ asio::awaitable<InterfaceUdpSocket::Datagram> InterfaceUdpSocket::receive() {
                 datagram.destination.value = ntohl(info.ipi_addr.s_addr);
             }
         }
-        co_return datagram;
+        return datagram;
     }
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "lib/net/asio.hpp"
@@ -26,8 +27,15 @@ public:
     /// Binds 0.0.0.0:port with SO_REUSEADDR and SO_BROADCAST. Throws boost::system::system_error.
     InterfaceUdpSocket(asio::io_context& io, std::uint16_t port);
 
+    /// Lets the kernel queue this many bytes of datagrams for us (SO_RCVBUFFORCE, past the
+    /// system's rmem_max, as root may), so a burst waits instead of being dropped while we
+    /// are busy, e.g. with the disk.
+    void set_receive_buffer(int bytes);
+
     /// The next datagram (a datagram longer than 65535 bytes cannot arrive over UDP).
     asio::awaitable<Datagram> receive();
+    /// A datagram that has already arrived, without waiting; nullopt when there is none.
+    std::optional<Datagram> try_receive();
 
     /// Sends one datagram; with an ifindex, out of that interface (and from its address).
     /// False when the kernel refused it (no route, buffer full): UDP, so the caller's

@@ -1,5 +1,7 @@
 #include "nodes/dhcpd/dhcp_server.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace emu::dhcp {
@@ -280,7 +282,7 @@ bool DhcpServer::reserved_for_another(Ipv4Address address, const wire::MacAddres
 }
 
 std::optional<Ipv4Address> DhcpServer::choose_address(const Received& received, const Client& client,
-                                                      UnixTime now) const {
+                                                      UnixTime now) {
     const auto& message = received.message;
     const auto& subnet = *client.subnet;
     auto mac = message.client_mac();
@@ -297,17 +299,26 @@ std::optional<Ipv4Address> DhcpServer::choose_address(const Received& received, 
     if (auto requested = message.address(wire::dhcp_option::kRequestedAddress); requested && usable(*requested)) {
         return requested;
     }
-    // Addresses nobody has had first, then those whose lease ended: an address stays with
-    // its last client as long as the pool allows.
+    // Addresses nobody has been offered first, then any free one (a lease that ended, an
+    // offer nobody took): an address stays with its last client as long as the pool allows.
+    // A cursor per pool marks where the addresses never offered begin; it only moves on, so
+    // handing out a fresh address costs the same with ten leases as with ten thousand.
     auto network = subnet.prefix.network().address.v4();
     auto broadcast = subnet.prefix.length < 31 ? subnet.prefix.broadcast() : Ipv4Address{};
     for (bool never_used : {true, false}) {
         for (const auto& pool : subnet.pools) {
-            for (auto value = std::uint64_t{pool.first.value}; value <= pool.last.value; ++value) {
+            auto& cursor = never_used_from_[&pool];
+            cursor = std::max<std::uint64_t>(cursor, pool.first.value);
+            while (never_used && cursor <= pool.last.value && table_.find(Ipv4Address{static_cast<std::uint32_t>(cursor)})) {
+                ++cursor;
+            }
+            for (auto value = never_used ? cursor : std::uint64_t{pool.first.value}; value <= pool.last.value; ++value) {
                 Ipv4Address address{static_cast<std::uint32_t>(value)};
                 if (address == network || address == broadcast) continue;
                 if (never_used && table_.find(address) != nullptr) continue;
-                if (usable(address)) return address;
+                if (!usable(address)) continue;
+                if (never_used) cursor = value + 1;
+                return address;
             }
         }
     }

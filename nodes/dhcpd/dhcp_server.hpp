@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -66,6 +67,8 @@ struct ServerCounters {
 class DhcpServer {
 public:
     DhcpServer(ServerConfig config, std::vector<Lease> leases);
+    DhcpServer(const DhcpServer&) = delete;  // its cursors point into its own configuration
+    DhcpServer& operator=(const DhcpServer&) = delete;
 
     Decision handle(const Received& received, UnixTime now);
     /// Counts a datagram that did not parse (the I/O layer saw it, the engine never does).
@@ -87,7 +90,7 @@ private:
     Decision release(const Received& received, const Client& client, UnixTime now);
     Decision inform(const Received& received, const Client& client);
 
-    std::optional<wire::Ipv4Address> choose_address(const Received& received, const Client& client, UnixTime now) const;
+    std::optional<wire::Ipv4Address> choose_address(const Received& received, const Client& client, UnixTime now);
     std::optional<wire::Ipv4Address> reserved_for(const wire::MacAddress& mac, const Subnet& subnet) const;
     bool reserved_for_another(wire::Ipv4Address address, const wire::MacAddress& mac, const Subnet& subnet) const;
     Decision acknowledge(const Received& received, const Client& client, wire::Ipv4Address address, UnixTime now);
@@ -97,6 +100,8 @@ private:
     ServerConfig config_;
     LeaseTable table_;
     ServerCounters counters_;
+    /// Per pool: every address below this has a lease record (so was handed out before).
+    std::map<const Pool*, std::uint64_t> never_used_from_;
 };
 
 }  // namespace emu::dhcp

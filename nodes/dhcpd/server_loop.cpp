@@ -23,13 +23,42 @@ std::size_t maximum_size_for(const wire::DhcpMessage& request) {
 }  // namespace
 
 ServerLoop::ServerLoop(asio::io_context& io, DhcpServer& server, LeaseFile& leases)
-    : server_(server), leases_(leases), socket_(io, wire::DhcpMessage::kServerPort) {}
+    : server_(server), leases_(leases), socket_(io, wire::DhcpMessage::kServerPort) {
+    // While a batch's leases go to disk, the next requests wait in the kernel: room for
+    // thousands of them.
+    socket_.set_receive_buffer(8 << 20);
+}
 
 asio::awaitable<void> ServerLoop::run() {
     while (true) {
-        auto datagram = co_await socket_.receive();
-        handle(datagram);
+        handle(co_await socket_.receive());
+        for (std::size_t n = 1; n < kBatch; ++n) {
+            auto more = socket_.try_receive();
+            if (!more) break;
+            handle(*more);
+        }
+        commit();
     }
+}
+
+void ServerLoop::commit() {
+    bool durable = true;
+    if (!changes_.empty()) {
+        try {
+            leases_.append(changes_);
+        } catch (const std::exception& error) {
+            // Not durable, so not promised: those replies are not sent; their clients ask again.
+            spdlog::error("dhcp.lease_write_failed {} changes={}: {}", leases_.path().string(), changes_.size(),
+                          error.what());
+            durable = false;
+        }
+    }
+    for (const auto& pending : pending_) {
+        if (pending.durable_first && !durable) continue;
+        send(pending.reply, pending.ifindex, pending.our_address, pending.limit);
+    }
+    changes_.clear();
+    pending_.clear();
 }
 
 std::optional<ServerLoop::Interface> ServerLoop::interface_of(int ifindex) {
@@ -58,21 +87,16 @@ void ServerLoop::handle(const net::InterfaceUdpSocket::Datagram& datagram) {
     }
     auto limit = maximum_size_for(*message);
     auto decision = server_.handle({std::move(*message), interface->name, interface->address}, wall_clock_now());
-    if (!decision.changed.empty()) {
-        try {
-            leases_.append(decision.changed);
-        } catch (const std::exception& error) {
-            // Not durable, so not promised: no reply; the client asks again.
-            spdlog::error("dhcp.lease_write_failed {}: {}", leases_.path().string(), error.what());
-            return;
-        }
-    }
     if (decision.event.rfind("dhcp.drop", 0) == 0 || decision.event == "dhcp.pool_exhausted") {
         spdlog::warn("{} {}", decision.event, decision.detail);
     } else {
         spdlog::info("{} {}", decision.event, decision.detail);
     }
-    if (decision.reply) send(*decision.reply, datagram.ifindex, interface->address, limit);
+    bool durable_first = !decision.changed.empty();
+    changes_.insert(changes_.end(), decision.changed.begin(), decision.changed.end());
+    if (decision.reply) {
+        pending_.push_back({std::move(*decision.reply), datagram.ifindex, interface->address, limit, durable_first});
+    }
 }
 
 void ServerLoop::send(const Reply& reply, int ifindex, wire::Ipv4Address our_address, std::size_t limit) {

@@ -138,8 +138,10 @@ TEST_CASE("an offered address is held for its client, then free again; a client 
     // The same client asking again is offered the same address.
     CHECK(server.handle(on_lan(from_client(DhcpMessageType::discover, 4)), kStart + 2).reply->message.your_address ==
           ip("10.0.1.100"));
-    // After the hold (30 s) it is anyone's.
+    // After the hold (30 s) it is anyone's, once no address that was never offered is left.
     CHECK(server.handle(on_lan(from_client(DhcpMessageType::discover, 6)), kStart + 40).reply->message.your_address ==
+          ip("10.0.1.102"));
+    CHECK(server.handle(on_lan(from_client(DhcpMessageType::discover, 7)), kStart + 40).reply->message.your_address ==
           ip("10.0.1.100"));
 
     // A client that leased, released and came back gets its address again.
@@ -167,8 +169,8 @@ TEST_CASE("a REQUEST for another server's offer lets ours go", "[dhcp][server]")
     auto decision = server.handle(on_lan(request), kStart + 1);
     CHECK_FALSE(decision.reply);
     CHECK(decision.event == "dhcp.request.other_server");
-    CHECK(server.handle(on_lan(from_client(DhcpMessageType::discover, 5)), kStart + 2).reply->message.your_address ==
-          ip("10.0.1.100"));
+    CHECK_FALSE(server.table().offered_to(ip("10.0.1.100"), kStart + 1));
+    CHECK(server.table().free_for(ip("10.0.1.100"), "hw:1:02:00:00:00:00:05", kStart + 1));
 }
 
 TEST_CASE("INIT-REBOOT, RENEWING and REBINDING keep a client's own address and refuse any other",
