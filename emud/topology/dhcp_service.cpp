@@ -196,15 +196,20 @@ private:
     std::optional<wire::IpPrefix> own_subnet_of_first_address(const json& config) {
         std::optional<Ipv4Address> first;
         std::string pointer;
-        auto ranges = pools(json(config), "");
+        // Read quietly here: the pools' own mistakes are reported once, with their subnet.
+        Diagnostics ignored;
+        auto ranges = DhcpChecker(node_, service_, ignored).pools(config, "");
         if (!ranges.empty()) {
             first = ranges.front().first;
             pointer = ranges.front().pointer;
+        } else if (config.contains("pool") || config.contains("pools")) {
+            pools(config, "");  // none is right: say why, once
+            return std::nullopt;
         } else if (auto it = config.find("reservations"); it != config.end() && it->is_object() && !it->empty()) {
             if (it->begin()->is_string()) first = Ipv4Address::parse(it->begin()->get<std::string>()).value_or(Ipv4Address{});
             pointer = "/reservations";
         }
-        if (!first) return std::nullopt;  // the pool's own error is reported already
+        if (!first) return std::nullopt;
         for (const auto& prefix : own_) {
             if (prefix.contains(wire::IpAddress(*first))) return prefix.network();
         }

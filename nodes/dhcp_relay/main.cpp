@@ -61,8 +61,10 @@ int main(int argc, char** argv) {
         emu::dhcp::RelayLoop loop(io, agent);
         emu::asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+        bool failed = false;
         emu::asio::co_spawn(io, loop.run(), [&](std::exception_ptr failure) {
             if (!failure) return;
+            failed = true;  // exit non-zero, so the lab starts it again
             try {
                 std::rethrow_exception(failure);
             } catch (const std::exception& error) {
@@ -75,7 +77,7 @@ int main(int argc, char** argv) {
         for (const auto& server : config.servers) servers += (servers.empty() ? "" : ",") + server.to_string();
         spdlog::info("relay.start links={} servers={}", links, servers);
         io.run();
-        return 0;
+        return failed ? 1 : 0;
     } catch (const std::exception& error) {
         std::cerr << "emu-dhcp-relay: " << error.what() << '\n';
         return 1;

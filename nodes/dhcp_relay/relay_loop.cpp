@@ -52,7 +52,9 @@ void RelayLoop::handle(const net::InterfaceUdpSocket::Datagram& datagram) {
         return;
     }
     auto decision = agent_.handle(std::move(*message), *arrived, interfaces_);
-    if (decision.event.rfind("relay.drop", 0) == 0) {
+    if (decision.event == "relay.drop.not_a_client_link") {
+        spdlog::debug("{} {}", decision.event, decision.detail);  // clients the server hears itself
+    } else if (decision.event.rfind("relay.drop", 0) == 0) {
         spdlog::warn("{} {}", decision.event, decision.detail);
     } else {
         spdlog::info("{} {}", decision.event, decision.detail);

@@ -44,8 +44,10 @@ int main(int argc, char** argv) {
         emu::dhcp::ServerLoop loop(io, server, leases);
         emu::asio::signal_set signals(io, SIGINT, SIGTERM);
         signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
+        bool failed = false;
         emu::asio::co_spawn(io, loop.run(), [&](std::exception_ptr failure) {
             if (!failure) return;
+            failed = true;  // exit non-zero, so the lab starts it again
             try {
                 std::rethrow_exception(failure);
             } catch (const std::exception& error) {
@@ -59,7 +61,7 @@ int main(int argc, char** argv) {
         const auto& counters = server.counters();
         spdlog::info("dhcpd.stop received={} offers={} acks={} naks={} exhausted={} malformed={}", counters.received,
                      counters.offers, counters.acks, counters.naks, counters.exhausted, counters.malformed);
-        return 0;
+        return failed ? 1 : 0;
     } catch (const std::exception& error) {
         std::cerr << "emu-dhcpd: " << error.what() << '\n';
         return 1;
