@@ -47,6 +47,7 @@ public:
                   "give one of its interfaces an address: the server identifier (RFC 2131 §4.3.1)");
             return nullptr;
         }
+        auto problems_before = diagnostics_.size();
         check_keys(config, "", kTopKeys, "dhcp settings");
         // DNS servers, domain and lease written at the top hold for every subnet that does not say.
         defaults_.dns = addresses(config, "", "dns", nullptr);
@@ -79,7 +80,7 @@ public:
             }
         }
         check_overlaps(subnets);
-        if (subnets.empty() && !top_level && !config.contains("subnets")) {
+        if (subnets.empty() && diagnostics_.size() == problems_before) {  // e.g. `subnets: []`
             error("", "dhcp on '" + node_.name + "' hands out nothing", "give it a `pool` on one of its subnets");
         }
         json result{{"subnets", subnets}};

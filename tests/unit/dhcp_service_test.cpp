@@ -104,11 +104,12 @@ TEST_CASE("mistakes in dhcp settings are reported where they are written", "[top
     CHECK(problems("{subnets: [{pool: 10.0.3.10-10.0.3.19}]}") ==
           "9:24: an entry of `subnets` needs its `subnet`, like 10.0.3.0/24\n");
     CHECK(problems("{router: 10.0.1.1}") ==
-          "9:13: dhcp on 'srv' hands out nothing\n"
           "9:22: a router without a pool: whose router is it?\n");
 }
 
-TEST_CASE("a mistake in one of several pools is reported once", "[topology][dhcp]") {
+TEST_CASE("a mistake in one of several pools is reported once; an empty list of subnets hands out nothing",
+          "[topology][dhcp]") {
+    CHECK(problems("{subnets: []}") == "9:13: dhcp on 'srv' hands out nothing\n");
     CHECK(problems("{pools: [10.0.1.100-10.0.1.110, 10.0.1.150-10.0.1.140]}") ==
           "9:45: pool 10.0.1.150-10.0.1.140 ends before it starts\n");
 }
