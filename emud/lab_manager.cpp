@@ -298,7 +298,7 @@ void LabManager::start_service(const LabRecord& record, const topology::Node& no
     spec.restart = topology::RestartPolicy::on_failure;
     try {
         std::filesystem::create_directories(data);
-        util::write_file_atomic(config_file, service.program_config.dump(2) + "\n", true);
+        util::write_file_atomic(config_file, service.program_config.dump(2, ' ', false, json::error_handler_t::replace) + "\n", true);
     } catch (const std::exception& error) {
         spdlog::error("service.config_failed lab={} node={} service={}: {}", record.name, node.name, service.name,
                       error.what());

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "emud/topology/services.hpp"
+
 namespace emu::topology {
 namespace {
 
@@ -40,7 +42,7 @@ void check_dhcp_relay_service(const Node& node, Service& service, Diagnostics& d
         auto address = items[i].is_string() ? Ipv4Address::parse(items[i].get<std::string>())
                                             : tl::unexpected(std::string());
         if (!address) {
-            error(pointer, "a DHCP server must be an IPv4 address, not " + items[i].dump());
+            error(pointer, "a DHCP server must be an IPv4 address, not " + shown(items[i]));
             continue;
         }
         servers.push_back(*address);
@@ -69,7 +71,7 @@ void check_dhcp_relay_service(const Node& node, Service& service, Diagnostics& d
             const auto& name = (*listed)[i];
             const auto* interface = name.is_string() ? node.find_interface(name.get<std::string>()) : nullptr;
             if (interface == nullptr) {
-                error(pointer, "'" + node.name + "' has no interface " + name.dump());
+                error(pointer, "'" + node.name + "' has no interface " + shown(name));
                 continue;
             }
             if (v4_address(*interface) == nullptr) {
@@ -94,7 +96,7 @@ void check_dhcp_relay_service(const Node& node, Service& service, Diagnostics& d
     }
     auto hops = config.value("max_hops", json(4));
     if (!hops.is_number_integer() || hops.get<std::int64_t>() < 1 || hops.get<std::int64_t>() > 16) {
-        error("/max_hops", "`max_hops` must be a number from 1 to 16 (RFC 1542 §4.1.1), not " + hops.dump());
+        error("/max_hops", "`max_hops` must be a number from 1 to 16 (RFC 1542 §4.1.1), not " + shown(hops));
         return;
     }
     json addresses = json::array();

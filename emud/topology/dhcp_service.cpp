@@ -1,6 +1,8 @@
 #include "emud/topology/dhcp_service.hpp"
 
 #include <algorithm>
+
+#include "emud/topology/services.hpp"
 #include <charconv>
 #include <optional>
 
@@ -126,7 +128,7 @@ private:
         if (value.is_string()) {
             if (auto parsed = Ipv4Address::parse(value.get<std::string>())) return *parsed;
         }
-        error(pointer, what + " must be an IPv4 address, not " + value.dump());
+        error(pointer, what + " must be an IPv4 address, not " + shown(value));
         return std::nullopt;
     }
 
@@ -154,7 +156,7 @@ private:
 
     // "10.0.1.100-10.0.1.199" (spaces around the dash allowed).
     std::optional<PoolRange> pool(const json& value, const std::string& pointer) {
-        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+        std::string text = value.is_string() ? value.get<std::string>() : shown(value);
         auto dash = text.find('-');
         auto trim = [](std::string part) {
             part.erase(0, part.find_first_not_of(' '));
@@ -231,7 +233,7 @@ private:
             auto prefix = wire::IpPrefix::parse(it->get<std::string>());
             if (prefix && prefix->address.is_v4() && prefix->length <= 30) return prefix->network();
         }
-        error(pointer + "/subnet", "`subnet` must be an IPv4 prefix of /30 or wider, like 10.0.3.0/24, not " + it->dump());
+        error(pointer + "/subnet", "`subnet` must be an IPv4 prefix of /30 or wider, like 10.0.3.0/24, not " + shown(*it));
         return std::nullopt;
     }
 
@@ -252,7 +254,7 @@ private:
         }
         if (!seconds || *seconds == 0 || *seconds > kMaximumLease) {
             error(pointer, std::string("`") + key + "` must be a duration from 1 s to about 136 years: 3600, 30s, 10m, 1h or 1d, not " +
-                               it->dump());
+                               shown(*it));
             return std::nullopt;
         }
         return seconds;
@@ -345,7 +347,7 @@ private:
         auto it = object.find("domain");
         if (it == object.end()) return std::nullopt;
         if (it->is_string() && !it->get<std::string>().empty()) return it->get<std::string>();
-        error(pointer + "/domain", "`domain` must be a domain name, like campus.example, not " + it->dump());
+        error(pointer + "/domain", "`domain` must be a domain name, like campus.example, not " + shown(*it));
         return std::nullopt;
     }
 

@@ -23,6 +23,10 @@ const ServiceKind* find_service(std::string_view name) {
     return it == services.end() ? nullptr : &*it;
 }
 
+std::string shown(const nlohmann::json& value) {
+    return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 void check_services(Lab& lab, Diagnostics& diagnostics) {
     for (auto& node : lab.nodes) {
         for (auto& service : node.services) {

@@ -24,6 +24,10 @@ const std::vector<ServiceKind>& known_services();
 /// The service called `name`, or nullptr.
 const ServiceKind* find_service(std::string_view name);
 
+/// A value of a service's settings as a message shows it: JSON, with bytes that are not
+/// UTF-8 replaced (a file may hold anything).
+std::string shown(const nlohmann::json& value);
+
 /// Runs each node's services' checks (after the addresses are known).
 void check_services(Lab& lab, Diagnostics& diagnostics);
 

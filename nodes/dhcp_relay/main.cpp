@@ -18,12 +18,12 @@ emu::dhcp::RelayConfig relay_config_from(const nlohmann::json& json) {
     for (const auto& server : json.value("servers", nlohmann::json::array())) {
         auto address = server.is_string() ? emu::wire::Ipv4Address::parse(server.get<std::string>())
                                           : tl::unexpected(std::string("not a string"));
-        if (!address) throw std::invalid_argument("servers: " + server.dump() + " is not an IPv4 address");
+        if (!address) throw std::invalid_argument("servers: " + server.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + " is not an IPv4 address");
         config.servers.push_back(*address);
     }
     if (config.servers.empty()) throw std::invalid_argument("servers: at least one server is needed");
     for (const auto& name : json.value("interfaces", nlohmann::json::array())) {
-        if (!name.is_string()) throw std::invalid_argument("interfaces: " + name.dump() + " is not an interface name");
+        if (!name.is_string()) throw std::invalid_argument("interfaces: " + name.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + " is not an interface name");
         config.client_interfaces.push_back(name.get<std::string>());
     }
     if (config.client_interfaces.empty()) throw std::invalid_argument("interfaces: at least one client link is needed");

@@ -18,7 +18,9 @@ std::string line_of(const Lease& lease) {
     nlohmann::json json = {{"address", lease.address.to_string()}, {"client", lease.client},
                            {"mac", lease.mac.to_string()},         {"hostname", lease.hostname},
                            {"expires", lease.expires},             {"state", to_string(lease.state)}};
-    return json.dump() + "\n";
+    // A host name is whatever the client sent (option 12): bytes that are not UTF-8 are
+    // written replaced rather than refused, or one odd name would stop every lease after it.
+    return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::optional<Lease> lease_of(const std::string& line) {

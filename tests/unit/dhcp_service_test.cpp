@@ -113,3 +113,9 @@ TEST_CASE("a mistake in one of several pools is reported once; an empty list of 
     CHECK(problems("{pools: [10.0.1.100-10.0.1.110, 10.0.1.150-10.0.1.140]}") ==
           "9:45: pool 10.0.1.150-10.0.1.140 ends before it starts\n");
 }
+
+TEST_CASE("a setting that is not UTF-8 is reported, not thrown", "[topology][dhcp]") {
+    // Found by topology_fuzz: the message quoted the value as JSON, which refuses such bytes.
+    CHECK(problems("{pool: 10.0.1.100-10.0.1.199, dns: \"10.\xff\xff.0.1\"}") ==
+          "9:48: `dns` must be an IPv4 address, not \"10.\xef\xbf\xbd\xef\xbf\xbd.0.1\"\n");
+}
