@@ -18,7 +18,7 @@ std::string lower(std::string text) {
 // A field's value as pattern text: strings as they are, numbers and booleans as YAML writes them.
 std::string as_text(const json& value) {
     if (value.is_string()) return value.get<std::string>();
-    return value.dump();
+    return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 bool value_matches(const Condition& condition, const json& field) {
