@@ -6,7 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "lib/util/files.hpp"
+#include "nodes/common/node_program.hpp"
 #include "nodes/dhcp_relay/relay_loop.hpp"
 
 namespace {
@@ -46,11 +46,7 @@ int main(int argc, char** argv) {
 
     emu::dhcp::RelayConfig config;
     try {
-        auto text = emu::util::read_file(config_path);
-        if (!text) throw std::invalid_argument("cannot read it");
-        auto json = nlohmann::json::parse(*text, nullptr, false);
-        if (json.is_discarded()) throw std::invalid_argument("not JSON");
-        config = relay_config_from(json);
+        config = relay_config_from(emu::node::read_json_config(config_path));
     } catch (const std::exception& error) {
         std::cerr << "emu-dhcp-relay: configuration " << config_path << ": " << error.what() << '\n';
         return 2;
@@ -59,25 +55,12 @@ int main(int argc, char** argv) {
         emu::dhcp::RelayAgent agent(config);
         emu::asio::io_context io;
         emu::dhcp::RelayLoop loop(io, agent);
-        emu::asio::signal_set signals(io, SIGINT, SIGTERM);
-        signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
-        bool failed = false;
-        emu::asio::co_spawn(io, loop.run(), [&](std::exception_ptr failure) {
-            if (!failure) return;
-            failed = true;  // exit non-zero, so the lab starts it again
-            try {
-                std::rethrow_exception(failure);
-            } catch (const std::exception& error) {
-                spdlog::error("relay.failed: {}", error.what());
-            }
-            io.stop();
-        });
         std::string links, servers;
         for (const auto& name : config.client_interfaces) links += (links.empty() ? "" : ",") + name;
         for (const auto& server : config.servers) servers += (servers.empty() ? "" : ",") + server.to_string();
         spdlog::info("relay.start links={} servers={}", links, servers);
-        io.run();
-        return failed ? 1 : 0;
+        bool stopped_cleanly = emu::node::run_until_stopped(io, loop.run(), "relay.failed");
+        return stopped_cleanly ? 0 : 1;
     } catch (const std::exception& error) {
         std::cerr << "emu-dhcp-relay: " << error.what() << '\n';
         return 1;

@@ -6,7 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "lib/util/files.hpp"
+#include "nodes/common/node_program.hpp"
 #include "nodes/dhcpd/config_json.hpp"
 #include "nodes/dhcpd/server_loop.hpp"
 
@@ -21,11 +21,7 @@ int main(int argc, char** argv) {
 
     emu::dhcp::ServerConfig config;
     try {
-        auto text = emu::util::read_file(config_path);
-        if (!text) throw std::invalid_argument("cannot read it");
-        auto json = nlohmann::json::parse(*text, nullptr, false);
-        if (json.is_discarded()) throw std::invalid_argument("not JSON");
-        config = emu::dhcp::server_config_from_json(json);
+        config = emu::dhcp::server_config_from_json(emu::node::read_json_config(config_path));
     } catch (const std::exception& error) {
         std::cerr << "emu-dhcpd: configuration " << config_path << ": " << error.what() << '\n';
         return 2;
@@ -42,26 +38,13 @@ int main(int argc, char** argv) {
 
         emu::asio::io_context io;
         emu::dhcp::ServerLoop loop(io, server, leases);
-        emu::asio::signal_set signals(io, SIGINT, SIGTERM);
-        signals.async_wait([&](const boost::system::error_code&, int) { io.stop(); });
-        bool failed = false;
-        emu::asio::co_spawn(io, loop.run(), [&](std::exception_ptr failure) {
-            if (!failure) return;
-            failed = true;  // exit non-zero, so the lab starts it again
-            try {
-                std::rethrow_exception(failure);
-            } catch (const std::exception& error) {
-                spdlog::error("dhcpd.failed: {}", error.what());
-            }
-            io.stop();
-        });
         spdlog::info("dhcpd.start subnets={} leases={} file={}", config.subnets.size(), loaded.leases.size(),
                      path.string());
-        io.run();
+        bool stopped_cleanly = emu::node::run_until_stopped(io, loop.run(), "dhcpd.failed");
         const auto& counters = server.counters();
         spdlog::info("dhcpd.stop received={} offers={} acks={} naks={} exhausted={} malformed={}", counters.received,
                      counters.offers, counters.acks, counters.naks, counters.exhausted, counters.malformed);
-        return failed ? 1 : 0;
+        return stopped_cleanly ? 0 : 1;
     } catch (const std::exception& error) {
         std::cerr << "emu-dhcpd: " << error.what() << '\n';
         return 1;
