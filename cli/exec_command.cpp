@@ -8,6 +8,7 @@
 #include "cli/client.hpp"
 #include "cli/commands.hpp"
 #include "lib/net/node_entry.hpp"
+#include "lib/util/paths.hpp"
 
 namespace emu::cli {
 
@@ -33,6 +34,10 @@ int exec_command(const std::vector<std::string>& arguments) {
     // The tag lets `emu down` find this process (and what it starts) whatever happens.
     ::setenv("EMU_LAB", lab.c_str(), 1);
     ::setenv("EMU_NODE", node.c_str(), 1);
+    // emu's node programs (emu-host …) are found by name, after the user's own.
+    const char* path = std::getenv("PATH");
+    auto with_ours = std::string(path != nullptr ? path : "/usr/bin:/bin") + ":" + util::program_dir().string();
+    ::setenv("PATH", with_ours.c_str(), 1);
     std::vector<char*> argv;
     for (auto& word : words) argv.push_back(word.data());
     argv.push_back(nullptr);

@@ -33,6 +33,10 @@ namespace {
 using json = nlohmann::json;
 using api::ApiError;
 
+// How long `up` waits for the lab's services to say they are listening before it starts
+// their clients anyway; a program that fails or exits says so at once by ending.
+constexpr auto kReadyWait = std::chrono::seconds(5);
+
 // Runs blocking work (netlink, killing processes) on a thread of its own and resumes the
 // coroutine on the io_context when it is done, so that emud keeps answering meanwhile.
 template <typename Work>
@@ -211,6 +215,7 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
 
     LabRecord& record = labs_[lab_name];
     record.name = lab_name;
+    record.serial = next_serial_++;
     record.state = LabState::building;
     record.source_file = source;
     record.topology_text = text;
@@ -251,24 +256,56 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
     auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("lab.up lab={} nodes={} links={} seconds={:.3f}", lab_name, record.model->nodes.size(),
                  record.model->links.size(), elapsed);
-    start_processes(record);
-    auto result = lab_json(record);
+    co_await start_processes(lab_name);
+    auto after = labs_.find(lab_name);
+    if (after == labs_.end()) throw ApiError("up-failed", fmt::format("lab {} was taken down while it started", lab_name));
+    auto result = lab_json(after->second);
     result["seconds"] = elapsed;
     co_return result;
 }
 
-void LabManager::start_processes(const LabRecord& record) {
-    for (const auto& node : record.model->nodes) {
+asio::awaitable<void> LabManager::start_processes(std::string lab_name) {
+    const auto* record = &labs_.at(lab_name);
+    auto serial = record->serial;
+    // Round one: the services that serve. Each says when it is listening (its ready pipe).
+    auto waiting = std::make_shared<std::size_t>(0);
+    auto all_ready = std::make_shared<asio::steady_timer>(io_, kReadyWait);
+    for (const auto& node : record->model->nodes) {
         if (node.is_switch()) continue;
-        for (const auto& service : node.services) start_service(record, node, service);
+        for (const auto& service : node.services) {
+            const auto* kind = topology::find_service(service.name);
+            if (kind == nullptr || kind->implied_by != nullptr) continue;
+            ++*waiting;
+            start_service(*record, node, service, [waiting, all_ready] {
+                if (--*waiting == 0) all_ready->cancel();
+            });
+        }
+    }
+    if (*waiting > 0) {
+        boost::system::error_code ignored;
+        co_await all_ready->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+        if (*waiting > 0) spdlog::warn("lab.services_not_ready lab={} count={}: starting the clients anyway", lab_name, *waiting);
+    }
+    // The lab may have been taken down, or replaced, while its services started.
+    auto it = labs_.find(lab_name);
+    if (it == labs_.end() || it->second.serial != serial || it->second.state != LabState::up) co_return;
+    record = &it->second;
+
+    // Round two: what uses them.
+    for (const auto& node : record->model->nodes) {
+        if (node.is_switch()) continue;
+        for (const auto& service : node.services) {
+            const auto* kind = topology::find_service(service.name);
+            if (kind != nullptr && kind->implied_by != nullptr) start_service(*record, node, service);
+        }
         for (std::size_t i = 0; i < node.exec.size(); ++i) {
             supervise::ProcessSpec spec;
-            spec.launch.lab = record.name;
+            spec.launch.lab = record->name;
             spec.launch.node = node.name;
             spec.launch.argv = {"/bin/sh", "-c", node.exec[i].command};
-            spec.launch.netns_path = paths_.plan.netns_directory / build::node_netns_name(record.name, node.name);
-            spec.launch.etc_directory = paths_.plan.etc_directory / build::node_netns_name(record.name, node.name);
-            spec.launch.log_file = paths_.log_file(record.name, node.name);
+            spec.launch.netns_path = paths_.plan.netns_directory / build::node_netns_name(record->name, node.name);
+            spec.launch.etc_directory = paths_.plan.etc_directory / build::node_netns_name(record->name, node.name);
+            spec.launch.log_file = paths_.log_file(record->name, node.name);
             spec.name = fmt::format("exec[{}]", i);
             spec.command = node.exec[i].command;
             spec.restart = node.exec[i].restart;
@@ -277,9 +314,13 @@ void LabManager::start_processes(const LabRecord& record) {
     }
 }
 
-void LabManager::start_service(const LabRecord& record, const topology::Node& node, const topology::Service& service) {
+void LabManager::start_service(const LabRecord& record, const topology::Node& node, const topology::Service& service,
+                               std::function<void()> on_ready) {
     const auto* kind = topology::find_service(service.name);
-    if (kind == nullptr) return;  // the validator refuses unknown services; nothing to start
+    if (kind == nullptr) {  // the validator refuses unknown services; nothing to start
+        if (on_ready) on_ready();
+        return;
+    }
     // Its configuration and its data (leases, mail, files) live with the lab's state: on disk,
     // kept across emud restarts, gone with the lab.
     auto directory = paths_.lab_state(record.name) / "nodes" / node.name;
@@ -288,8 +329,9 @@ void LabManager::start_service(const LabRecord& record, const topology::Node& no
     supervise::ProcessSpec spec;
     spec.launch.lab = record.name;
     spec.launch.node = node.name;
-    spec.launch.argv = {(util::program_dir() / kind->program).string(), "--config", config_file.string(), "--data",
-                        data.string()};
+    spec.launch.argv = {(util::program_dir() / kind->program).string()};
+    spec.launch.argv.insert(spec.launch.argv.end(), kind->arguments.begin(), kind->arguments.end());
+    spec.launch.argv.insert(spec.launch.argv.end(), {"--config", config_file.string(), "--data", data.string()});
     spec.launch.netns_path = paths_.plan.netns_directory / build::node_netns_name(record.name, node.name);
     spec.launch.etc_directory = paths_.plan.etc_directory / build::node_netns_name(record.name, node.name);
     spec.launch.log_file = paths_.log_file(record.name, node.name);
@@ -302,9 +344,10 @@ void LabManager::start_service(const LabRecord& record, const topology::Node& no
     } catch (const std::exception& error) {
         spdlog::error("service.config_failed lab={} node={} service={}: {}", record.name, node.name, service.name,
                       error.what());
+        if (on_ready) on_ready();
         return;
     }
-    supervisor_.start(std::move(spec));
+    supervisor_.start(std::move(spec), std::move(on_ready));
 }
 
 asio::awaitable<json> LabManager::down(const json& params) {

@@ -61,6 +61,7 @@ private:
         std::string topology_text;
         std::chrono::system_clock::time_point created;
         std::string note;  ///< why a lab is stale
+        std::uint64_t serial = 0;  ///< tells this lab from a later one of the same name
     };
 
     asio::awaitable<nlohmann::json> up(const nlohmann::json& params, api::RequestContext& context);
@@ -75,15 +76,22 @@ private:
 
     const LabRecord& find_lab(const nlohmann::json& params) const;
     nlohmann::json lab_json(const LabRecord& record) const;
-    /// Starts a node's service program (`services:`) with the configuration its checks made.
-    void start_service(const LabRecord& record, const topology::Node& node, const topology::Service& service);
-    void start_processes(const LabRecord& record);
+    /// Starts a node's service program (`services:`) with the configuration its checks made;
+    /// `on_ready` as Supervisor::start has it.
+    void start_service(const LabRecord& record, const topology::Node& node, const topology::Service& service,
+                       std::function<void()> on_ready = {});
+    /// Starts the lab's programs in two rounds: the services that serve, and once each is
+    /// listening (or kReadyWait has passed), the clients that need them — the hosts' DHCP
+    /// clients and the `exec:` commands — as a real network has its servers up before the
+    /// hosts boot.
+    asio::awaitable<void> start_processes(std::string lab_name);
 
     asio::io_context& io_;
     supervise::Supervisor& supervisor_;
     DaemonPaths paths_;
     std::optional<build::FaultPoint> fault_;
     std::map<std::string, LabRecord> labs_;
+    std::uint64_t next_serial_ = 1;
     std::function<void()> on_shutdown_;
     LabTraces traces_;
 };

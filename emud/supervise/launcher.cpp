@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "lib/net/node_entry.hpp"
+#include "lib/util/paths.hpp"
 #include "lib/util/system_error.hpp"
 #include "lib/util/unique_fd.hpp"
 
@@ -37,6 +38,15 @@ struct ChildFailure {
     ::_exit(127);
 }
 
+// A descriptor moved to 4 or above, so that the child can put the ready pipe on 3
+// without closing one it still needs.
+util::UniqueFd above_ready_fd(util::UniqueFd fd) {
+    if (fd.get() > 3) return fd;
+    util::UniqueFd moved(::fcntl(fd.get(), F_DUPFD_CLOEXEC, 4));
+    if (!moved) util::throw_errno("fcntl(F_DUPFD_CLOEXEC)");
+    return moved;
+}
+
 std::vector<char*> pointers(std::vector<std::string>& strings) {
     std::vector<char*> result;
     for (auto& s : strings) result.push_back(s.data());
@@ -47,7 +57,8 @@ std::vector<char*> pointers(std::vector<std::string>& strings) {
 }  // namespace
 
 std::vector<std::string> node_environment(const std::string& lab, const std::string& node) {
-    return {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+    // emu's node programs (emu-host …) are found by name too, after the system's.
+    return {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:" + util::program_dir().string(),
             "LANG=C.UTF-8",
             "HOME=/root",
             "HOSTNAME=" + node,
@@ -55,7 +66,7 @@ std::vector<std::string> node_environment(const std::string& lab, const std::str
             "EMU_NODE=" + node};
 }
 
-pid_t launch_in_node(const LaunchSpec& spec) {
+Launched launch_in_node(const LaunchSpec& spec) {
     if (spec.argv.empty()) throw std::invalid_argument("nothing to run");
     // Everything the child needs is made here, before fork: after it, only system calls.
     net::NodeEntry entry(spec.netns_path, spec.etc_directory, spec.node);
@@ -66,9 +77,20 @@ pid_t launch_in_node(const LaunchSpec& spec) {
     int report[2];
     if (::pipe2(report, O_CLOEXEC) != 0) util::throw_errno("pipe");
     util::UniqueFd report_read(report[0]);
-    util::UniqueFd report_write(report[1]);
+    auto report_write = above_ready_fd(util::UniqueFd(report[1]));
+    // The ready pipe's write end becomes descriptor 3 in the program, the one descriptor
+    // past stdio it inherits.
+    constexpr int kReadyFd = 3;
+    util::UniqueFd ready_read, ready_write;
+    if (spec.ready_notification) {
+        int ready[2];
+        if (::pipe2(ready, O_CLOEXEC) != 0) util::throw_errno("pipe");
+        ready_read.reset(ready[0]);
+        ready_write = above_ready_fd(util::UniqueFd(ready[1]));
+    }
     auto argv_strings = spec.argv;
     auto environment_strings = node_environment(spec.lab, spec.node);
+    if (ready_write) environment_strings.push_back(std::string(kReadyFdVariable) + "=" + std::to_string(kReadyFd));
     auto argv = pointers(argv_strings);
     auto environment = pointers(environment_strings);
 
@@ -87,11 +109,13 @@ pid_t launch_in_node(const LaunchSpec& spec) {
         if (::chdir("/") != 0) child_fail(pipe_fd, errno, "chdir /");
         // Whatever emud has open (sockets of other clients, libraries' files) ends at exec.
         ::syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+        if (ready_write && ::dup2(ready_write.get(), kReadyFd) < 0) child_fail(pipe_fd, errno, "pass the ready pipe");
         // execvpe's PATH search reads the PATH we pass, not emud's.
         ::execvpe(argv[0], argv.data(), environment.data());
         child_fail(pipe_fd, errno, "exec");
     }
     report_write.reset();
+    ready_write.reset();
     ChildFailure failure{};
     ssize_t got;
     do {
@@ -102,7 +126,7 @@ pid_t launch_in_node(const LaunchSpec& spec) {
         throw std::runtime_error(std::string("cannot ") + failure.step + " for `" + spec.argv.front() +
                                  "` in node " + spec.node + ": " + std::strerror(failure.error_number));
     }
-    return pid;
+    return {pid, std::move(ready_read)};
 }
 
 }  // namespace emu::supervise

@@ -61,26 +61,49 @@ void Supervisor::reap() {
     }
 }
 
-void Supervisor::start(ProcessSpec spec) {
+void Supervisor::start(ProcessSpec spec, std::function<void()> on_ready) {
     Entry& entry = entries_.emplace_back();
     entry.status.lab = spec.launch.lab;
     entry.status.node = spec.launch.node;
     entry.status.name = spec.name;
     entry.status.command = spec.command;
     entry.spec = std::move(spec);
+    entry.on_ready = std::move(on_ready);
+    entry.spec.launch.ready_notification = entry.on_ready != nullptr;
     launch(entry);
+}
+
+void Supervisor::watch_ready(Entry& entry, util::UniqueFd pipe) {
+    entry.ready_pipe = std::make_unique<asio::posix::stream_descriptor>(io_, pipe.release());
+    entry.ready_pipe->async_read_some(asio::buffer(entry.ready_buffer),
+                                      [this, &entry](const boost::system::error_code& error, std::size_t) {
+                                          // Aborted: the entry is being forgotten with its lab.
+                                          if (error == asio::error::operation_aborted) return;
+                                          report_ready(entry);
+                                      });
+}
+
+void Supervisor::report_ready(Entry& entry) {
+    // Only the first start is waited for; a restarted program gets no pipe.
+    entry.spec.launch.ready_notification = false;
+    entry.ready_pipe.reset();
+    auto on_ready = std::move(entry.on_ready);
+    entry.on_ready = nullptr;
+    if (on_ready) on_ready();
 }
 
 void Supervisor::launch(Entry& entry) {
     entry.status.since = std::chrono::system_clock::now();
     try {
-        pid_t pid = launch_in_node(entry.spec.launch);
+        auto launched = launch_in_node(entry.spec.launch);
+        pid_t pid = launched.pid;
         entry.status.pid = pid;
         entry.status.state = ProcessState::running;
         entry.status.error.clear();
         entry.started = std::chrono::steady_clock::now();
         running_[pid] = &entry;
         log_line(entry.spec.launch.log_file, fmt::format("{} started: {} (pid {})", entry.spec.name, entry.spec.command, pid));
+        if (launched.ready) watch_ready(entry, std::move(launched.ready));
     } catch (const std::exception& error) {
         entry.status.pid = 0;
         entry.status.state = ProcessState::failed;
@@ -88,6 +111,7 @@ void Supervisor::launch(Entry& entry) {
         spdlog::warn("process.start_failed lab={} node={} {}: {}", entry.status.lab, entry.status.node,
                      entry.spec.name, error.what());
         log_line(entry.spec.launch.log_file, fmt::format("{} could not start: {}", entry.spec.name, error.what()));
+        report_ready(entry);  // nothing to wait for
     }
 }
 

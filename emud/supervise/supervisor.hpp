@@ -2,7 +2,9 @@
 
 #include <sys/types.h>
 
+#include <array>
 #include <chrono>
+#include <functional>
 #include <list>
 #include <map>
 #include <memory>
@@ -49,8 +51,11 @@ class Supervisor {
 public:
     explicit Supervisor(asio::io_context& io);
 
-    /// Starts a process; a failure to start is recorded in its status, not thrown.
-    void start(ProcessSpec spec);
+    /// Starts a process; a failure to start is recorded in its status, not thrown. With
+    /// `on_ready`, the program gets a ready pipe (LaunchSpec::ready_notification) and
+    /// `on_ready` runs once: when the program says it is ready, or ends, or cannot start —
+    /// never when its lab is forgotten first.
+    void start(ProcessSpec spec, std::function<void()> on_ready = {});
     /// Stops supervising a lab's processes: none is restarted any more (teardown kills them).
     void forget_lab(const std::string& lab);
     /// Stops waiting for children, so that the io_context can run out of work.
@@ -65,9 +70,14 @@ private:
         std::chrono::steady_clock::time_point started;
         int backoff_step = 0;
         std::unique_ptr<asio::steady_timer> restart_timer;
+        std::function<void()> on_ready;
+        std::unique_ptr<asio::posix::stream_descriptor> ready_pipe;
+        std::array<char, 64> ready_buffer{};
     };
 
     void launch(Entry& entry);
+    void watch_ready(Entry& entry, util::UniqueFd pipe);
+    void report_ready(Entry& entry);
     void on_exit(Entry& entry, int wait_status);
     void wait_for_children();
     void reap();

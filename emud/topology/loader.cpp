@@ -526,7 +526,9 @@ private:
             return;
         }
         std::vector<std::string> known;
-        for (const auto& service : known_services()) known.push_back(service.name);
+        for (const auto& service : known_services()) {
+            if (service.implied_by == nullptr) known.push_back(service.name);
+        }
         for (auto it = value.begin(); it != value.end(); ++it) {
             auto key_where = spot_of(it->first);
             auto name = scalar(it->first, "a service name", key_where);
@@ -536,6 +538,11 @@ private:
                 diagnostics_.error(key_where, "unknown service '" + *name + "' on '" + node.name + "'",
                                    known.empty() ? "this build knows no services yet"
                                                  : suggestion(*name, known, "services this build knows"));
+                continue;
+            }
+            if (kind->implied_by != nullptr) {
+                diagnostics_.error(key_where, "service '" + *name + "' is not written under `services:`",
+                                   std::string("emu runs it on every node with ") + kind->implied_by);
                 continue;
             }
             if (std::find(kind->node_kinds.begin(), kind->node_kinds.end(), node.kind) == kind->node_kinds.end()) {

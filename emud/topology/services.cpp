@@ -13,6 +13,8 @@ const std::vector<ServiceKind>& known_services() {
     static const std::vector<ServiceKind> kServices{
         {"dhcp", "emu-dhcpd", {NodeKind::server, NodeKind::router}, check_dhcp_service},
         {"dhcp-relay", "emu-dhcp-relay", {NodeKind::router}, check_dhcp_relay_service},
+        {"dhcp-client", "emu-host", {NodeKind::host, NodeKind::server, NodeKind::router}, nullptr, {"agent"},
+         "`dhcp` on an interface (`eth0: dhcp`)"},
     };
     return kServices;
 }
@@ -22,6 +24,25 @@ const ServiceKind* find_service(std::string_view name) {
     auto it = std::find_if(services.begin(), services.end(), [&](const ServiceKind& s) { return s.name == name; });
     return it == services.end() ? nullptr : &*it;
 }
+
+namespace {
+
+// emu-host's agent runs the DHCP client (RFC 2131) on the node's `dhcp` interfaces, by
+// their kernel names, and writes the node's resolv.conf (emud's launcher mounts the node's
+// own file over /etc/resolv.conf).
+void add_dhcp_client(Node& node) {
+    if (node.is_switch()) return;
+    auto interfaces = nlohmann::json::array();
+    for (const auto& interface : node.interfaces) {
+        if (interface.dhcp) interfaces.push_back(interface.kernel_name);
+    }
+    if (interfaces.empty()) return;
+    Service service{"dhcp-client", nlohmann::json::object(), node.where, {}, nullptr};
+    service.program_config = {{"hostname", node.name}, {"dhcp_interfaces", interfaces}, {"resolv_conf", "/etc/resolv.conf"}};
+    node.services.push_back(std::move(service));
+}
+
+}  // namespace
 
 std::string shown(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -33,6 +54,7 @@ void check_services(Lab& lab, Diagnostics& diagnostics) {
             const auto* kind = find_service(service.name);
             if (kind != nullptr && kind->check != nullptr) kind->check(node, service, diagnostics);
         }
+        add_dhcp_client(node);
     }
 }
 

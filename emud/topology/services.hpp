@@ -16,6 +16,10 @@ struct ServiceKind {
     std::vector<NodeKind> node_kinds;  ///< the kinds of node that may run it
     /// Checks the settings once the whole lab is read and fills in `program_config`.
     void (*check)(const Node& node, Service& service, Diagnostics& diagnostics) = nullptr;
+    /// Words between the program and its --config (a subcommand).
+    std::vector<std::string> arguments = {};
+    /// Made by emu from something else in the topology, never written under `services:`.
+    const char* implied_by = nullptr;
 };
 
 /// Every service this build knows. A name not listed here is a validation error, never ignored.
@@ -28,7 +32,8 @@ const ServiceKind* find_service(std::string_view name);
 /// UTF-8 replaced (a file may hold anything).
 std::string shown(const nlohmann::json& value);
 
-/// Runs each node's services' checks (after the addresses are known).
+/// Runs each node's services' checks (after the addresses are known), and adds the services
+/// the topology implies: emu-host's DHCP client on every node with a `dhcp` interface.
 void check_services(Lab& lab, Diagnostics& diagnostics);
 
 }  // namespace emu::topology

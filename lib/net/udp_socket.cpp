@@ -7,8 +7,12 @@
 
 namespace emu::net {
 
-InterfaceUdpSocket::InterfaceUdpSocket(asio::io_context& io, std::uint16_t port)
+InterfaceUdpSocket::InterfaceUdpSocket(asio::io_context& io, std::uint16_t port, const std::string& device)
     : socket_(io, asio::ip::udp::v4()), buffer_(65536) {
+    if (!device.empty() && ::setsockopt(socket_.native_handle(), SOL_SOCKET, SO_BINDTODEVICE, device.c_str(),
+                                        static_cast<socklen_t>(device.size())) != 0) {
+        throw boost::system::system_error(errno, boost::system::system_category(), "SO_BINDTODEVICE " + device);
+    }
     socket_.set_option(asio::socket_base::reuse_address(true));
     socket_.set_option(asio::socket_base::broadcast(true));
     int one = 1;

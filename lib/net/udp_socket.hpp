@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "lib/net/asio.hpp"
@@ -24,8 +25,10 @@ public:
         int ifindex = 0;                ///< the interface it came in on
     };
 
-    /// Binds 0.0.0.0:port with SO_REUSEADDR and SO_BROADCAST. Throws boost::system::system_error.
-    InterfaceUdpSocket(asio::io_context& io, std::uint16_t port);
+    /// Binds 0.0.0.0:port with SO_REUSEADDR and SO_BROADCAST; with a `device`, only that
+    /// interface's datagrams arrive (SO_BINDTODEVICE), so one socket per interface can share
+    /// the port. Throws boost::system::system_error.
+    InterfaceUdpSocket(asio::io_context& io, std::uint16_t port, const std::string& device = {});
 
     /// Lets the kernel queue this many bytes of datagrams for us (SO_RCVBUFFORCE, past the
     /// system's rmem_max, as root may), so a burst waits instead of being dropped while we

@@ -12,7 +12,10 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <regex>
 #include <thread>
+
+#include <nlohmann/json.hpp>
 
 #include "lib/net/netns_processes.hpp"
 #include "lib/util/subprocess.hpp"
@@ -20,6 +23,34 @@
 namespace emu::test {
 
 std::string program(const std::string& name) { return std::string(EMU_BINARY_DIR) + "/" + name; }
+
+std::size_t count_of(const std::string& text, const std::string& what) {
+    std::size_t count = 0;
+    for (auto at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++count;
+    return count;
+}
+
+std::string ipv4_address_of(TestDaemon& daemon, const std::string& lab, const std::string& node,
+                            const std::string& interface) {
+    auto shown = daemon.emu({"exec", lab, node, "--", "ip", "-4", "-o", "addr", "show", "dev", interface});
+    std::smatch match;
+    if (!std::regex_search(shown.out, match, std::regex(R"(inet (\d+\.\d+\.\d+\.\d+)/)"))) return {};
+    return match[1];
+}
+
+pid_t process_pid(TestDaemon& daemon, const std::string& lab, const std::string& node, const std::string& name) {
+    auto status = nlohmann::json::parse(daemon.emu({"status", lab, "--json"}).out, nullptr, false);
+    if (!status.is_object() || !status.contains("nodes")) return 0;
+    for (const auto& entry : status["nodes"]) {
+        if (entry.value("name", "") != node || !entry.contains("processes")) continue;
+        for (const auto& process : entry["processes"]) {
+            if (process.value("name", "") == name && process.value("state", "") == "running") {
+                return process.value("pid", 0);
+            }
+        }
+    }
+    return 0;
+}
 
 CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
                   std::chrono::seconds timeout) {

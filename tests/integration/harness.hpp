@@ -80,6 +80,16 @@ private:
 /// The path of a program built beside the tests (build/bin).
 std::string program(const std::string& name);
 
+/// How often `what` occurs in `text` (log lines, trace lines).
+std::size_t count_of(const std::string& text, const std::string& what);
+
+/// The first IPv4 address configured on a node's interface, without its prefix; empty when none.
+std::string ipv4_address_of(TestDaemon& daemon, const std::string& lab, const std::string& node,
+                            const std::string& interface = "eth0");
+
+/// The pid of a lab's running process (`emu status`): node and process name ("dhcp-client"); 0 when none.
+pid_t process_pid(TestDaemon& daemon, const std::string& lab, const std::string& node, const std::string& name);
+
 /// Namespaces registered under /run/netns whose names start with `prefix`.
 std::vector<std::string> namespaces_with_prefix(const std::string& prefix);
 

@@ -124,3 +124,32 @@ TEST_CASE("logs -f follows a node's output until the lab goes", "[root][process]
     CHECK(follower.wait(std::chrono::seconds(10)) == 0);
     CHECK(follower.output().find("tick 1\ntick 2\ntick 3\n") != std::string::npos);
 }
+
+TEST_CASE("exec commands start once the lab's services say they are listening", "[root][process]") {
+    TestDaemon daemon;
+    // The command looks for emu-dhcpd's socket: UDP port 67 (0043 in /proc/net/udp). Were it
+    // started with the service, it could run before the server has bound it.
+    auto file = write_topology("ready", R"yaml(name: ready
+nodes:
+  lan: {kind: switch}
+  srv:
+    kind: server
+    interfaces: {eth0: 10.0.9.1/24}
+    services:
+      dhcp: {pool: 10.0.9.100-10.0.9.110}
+    exec:
+      - "echo listening: $(grep -c ':0043 ' /proc/net/udp)"
+  h1: {}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [h1:eth0, lan]
+)yaml");
+    auto lab = daemon.lab_name("rdy");
+    REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return daemon.emu({"logs", lab, "srv"}).out.find("listening: ") != std::string::npos; },
+                       std::chrono::seconds(5)));
+    auto logs = daemon.emu({"logs", lab, "srv"}).out;
+    INFO(logs);
+    CHECK(logs.find("listening: 1") != std::string::npos);
+    REQUIRE(daemon.emu({"down", lab}).ok());
+}

@@ -199,7 +199,7 @@ TEST_CASE("a DHCP exchange between stock peers is traced message by message", "[
 nodes:
   lan: {kind: switch}
   srv: {interfaces: {eth0: 10.0.9.1/24}}
-  cli: {interfaces: {eth0: dhcp}}
+  cli: {}
 links:
   - endpoints: [srv:eth0, lan]
   - endpoints: [cli:eth0, lan]

@@ -119,3 +119,30 @@ TEST_CASE("a setting that is not UTF-8 is reported, not thrown", "[topology][dhc
     CHECK(problems("{pool: 10.0.1.100-10.0.1.199, dns: \"10.\xff\xff.0.1\"}") ==
           "9:48: `dns` must be an IPv4 address, not \"10.\xef\xbf\xbd\xef\xbf\xbd.0.1\"\n");
 }
+
+TEST_CASE("`dhcp` on a node's interfaces starts emu-host's client for them, by their kernel names",
+          "[topology][dhcp]") {
+    auto lab = load_topology(R"(name: d
+nodes:
+  lan: {kind: switch}
+  wan: {kind: switch}
+  srv: {kind: server, interfaces: {eth0: 10.0.1.2/24}}
+  h1:
+    interfaces: {eth0: dhcp, uplink-to-the-core: dhcp}
+  h2: {interfaces: {eth0: 10.0.1.3/24}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [h1:eth0, lan]
+  - endpoints: [h2:eth0, lan]
+  - endpoints: [h1:uplink-to-the-core, wan]
+)",
+                             LoadOptions{"d.yaml", {}});
+    if (!lab) FAIL(format_all(lab.error(), "d.yaml"));
+    const auto& services = lab->find_node("h1")->services;
+    REQUIRE(services.size() == 1);
+    CHECK(services[0].name == "dhcp-client");
+    CHECK(services[0].program_config ==
+          json::parse(R"({"hostname": "h1", "dhcp_interfaces": ["eth0", "if1"], "resolv_conf": "/etc/resolv.conf"})"));
+    CHECK(lab->find_node("h2")->services.empty());
+    CHECK(lab->find_node("srv")->services.empty());
+}
