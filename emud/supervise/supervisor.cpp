@@ -152,6 +152,7 @@ void Supervisor::stop() {
     child_signals_.cancel(ignored);
     for (auto& entry : entries_) {
         if (entry.restart_timer) entry.restart_timer->cancel();
+        entry.ready_pipe.reset();  // nobody waits for readiness any more
     }
 }
 

@@ -14,7 +14,7 @@ const std::vector<std::string> kKeys{"servers", "interfaces", "max_hops"};
 
 }  // namespace
 
-void check_dhcp_relay_service(const Node& node, Service& service, Diagnostics& diagnostics) {
+void check_dhcp_relay_service(const Lab& /*lab*/, const Node& node, Service& service, Diagnostics& diagnostics) {
     const auto& config = service.config;
     auto error = [&](const std::string& pointer, const std::string& message, const std::string& hint = {}) {
         diagnostics.error(service.spot(pointer), message, hint);

@@ -28,11 +28,21 @@ struct PoolRange {
 // Reads one service's settings, reporting each problem where it is.
 class DhcpChecker {
 public:
-    DhcpChecker(const Node& node, const Service& service, Diagnostics& diagnostics)
-        : node_(node), service_(service), diagnostics_(diagnostics) {
+    DhcpChecker(const Lab& lab, const Node& node, const Service& service, Diagnostics& diagnostics)
+        : lab_(lab), node_(node), service_(service), diagnostics_(diagnostics) {
         for (const auto& interface : node.interfaces) {
             for (const auto& address : interface.addresses) {
                 if (address.prefix.address.is_v4()) own_.push_back(address.prefix);
+            }
+        }
+        for (const auto& other : lab.nodes) {
+            if (&other == &node) continue;
+            for (const auto& interface : other.interfaces) {
+                for (const auto& address : interface.addresses) {
+                    if (address.prefix.address.is_v4()) {
+                        others_.push_back({address.prefix.address.v4(), other.name + ":" + interface.name});
+                    }
+                }
             }
         }
     }
@@ -201,7 +211,7 @@ private:
         std::string pointer;
         // Read quietly here: the pools' own mistakes are reported once, with their subnet.
         Diagnostics ignored;
-        auto ranges = DhcpChecker(node_, service_, ignored).pools(config, "");
+        auto ranges = DhcpChecker(lab_, node_, service_, ignored).pools(config, "");
         if (!ranges.empty()) {
             first = ranges.front().first;
             pointer = ranges.front().pointer;
@@ -283,6 +293,16 @@ private:
                 if (range.first.value <= mine.value && mine.value <= range.last.value) {
                     error(range.pointer, "pool " + text + " includes " + mine.to_string() + ", the address of '" +
                                              node_.name + "' itself");
+                }
+            }
+            // Handed out, it would be a second holder of an address in use: a client that
+            // checks (RFC 2131 §4.4.1) declines it, one that does not breaks both.
+            for (const auto& [address, holder] : others_) {
+                if (range.first.value <= address.value && address.value <= range.last.value) {
+                    error(range.pointer, "pool " + text + " includes " + address.to_string() + ", the static address of " +
+                                             holder,
+                          "leave it out of the pool; a node that should get a fixed address by DHCP gets a reservation "
+                          "instead: reservations: {MAC: ADDRESS}");
                 }
             }
             for (std::size_t j = 0; j < i; ++j) {
@@ -376,17 +396,19 @@ private:
         std::optional<std::uint64_t> lease;
     };
 
+    const Lab& lab_;
     const Node& node_;
     const Service& service_;
     Diagnostics& diagnostics_;
     std::vector<wire::IpPrefix> own_;
+    std::vector<std::pair<Ipv4Address, std::string>> others_;  ///< every other node's static IPv4 address, by holder
     Defaults defaults_;
 };
 
 }  // namespace
 
-void check_dhcp_service(const Node& node, Service& service, Diagnostics& diagnostics) {
-    DhcpChecker checker(node, service, diagnostics);
+void check_dhcp_service(const Lab& lab, const Node& node, Service& service, Diagnostics& diagnostics) {
+    DhcpChecker checker(lab, node, service, diagnostics);
     service.program_config = checker.run();
 }
 

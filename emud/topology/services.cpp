@@ -52,7 +52,7 @@ void check_services(Lab& lab, Diagnostics& diagnostics) {
     for (auto& node : lab.nodes) {
         for (auto& service : node.services) {
             const auto* kind = find_service(service.name);
-            if (kind != nullptr && kind->check != nullptr) kind->check(node, service, diagnostics);
+            if (kind != nullptr && kind->check != nullptr) kind->check(lab, node, service, diagnostics);
         }
         add_dhcp_client(node);
     }

@@ -15,7 +15,7 @@ struct ServiceKind {
     std::string program;  ///< the node program emud starts, found beside emud
     std::vector<NodeKind> node_kinds;  ///< the kinds of node that may run it
     /// Checks the settings once the whole lab is read and fills in `program_config`.
-    void (*check)(const Node& node, Service& service, Diagnostics& diagnostics) = nullptr;
+    void (*check)(const Lab& lab, const Node& node, Service& service, Diagnostics& diagnostics) = nullptr;
     /// Words between the program and its --config (a subcommand).
     std::vector<std::string> arguments = {};
     /// Made by emu from something else in the topology, never written under `services:`.

@@ -275,3 +275,32 @@ TEST_CASE("dhclient asking to keep an address from another network is refused, t
     CHECK(trace.find("DHCP ACK", nak) != std::string::npos);
     CHECK(ipv4_address_of(daemon, lab, "c1").rfind("10.0.9.1", 0) == 0);
 }
+
+TEST_CASE("dhcpcd finds its offered address taken, DECLINEs it, and the server holds it back and offers another",
+          "[root][interop][dhcp][slow]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("idecline");
+    TopologyFile topology("dhcp", small_lab("10.0.9.100-10.0.9.101", "10m"));
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return server_started(daemon, lab); }, std::chrono::seconds(5)));
+    // A machine someone configured by hand holds the pool's first address.
+    REQUIRE(daemon.emu({"exec", lab, "c2", "--", "ip", "addr", "add", "10.0.9.100/24", "dev", "eth0"}).ok());
+
+    // dhcpcd probes what it is given (RFC 5227), hears c2 answer, and DECLINEs it (RFC 2131
+    // §4.4.1). (A lease an earlier run left in /var/lib/dhcpcd is asked for first and refused.)
+    auto dhcpcd = daemon.emu({"exec", lab, "c1", "--", "dhcpcd", "-4", "-1", "-t", "30", "--nohook", "resolv.conf",
+                              "--nohook", "hostname", "-f", "/dev/null", "-B", "eth0"});
+    INFO(dhcpcd.out << dhcpcd.err);
+    REQUIRE(dhcpcd.ok());
+    CHECK(ipv4_address_of(daemon, lab, "c1") == "10.0.9.101");
+    auto logs = daemon.emu({"logs", lab, "srv"}).out;
+    INFO(logs);
+    CHECK(logs.find("dhcp.decline 10.0.9.100 is in use on the network") != std::string::npos);
+    CHECK(logs.find("dhcp.offer 10.0.9.101") != std::string::npos);
+    // Held back: another client is not offered it either.
+    auto starved = daemon.emu({"exec", lab, "c2", "--", "udhcpc", "-i", "eth0", "-q", "-n", "-t", "2", "-T", "1",
+                               "-s", "/bin/true"});
+    CHECK_FALSE(starved.ok());
+    auto trace = daemon.emu({"trace", lab, "--protocol", "dhcp"}).out;
+    CHECK(trace.find("DHCP DECLINE") != std::string::npos);
+}
