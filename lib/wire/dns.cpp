@@ -366,7 +366,8 @@ std::string DnsName::to_string() const {
     for (const auto& label : labels) {
         for (char c : label) {
             auto byte = static_cast<unsigned char>(c);
-            if (c == '.' || c == '\\') {
+            // What zone files treat as special is escaped too, as BIND writes it (RFC 1035 §5.1).
+            if (c == '.' || c == '\\' || c == '"' || c == '(' || c == ')' || c == ';' || c == '@' || c == '$') {
                 text += '\\';
                 text += c;
             } else if (byte <= 0x20 || byte >= 0x7f) {
