@@ -1,0 +1,263 @@
+#include "nodes/dnsd/authority.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+#include <stdexcept>
+
+namespace emu::dns {
+namespace {
+
+using wire::DnsMessage;
+using wire::DnsName;
+using wire::DnsRecord;
+namespace dns_type = wire::dns_type;
+namespace dns_rcode = wire::dns_rcode;
+
+// RFC 1034 §4.3.2: a CNAME chain is followed inside our data; a loop, or a chain longer than
+// this, ends where it is.
+constexpr int kMaximumChain = 8;
+
+DnsMessage response_to(const DnsMessage& query) {
+    DnsMessage response;
+    response.header.id = query.header.id;
+    response.header.response = true;
+    response.header.opcode = query.header.opcode;
+    response.header.recursion_desired = query.header.recursion_desired;
+    response.header.checking_disabled = query.header.checking_disabled;
+    response.questions = query.questions;
+    return response;
+}
+
+bool has_type(const std::vector<const DnsRecord*>& records, std::uint16_t type) {
+    return std::any_of(records.begin(), records.end(), [&](const DnsRecord* record) { return record->type == type; });
+}
+
+}  // namespace
+
+std::string name_key(const DnsName& name) {
+    auto text = name.to_string();
+    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return text;
+}
+
+Authority::Authority(std::vector<Zone> zones) {
+    zones_.reserve(zones.size());
+    for (auto& zone : zones) {
+        IndexedZone indexed;
+        indexed.zone = std::move(zone);
+        zones_.push_back(std::move(indexed));
+    }
+    // Indexed once every zone has its place: the index points into the records.
+    for (auto& indexed : zones_) {
+        const auto& origin = indexed.zone.origin;
+        bool have_soa = false;
+        for (const auto& record : indexed.zone.records) {
+            if (!record.name.is_within(origin)) {
+                throw std::invalid_argument(record.name.to_string() + " is not in the zone " + origin.to_string());
+            }
+            if (record.type == dns_type::kSoa && record.name.equals(origin)) {
+                indexed.soa = record;
+                have_soa = true;
+            }
+            indexed.by_name[name_key(record.name)].push_back(&record);
+        }
+        if (!have_soa) throw std::invalid_argument("the zone " + origin.to_string() + " has no SOA record at its origin");
+    }
+}
+
+std::size_t Authority::udp_limit(const DnsMessage& query) {
+    auto edns = query.edns();
+    if (!edns) return DnsMessage::kClassicUdpSize;
+    return std::clamp<std::size_t>(edns->udp_payload_size, DnsMessage::kClassicUdpSize, kUdpPayloadSize);
+}
+
+const Authority::IndexedZone* Authority::zone_for(const DnsName& name) const {
+    // The closest enclosing zone: the one with the longest origin above the name.
+    const IndexedZone* best = nullptr;
+    for (const auto& indexed : zones_) {
+        if (name.is_within(indexed.zone.origin) &&
+            (best == nullptr || indexed.zone.origin.labels.size() > best->zone.origin.labels.size())) {
+            best = &indexed;
+        }
+    }
+    return best;
+}
+
+const std::vector<const DnsRecord*>* Authority::records_at(const IndexedZone& zone, const DnsName& name) const {
+    auto it = zone.by_name.find(name_key(name));
+    return it == zone.by_name.end() ? nullptr : &it->second;
+}
+
+bool Authority::has_names_below(const IndexedZone& zone, const DnsName& name) const {
+    // RFC 8020: a name with nothing of its own but names below it exists (an empty
+    // non-terminal): NODATA, not NXDOMAIN.
+    return std::any_of(zone.zone.records.begin(), zone.zone.records.end(), [&](const DnsRecord& record) {
+        return record.name.labels.size() > name.labels.size() && record.name.is_within(name);
+    });
+}
+
+const std::vector<const DnsRecord*>* Authority::delegation(const IndexedZone& zone, const DnsName& name,
+                                                           DnsName& cut) const {
+    // From just below the apex down to the name itself: the first NS RRset is a zone cut.
+    auto apex_depth = zone.zone.origin.labels.size();
+    for (auto depth = apex_depth + 1; depth <= name.labels.size(); ++depth) {
+        DnsName candidate;
+        candidate.labels.assign(name.labels.end() - static_cast<std::ptrdiff_t>(depth), name.labels.end());
+        const auto* records = records_at(zone, candidate);
+        if (records != nullptr && has_type(*records, dns_type::kNs)) {
+            cut = candidate;
+            return records;
+        }
+    }
+    return nullptr;
+}
+
+void Authority::add_addresses_of(const DnsName& target, DnsMessage& response) const {
+    const auto* zone = zone_for(target);
+    if (zone == nullptr) return;
+    const auto* records = records_at(*zone, target);
+    if (records == nullptr) return;
+    for (const auto* record : *records) {
+        if (record->type != dns_type::kA && record->type != dns_type::kAaaa) continue;
+        if (std::find(response.additionals.begin(), response.additionals.end(), *record) == response.additionals.end()) {
+            response.additionals.push_back(*record);
+        }
+    }
+}
+
+void Authority::add_negative_soa(const IndexedZone& zone, DnsMessage& response) const {
+    // RFC 2308 §3: the SOA goes in the authority section, its TTL the lesser of its own and
+    // its minimum field, so that a resolver caches the negative answer that long.
+    auto soa = zone.soa;
+    soa.ttl = std::min(soa.ttl, std::get<wire::DnsSoa>(soa.data).minimum);
+    response.authorities.push_back(std::move(soa));
+}
+
+std::optional<wire::DnsMessage> Authority::format_error(wire::Bytes bytes) {
+    if (bytes.size() < DnsMessage::kHeaderSize) return std::nullopt;
+    if ((bytes[2] & 0x80) != 0) return std::nullopt;  // a response: never answered
+    ++counters_.formerr;
+    DnsMessage response;
+    response.header.id = static_cast<std::uint16_t>(bytes[0] << 8 | bytes[1]);
+    response.header.response = true;
+    response.header.opcode = static_cast<std::uint8_t>((bytes[2] >> 3) & 0x0f);
+    response.header.rcode = dns_rcode::kFormErr;
+    return response;
+}
+
+std::optional<Answer> Authority::answer(const DnsMessage& query) {
+    if (query.header.response) return std::nullopt;
+    ++counters_.queries;
+    Answer result{response_to(query), ""};
+    auto& response = result.response;
+    auto edns = query.edns();
+    if (edns) response.set_edns({kUdpPayloadSize, 0, 0, false, {}});
+
+    if (query.header.opcode != 0) {
+        // RFC 1035 §4.1.1: only standard queries here (no IQUERY, NOTIFY or UPDATE).
+        ++counters_.notimp;
+        response.header.rcode = dns_rcode::kNotImp;
+        result.event = "dns.notimp";
+        return result;
+    }
+    if (query.questions.size() != 1 ||
+        std::count_if(query.additionals.begin(), query.additionals.end(),
+                      [](const DnsRecord& record) { return record.type == dns_type::kOpt; }) > 1) {
+        // RFC 7766 §6.2 and common practice: exactly one question; RFC 6891 §6.1.1: at most one OPT.
+        ++counters_.formerr;
+        response.header.rcode = dns_rcode::kFormErr;
+        response.questions.clear();
+        result.event = "dns.formerr";
+        return result;
+    }
+    if (edns && edns->version != 0) {
+        // RFC 6891 §6.1.3: BADVERS, the extended RCODE 16, with our own version, 0.
+        response.set_edns({kUdpPayloadSize, 1, 0, false, {}});
+        result.event = "dns.badvers";
+        return result;
+    }
+    const auto& question = query.questions[0];
+    const auto* zone = question.klass == wire::dns_class::kIn || question.klass == wire::dns_class::kAny
+                           ? zone_for(question.name)
+                           : nullptr;
+    if (zone == nullptr) {
+        // Not ours, and there is no recursion here (RFC 1034 §4.3.1: REFUSED by policy).
+        ++counters_.refused;
+        response.header.rcode = dns_rcode::kRefused;
+        result.event = "dns.refused";
+        return result;
+    }
+
+    DnsName cut;
+    if (const auto* ns = delegation(*zone, question.name, cut)) {
+        // RFC 1034 §4.3.2 step 3b: below a zone cut we are not the authority: a referral,
+        // with the NS records and the glue addresses we hold for them.
+        ++counters_.referrals;
+        for (const auto* record : *ns) {
+            if (record->type != dns_type::kNs) continue;
+            response.authorities.push_back(*record);
+            add_addresses_of(std::get<DnsName>(record->data), response);
+        }
+        result.event = "dns.referral";
+        return result;
+    }
+
+    response.header.authoritative = true;
+    auto name = question.name;
+    std::set<std::string> seen;
+    for (int step = 0; step < kMaximumChain; ++step) {
+        seen.insert(name_key(name));
+        const auto* records = records_at(*zone, name);
+        if (records == nullptr) {
+            if (step > 0) break;  // a CNAME to nothing: the chain is the answer (RFC 1034 §4.3.2)
+            if (has_names_below(*zone, name)) {
+                ++counters_.nodata;
+                add_negative_soa(*zone, response);
+                result.event = "dns.nodata";
+            } else {
+                ++counters_.nxdomain;
+                response.header.rcode = dns_rcode::kNxDomain;
+                add_negative_soa(*zone, response);
+                result.event = "dns.nxdomain";
+            }
+            return result;
+        }
+        bool any = question.type == dns_type::kAny;
+        std::size_t before = response.answers.size();
+        for (const auto* record : *records) {
+            if (any || record->type == question.type) response.answers.push_back(*record);
+        }
+        if (response.answers.size() > before) break;
+        const DnsRecord* cname = nullptr;
+        for (const auto* record : *records) {
+            if (record->type == dns_type::kCname) cname = record;
+        }
+        if (cname == nullptr || question.type == dns_type::kCname) {
+            if (step == 0) {
+                ++counters_.nodata;
+                add_negative_soa(*zone, response);
+                result.event = "dns.nodata";
+                return result;
+            }
+            break;
+        }
+        response.answers.push_back(*cname);
+        name = std::get<DnsName>(cname->data);
+        // Followed only inside this zone, and never round a loop.
+        if (!name.is_within(zone->zone.origin) || seen.count(name_key(name)) > 0) break;
+        if (DnsName inner_cut; delegation(*zone, name, inner_cut) != nullptr) break;
+    }
+    // Additional section processing (RFC 1034 §3.7, RFC 2782): the addresses of the names
+    // an answer points to, when we hold them.
+    for (const auto& record : std::vector<DnsRecord>(response.answers)) {
+        if (const auto* mx = std::get_if<wire::DnsMx>(&record.data)) add_addresses_of(mx->exchange, response);
+        if (const auto* srv = std::get_if<wire::DnsSrv>(&record.data)) add_addresses_of(srv->target, response);
+        if (record.type == dns_type::kNs) add_addresses_of(std::get<DnsName>(record.data), response);
+    }
+    ++counters_.answers;
+    result.event = "dns.answer";
+    return result;
+}
+
+}  // namespace emu::dns

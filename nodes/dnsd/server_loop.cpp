@@ -1,0 +1,114 @@
+#include "nodes/dnsd/server_loop.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace emu::dns {
+
+ServerLoop::ServerLoop(asio::io_context& io, Authority& authority, std::uint16_t port)
+    : authority_(authority),
+      udp_(io, asio::ip::udp::endpoint(asio::ip::address_v4::any(), port)),
+      tcp_(io, asio::ip::tcp::endpoint(asio::ip::address_v4::any(), port)) {}
+
+asio::awaitable<void> ServerLoop::run() {
+    auto executor = co_await asio::this_coro::executor;
+    std::exception_ptr tcp_failure;
+    bool tcp_done = false;
+    asio::co_spawn(executor, serve_tcp(), [&](std::exception_ptr failure) {
+        tcp_failure = failure;
+        tcp_done = true;
+        udp_.cancel();
+    });
+    try {
+        co_await serve_udp();
+    } catch (const boost::system::system_error& error) {
+        if (!tcp_done || !tcp_failure) throw;
+    }
+    if (tcp_failure) std::rethrow_exception(tcp_failure);
+}
+
+std::vector<std::uint8_t> ServerLoop::respond(wire::Bytes bytes, std::size_t limit, bool over_tcp,
+                                              const std::string& peer) {
+    auto query = wire::parse_dns(bytes);
+    if (!query) {
+        ++malformed_;
+        spdlog::warn("dns.drop.malformed from={} {}", peer, query.error().to_string());
+        auto formerr = authority_.format_error(bytes);
+        if (!formerr) return {};
+        return wire::write_dns_within(*formerr, limit);
+    }
+    auto answer = authority_.answer(*query);
+    if (!answer) return {};
+    const auto& question = query->questions.empty() ? wire::DnsQuestion{} : query->questions.front();
+    spdlog::info("{} {} {} from={}{}", answer->event, question.name.to_string(), wire::dns_type_name(question.type), peer,
+                 over_tcp ? " tcp" : "");
+    // Over UDP, to what the client takes; over TCP, to what the length prefix can say.
+    return wire::write_dns_within(answer->response, over_tcp ? 65535 : Authority::udp_limit(*query));
+}
+
+asio::awaitable<void> ServerLoop::serve_udp() {
+    std::vector<std::uint8_t> buffer(65536);
+    while (true) {
+        asio::ip::udp::endpoint peer;
+        auto size = co_await udp_.async_receive_from(asio::buffer(buffer), peer, asio::use_awaitable);
+        auto peer_text = peer.address().to_string() + ":" + std::to_string(peer.port());
+        auto response = respond(wire::Bytes(buffer.data(), size), wire::DnsMessage::kClassicUdpSize, false, peer_text);
+        if (response.empty()) continue;
+        boost::system::error_code error;
+        udp_.send_to(asio::buffer(response), peer, 0, error);
+        if (error) spdlog::warn("dns.send_failed to={}: {}", peer_text, error.message());
+    }
+}
+
+asio::awaitable<void> ServerLoop::serve_tcp() {
+    auto executor = co_await asio::this_coro::executor;
+    while (true) {
+        auto socket = co_await tcp_.async_accept(asio::use_awaitable);
+        if (connections_ >= kMaximumConnections) {
+            spdlog::warn("dns.tcp_refused: {} connections already", connections_);
+            continue;  // closed as it goes out of scope
+        }
+        ++connections_;
+        asio::co_spawn(executor, serve_connection(std::move(socket)), [this](std::exception_ptr) { --connections_; });
+    }
+}
+
+asio::awaitable<void> ServerLoop::serve_connection(asio::ip::tcp::socket socket) {
+    boost::system::error_code ignored;
+    auto remote = socket.remote_endpoint(ignored);
+    auto peer = remote.address().to_string() + ":" + std::to_string(remote.port());
+    asio::steady_timer idle(socket.get_executor());
+    bool timed_out = false;
+    // RFC 7766 §6.2.3: a server closes connections that sit idle.
+    auto arm = [&] {
+        idle.expires_after(kIdleTimeout);
+        idle.async_wait([&](const boost::system::error_code& error) {
+            if (error) return;
+            timed_out = true;
+            boost::system::error_code ignored_close;
+            socket.close(ignored_close);
+        });
+    };
+    std::vector<std::uint8_t> message;
+    while (true) {
+        arm();
+        std::uint8_t prefix[2];
+        boost::system::error_code error;
+        co_await asio::async_read(socket, asio::buffer(prefix), asio::redirect_error(asio::use_awaitable, error));
+        if (error) break;
+        std::size_t length = std::size_t{prefix[0]} << 8 | prefix[1];
+        message.resize(length);
+        co_await asio::async_read(socket, asio::buffer(message), asio::redirect_error(asio::use_awaitable, error));
+        if (error) break;
+        auto response = respond(message, 65535, true, peer);
+        if (response.empty()) continue;
+        std::uint8_t out_prefix[2] = {static_cast<std::uint8_t>(response.size() >> 8),
+                                      static_cast<std::uint8_t>(response.size())};
+        std::array<asio::const_buffer, 2> buffers{asio::buffer(out_prefix), asio::buffer(response)};
+        co_await asio::async_write(socket, buffers, asio::redirect_error(asio::use_awaitable, error));
+        if (error) break;
+    }
+    idle.cancel();
+    if (timed_out) spdlog::info("dns.tcp_idle_closed peer={}", peer);
+}
+
+}  // namespace emu::dns
