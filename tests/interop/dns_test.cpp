@@ -1,0 +1,113 @@
+// emu-dnsd against dig, in a lab: answers over UDP and TCP, an answer too large for 512
+// bytes cut with TC and fetched again over TCP, NXDOMAIN with the SOA, REFUSED for other
+// names; and the chain a host lives by: emu-host's DHCP client writes the lease's DNS
+// server into resolv.conf, and dig, with no server named, asks it. Needs root and
+// ci/deps' packages.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include "tests/integration/harness.hpp"
+
+using namespace emu::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::string dns_lab() {
+    std::string big;
+    for (int i = 1; i <= 40; ++i) big += fmt::format("            - big A 10.0.3.{}\n", i);
+    return R"(name: dns
+nodes:
+  lan: {kind: switch}
+  srv:
+    kind: server
+    interfaces: {eth0: 10.0.9.1/24}
+    services:
+      dhcp: {pool: 10.0.9.100-10.0.9.120, router: 10.0.9.1, dns: 10.0.9.1, domain: lab.example}
+      dns:
+        zones:
+          lab.example:
+            - www A 10.0.2.80
+            - web CNAME www
+            - "@ MX 10 mail"
+            - mail A 10.0.2.25
+)" + big + R"(
+  c1: {interfaces: {eth0: dhcp}}
+  c2: {interfaces: {eth0: 10.0.9.2/24}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [c1:eth0, lan]
+  - endpoints: [c2:eth0, lan]
+)";
+}
+
+}  // namespace
+
+TEST_CASE("dig gets answers from emu-dnsd over UDP and TCP; a large answer comes truncated, then whole over TCP",
+          "[root][interop][dns]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("idns");
+    TopologyFile topology("dns", dns_lab());
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    auto dig = [&](std::vector<std::string> arguments) {
+        std::vector<std::string> command{"exec", lab, "c2", "--", "dig", "@10.0.9.1", "+norecurse"};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        auto result = daemon.emu(command);
+        INFO(result.out << result.err);
+        REQUIRE(result.ok());
+        return result.out;
+    };
+    auto udp = dig({"web.lab.example"});
+    CHECK(udp.find("status: NOERROR") != std::string::npos);
+    CHECK(udp.find("flags: qr aa;") != std::string::npos);
+    CHECK(udp.find("web.lab.example.\t3600\tIN\tCNAME\twww.lab.example.") != std::string::npos);
+    CHECK(udp.find("www.lab.example.\t3600\tIN\tA\t10.0.2.80") != std::string::npos);
+    CHECK(udp.find("EDNS: version: 0, flags:; udp: 1232") != std::string::npos);
+
+    auto tcp = dig({"+tcp", "lab.example", "MX"});
+    CHECK(tcp.find("lab.example.\t\t3600\tIN\tMX\t10 mail.lab.example.") != std::string::npos);
+    CHECK(tcp.find("mail.lab.example.\t3600\tIN\tA\t10.0.2.25") != std::string::npos);  // additional
+
+    // Without EDNS a UDP answer holds 512 bytes (RFC 1035 §4.2.1): forty A records do not fit.
+    auto big = dig({"+noedns", "big.lab.example"});
+    CHECK(big.find(";; Truncated, retrying in TCP mode.") != std::string::npos);
+    CHECK(big.find("ANSWER: 40,") != std::string::npos);
+
+    auto nx = dig({"nope.lab.example"});
+    CHECK(nx.find("status: NXDOMAIN") != std::string::npos);
+    CHECK(nx.find("lab.example.\t\t300\tIN\tSOA\tns.lab.example. hostmaster.lab.example. 1 3600 600 86400 300") !=
+          std::string::npos);
+    auto refused = dig({"www.example.org"});
+    CHECK(refused.find("status: REFUSED") != std::string::npos);
+
+    // The trace: the truncated UDP answer, then the same question over TCP.
+    auto trace = daemon.emu({"trace", lab, "--protocol", "dns"}).out;
+    INFO(trace);
+    auto cut = trace.find("DNS response A big.lab.example aa TC");
+    REQUIRE(cut != std::string::npos);
+    auto again = trace.find("TCP", cut);
+    REQUIRE(again != std::string::npos);
+    CHECK(trace.find("DNS query A big.lab.example", again) != std::string::npos);
+    CHECK(trace.find("+36 more aa", again) != std::string::npos);
+    auto logs = daemon.emu({"logs", lab, "srv"}).out;
+    CHECK(logs.find("dns.answer big.lab.example. A from=10.0.9.2") != std::string::npos);
+    CHECK(logs.find("dns.refused www.example.org.") != std::string::npos);
+}
+
+TEST_CASE("a host configured by DHCP asks the lab's DNS server through its resolv.conf", "[root][interop][dns]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("iresolv");
+    TopologyFile topology("dns", dns_lab());
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return count_of(daemon.emu({"logs", lab, "c1"}).out, "dhcp.bound") >= 1; }, 5s));
+    // No server named: dig reads /etc/resolv.conf, which emu-host wrote from the lease, and
+    // with +search completes `www` from its search list.
+    auto dig = daemon.emu({"exec", lab, "c1", "--", "dig", "+short", "+search", "www"});
+    INFO(dig.out << dig.err);
+    REQUIRE(dig.ok());
+    CHECK(dig.out == "10.0.2.80\n");
+    // The C library's resolver too (getent: /etc/hosts, then DNS).
+    CHECK(daemon.emu({"exec", lab, "c1", "--", "getent", "hosts", "mail.lab.example"}).out.find("10.0.2.25") !=
+          std::string::npos);
+}
