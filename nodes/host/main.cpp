@@ -1,15 +1,19 @@
 // emu-host: the host node program. `emu-host agent` is what emud runs in a node whose
-// topology declares `dhcp` interfaces; `emu-host dhcp IFACE` is one DHCP exchange by hand.
+// topology declares `dhcp` interfaces; `emu-host dhcp IFACE` is one DHCP exchange by hand;
+// `emu-host resolve NAME [TYPE]` asks the node's DNS servers.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "lib/util/files.hpp"
+#include "lib/wire/dns_zone.hpp"
 #include "nodes/common/node_program.hpp"
 #include "nodes/host/agent.hpp"
 #include "nodes/host/dhcp_client_loop.hpp"
 #include "nodes/host/lease_text.hpp"
+#include "nodes/host/resolver.hpp"
 
 namespace {
 
@@ -85,6 +89,52 @@ int run_one_exchange(const std::string& interface, double timeout_seconds) {
     }
 }
 
+int run_resolve(const std::string& name, const std::string& type_name, const std::string& server, bool verbose) {
+    auto type = emu::wire::dns_type_from_name(type_name);
+    if (!type) {
+        std::cerr << "emu-host: '" << type_name << "' is not a record type (A, AAAA, MX, TXT, NS, CNAME, SOA, SRV, PTR …)\n";
+        return 2;
+    }
+    auto config = emu::host::parse_resolv_conf(emu::util::read_file("/etc/resolv.conf").value_or(""));
+    if (!server.empty()) {
+        auto address = emu::wire::IpAddress::parse(server);
+        if (!address) {
+            std::cerr << "emu-host: '" << server << "' is not an address\n";
+            return 2;
+        }
+        config.nameservers = {*address};
+    }
+    try {
+        emu::asio::io_context io;
+        emu::host::Resolver resolver(io, config);
+        std::optional<emu::host::Resolution> result;
+        std::exception_ptr failure;
+        auto started = std::chrono::steady_clock::now();
+        emu::asio::co_spawn(io, resolver.resolve(name, *type), [&](std::exception_ptr error, emu::host::Resolution got) {
+            failure = error;
+            if (!error) result = std::move(got);
+        });
+        io.run();
+        if (failure) std::rethrow_exception(failure);
+        if (verbose) {
+            auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+            std::cerr << fmt::format(";; {} {} from {}{} in {:.1f} ms: {}\n", result->asked.to_string(),
+                                     emu::wire::dns_type_name(*type), result->server,
+                                     result->truncated_then_tcp ? " over TCP (the UDP answer was truncated)" : " over UDP",
+                                     ms, emu::wire::dns_rcode_name(result->rcode));
+        }
+        for (const auto& record : result->chain) std::cout << emu::wire::zone_line(record) << '\n';
+        if (result->found()) return 0;
+        std::cerr << fmt::format("emu-host: {}: {}\n", name,
+                                 result->rcode == emu::wire::dns_rcode::kNxDomain ? "no such name (NXDOMAIN)"
+                                                                                   : "no " + type_name + " record");
+        return 1;
+    } catch (const std::exception& error) {
+        std::cerr << "emu-host: " << error.what() << '\n';
+        return 1;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -111,8 +161,19 @@ int main(int argc, char** argv) {
     bool verbose = false;
     dhcp->add_flag("-v,--verbose", verbose, "log each message sent and received to stderr");
 
+    auto* resolve = app.add_subcommand(
+        "resolve", "ask the node's DNS servers (from /etc/resolv.conf, with its search list) for a name, as the C "
+                   "library would: UDP, then TCP when the answer is truncated; prints the records, exit 1 if none");
+    std::string resolve_name, resolve_type = "A", resolve_server;
+    bool resolve_verbose = false;
+    resolve->add_option("name", resolve_name, "the name (www, www.example.com, www.example.com.)")->required();
+    resolve->add_option("type", resolve_type, "the record type")->capture_default_str();
+    resolve->add_option("-s,--server", resolve_server, "ask this server instead of resolv.conf's");
+    resolve->add_flag("-v,--verbose", resolve_verbose, "say who answered, how, and how fast (to stderr)");
+
     CLI11_PARSE(app, argc, argv);
     if (*agent) return run_agent(config_path, data_directory);
+    if (*resolve) return run_resolve(resolve_name, resolve_type, resolve_server, resolve_verbose);
     spdlog::set_level(verbose ? spdlog::level::info : spdlog::level::warn);
     return run_one_exchange(interface, timeout_seconds);
 }

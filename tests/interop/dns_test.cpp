@@ -111,3 +111,74 @@ TEST_CASE("a host configured by DHCP asks the lab's DNS server through its resol
     CHECK(daemon.emu({"exec", lab, "c1", "--", "getent", "hosts", "mail.lab.example"}).out.find("10.0.2.25") !=
           std::string::npos);
 }
+
+TEST_CASE("emu-host resolve asks through resolv.conf: the search list, CNAMEs, NXDOMAIN, and TCP after TC",
+          "[root][interop][dns]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("iresolve");
+    TopologyFile topology("dns", dns_lab());
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    REQUIRE(wait_until([&] { return count_of(daemon.emu({"logs", lab, "c1"}).out, "dhcp.bound") >= 1; }, 5s));
+    auto resolve = [&](std::vector<std::string> arguments) {
+        std::vector<std::string> command{"exec", lab, "c1", "--", "emu-host", "resolve", "-v"};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        return daemon.emu(command);
+    };
+    auto web = resolve({"web"});
+    INFO(web.out << web.err);
+    REQUIRE(web.ok());
+    CHECK(web.out == "web.lab.example. 3600 IN CNAME www.lab.example.\nwww.lab.example. 3600 IN A 10.0.2.80\n");
+    CHECK(web.err.find(";; web.lab.example. A from 10.0.9.1 over UDP") != std::string::npos);
+
+    // Forty addresses exceed 512 bytes, but emu-host offers 1232 with EDNS: one UDP answer.
+    auto big = resolve({"big.lab.example"});
+    REQUIRE(big.ok());
+    CHECK(count_of(big.out, " IN A 10.0.3.") == 40);
+
+    auto nope = resolve({"nope.lab.example"});
+    CHECK(nope.exit_code == 1);
+    CHECK(nope.err.find("emu-host: nope.lab.example: no such name (NXDOMAIN)") != std::string::npos);
+    auto no_mx = resolve({"www.lab.example", "MX"});
+    CHECK(no_mx.exit_code == 1);
+    CHECK(no_mx.err.find("no MX record") != std::string::npos);
+}
+
+TEST_CASE("emu-host resolve falls back to TCP when a server truncates, and works against dnsmasq",
+          "[root][interop][dns]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("iresdnsmasq");
+    std::string records;
+    for (int i = 1; i <= 100; ++i) records += fmt::format(" --host-record=big.lab.example,10.0.3.{}", i);
+    TopologyFile topology("dns", R"(name: dns
+nodes:
+  lan: {kind: switch}
+  srv:
+    interfaces: {eth0: 10.0.9.1/24}
+    exec:
+      - "dnsmasq --keep-in-foreground --conf-file=/dev/null --no-resolv --no-hosts --interface=eth0 --bind-interfaces
+         --local=/lab.example/ --host-record=www.lab.example,10.0.2.80 --cname=web.lab.example,www.lab.example
+        )" + records + R"("
+  c1: {interfaces: {eth0: 10.0.9.2/24}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [c1:eth0, lan]
+)");
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    auto ask = [&](const std::string& name) {
+        return daemon.emu({"exec", lab, "c1", "--", "emu-host", "resolve", "-v", "--server", "10.0.9.1", name});
+    };
+    REQUIRE(wait_until([&] { return ask("www.lab.example").ok(); }, 5s));
+    auto web = ask("web.lab.example");
+    INFO(web.out << web.err);
+    REQUIRE(web.ok());
+    CHECK(web.out.find("IN A 10.0.2.80") != std::string::npos);
+    // A hundred addresses do not fit the 1232 bytes emu-host offers: TC, then TCP.
+    auto big = ask("big.lab.example");
+    INFO(big.out << big.err);
+    REQUIRE(big.ok());
+    CHECK(count_of(big.out, " IN A 10.0.3.") == 100);
+    CHECK(big.err.find("over TCP (the UDP answer was truncated)") != std::string::npos);
+    auto trace = daemon.emu({"trace", lab, "--protocol", "dns"}).out;
+    CHECK(trace.find("DNS response A big.lab.example") != std::string::npos);
+    CHECK(trace.find("TC id=") != std::string::npos);
+}
