@@ -1,0 +1,79 @@
+// HTTP in a lab between stock peers, curl and nginx: the trace shows each request and
+// response, keep-alive and chunked answers included. Needs root and ci/deps' packages.
+#include <catch2/catch.hpp>
+
+#include <fmt/format.h>
+
+#include "lib/util/files.hpp"
+#include "tests/integration/harness.hpp"
+
+using namespace emu::test;
+using namespace std::chrono_literals;
+
+TEST_CASE("the trace decodes curl's requests to nginx and its answers, plain and chunked", "[root][interop][http]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("ihttp");
+    auto work = daemon.state_dir().string();
+    std::filesystem::create_directories(work + "/www");
+    emu::util::write_file_atomic(work + "/www/index.html", "<!doctype html>\n<title>emu</title>\n<p>The page.</p>\n");
+    std::string notes;
+    for (int i = 1; i <= 40; ++i) notes += fmt::format("line {} of a text that compresses well\n", i);
+    emu::util::write_file_atomic(work + "/www/notes.txt", notes);
+    emu::util::write_file_atomic(work + "/nginx.conf", fmt::format(R"(daemon off;
+user root;
+worker_processes 1;
+pid {0}/nginx.pid;
+error_log {0}/error.log;
+events {{ worker_connections 64; }}
+http {{
+  include /etc/nginx/mime.types;
+  access_log off;
+  client_body_temp_path {0}/body;
+  proxy_temp_path {0}/proxy;
+  fastcgi_temp_path {0}/fastcgi;
+  uwsgi_temp_path {0}/uwsgi;
+  scgi_temp_path {0}/scgi;
+  gzip on;
+  gzip_types text/plain;
+  gzip_min_length 1;
+  server {{ listen 10.0.9.1:80; root {0}/www; }}
+}}
+)",
+                                                                   work));
+    TopologyFile topology("http", fmt::format(R"(name: http
+nodes:
+  lan: {{kind: switch}}
+  srv:
+    interfaces: {{eth0: 10.0.9.1/24}}
+    exec: ["nginx -c {}/nginx.conf"]
+  cli: {{interfaces: {{eth0: 10.0.9.2/24}}}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [cli:eth0, lan]
+)",
+                                              work));
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    auto curl = [&](std::vector<std::string> arguments) {
+        std::vector<std::string> command{"exec", lab, "cli", "--", "curl", "-s", "--max-time", "5"};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        return daemon.emu(command);
+    };
+    REQUIRE(wait_until([&] { return curl({"http://10.0.9.1/"}).ok(); }, 5s));
+    // Two pages over one connection (keep-alive), then a gzipped one, sent chunked.
+    auto both = curl({"http://10.0.9.1/", "http://10.0.9.1/missing"});
+    REQUIRE(both.ok());
+    auto gzip = curl({"--compressed", "http://10.0.9.1/notes.txt"});
+    REQUIRE(gzip.ok());
+    CHECK(gzip.out == notes);
+
+    auto trace = daemon.emu({"trace", lab, "--protocol", "http"}).out;
+    INFO(trace);
+    CHECK(count_of(trace, "HTTP GET / Host: 10.0.9.1") >= 2);
+    CHECK(trace.find("HTTP 200 OK 52 bytes text/html") != std::string::npos);  // index.html
+    CHECK(trace.find("HTTP GET /missing Host: 10.0.9.1") != std::string::npos);
+    CHECK(trace.find("HTTP 404 Not Found 153 bytes text/html") != std::string::npos);
+    CHECK(trace.find("HTTP GET /notes.txt Host: 10.0.9.1") != std::string::npos);
+    CHECK(trace.find("text/plain chunked") != std::string::npos);
+    auto json = daemon.emu({"trace", lab, "--protocol", "http", "--json"}).out;
+    CHECK(json.find("\"status\":404") != std::string::npos);
+}
