@@ -185,7 +185,7 @@ links:
 
 }  // namespace
 
-TEST_CASE("a full pool makes no offer and says so; garbage is dropped and counted, and service goes on",
+TEST_CASE("a full pool makes no offer and says so, garbage is dropped and counted, and service goes on",
           "[root][interop][dhcp]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("ifull");

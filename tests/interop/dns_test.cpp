@@ -44,7 +44,7 @@ links:
 
 }  // namespace
 
-TEST_CASE("dig gets answers from emu-dnsd over UDP and TCP; a large answer comes truncated, then whole over TCP",
+TEST_CASE("dig gets answers from emu-dnsd over UDP and TCP, a large answer comes truncated, then whole over TCP",
           "[root][interop][dns]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("idns");

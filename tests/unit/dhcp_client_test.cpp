@@ -206,7 +206,7 @@ TEST_CASE("Only the chosen server's ACK or NAK counts while REQUESTING", "[dhcp]
     CHECK(client.receive(reply(client, DhcpMessageType::ack), kStart).event == "dhcp.bound");
 }
 
-TEST_CASE("At T1 the client renews by unicast to its server; the ACK extends the lease in place",
+TEST_CASE("At T1 the client renews by unicast to its server, the ACK extends the lease in place",
           "[dhcp][client]") {
     auto client = bound_client();
     auto t1 = client.next_wakeup();
@@ -351,7 +351,7 @@ TEST_CASE("Shutting down RELEASEs the lease to its server and takes the address 
     CHECK_FALSE(never_bound.release(kStart + 1s).send);
 }
 
-TEST_CASE("The server's T1 and T2 are used when they make sense; a mask-less ACK gets the class's mask",
+TEST_CASE("The server's T1 and T2 are used when they make sense, a mask-less ACK gets the class's mask",
           "[dhcp][client]") {
     DhcpClient client(settings());
     client.start(kStart);
@@ -480,7 +480,7 @@ TEST_CASE("resolv.conf is made from every lease's name servers and domains", "[d
     CHECK_FALSE(is_node_file("/nonexistent/resolv.conf"));
 }
 
-TEST_CASE("A remembered lease comes back until it ends; a torn or foreign file is no lease", "[dhcp][client]") {
+TEST_CASE("A remembered lease comes back until it ends, a torn or foreign file is no lease", "[dhcp][client]") {
     auto path = std::filesystem::temp_directory_path() / ("emu-lease-" + std::to_string(::getpid()));
     remember_lease(path, {ip("10.0.1.100"), 24, {ip("10.0.1.1")}, 2000});
     auto back = load_remembered_lease(path, 1999);

@@ -128,7 +128,7 @@ TEST_CASE("DISCOVER, OFFER, REQUEST, ACK: the address, its lease, and the subnet
     CHECK(broadcast.reply->message.your_address == ip("10.0.1.101"));  // .100 is leased
 }
 
-TEST_CASE("an offered address is held for its client, then free again; a client keeps its address",
+TEST_CASE("an offered address is held for its client, then free again, a client keeps its address",
           "[dhcp][server]") {
     DhcpServer server(campus_config(), {});
     auto first = server.handle(on_lan(from_client(DhcpMessageType::discover, 4)), kStart);
@@ -256,7 +256,7 @@ TEST_CASE("a declined address is held back, and only its client may decline it",
     CHECK(lease_for(server, 7, kStart + 2 + 3600) == address);
 }
 
-TEST_CASE("an exhausted pool makes no offer and says so; reservations are kept for their MAC",
+TEST_CASE("an exhausted pool makes no offer and says so, reservations are kept for their MAC",
           "[dhcp][server]") {
     DhcpServer server(campus_config(), {});
     CHECK(lease_for(server, 0x50) == ip("10.0.1.50"));  // its reservation, outside the pool

@@ -107,7 +107,7 @@ TEST_CASE("mistakes in dhcp settings are reported where they are written", "[top
           "9:22: a router without a pool: whose router is it?\n");
 }
 
-TEST_CASE("a mistake in one of several pools is reported once; an empty list of subnets hands out nothing",
+TEST_CASE("a mistake in one of several pools is reported once, an empty list of subnets hands out nothing",
           "[topology][dhcp]") {
     CHECK(problems("{subnets: []}") == "9:13: dhcp on 'srv' hands out nothing\n");
     CHECK(problems("{pools: [10.0.1.100-10.0.1.110, 10.0.1.150-10.0.1.140]}") ==

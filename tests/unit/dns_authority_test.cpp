@@ -78,7 +78,7 @@ TEST_CASE("An answer from the zone: AA set, the question and id echoed, no recur
     CHECK_FALSE(response.edns());  // none asked, none given
 }
 
-TEST_CASE("A CNAME chain is followed inside the zone; a loop ends", "[dns][authority]") {
+TEST_CASE("A CNAME chain is followed inside the zone, a loop ends", "[dns][authority]") {
     Authority authority(example());
     auto deep = authority.answer(query("deep.example.com"))->response;
     REQUIRE(deep.answers.size() == 4);
@@ -95,7 +95,7 @@ TEST_CASE("A CNAME chain is followed inside the zone; a loop ends", "[dns][autho
     CHECK(loop.header.rcode == dns_rcode::kNoError);
 }
 
-TEST_CASE("No such name: NXDOMAIN with the SOA; no such type: NODATA with the SOA; empty non-terminals exist",
+TEST_CASE("No such name: NXDOMAIN with the SOA, no such type: NODATA with the SOA, empty non-terminals exist",
           "[dns][authority]") {
     Authority authority(example());
     auto nx = authority.answer(query("nope.example.com"));
@@ -145,7 +145,7 @@ TEST_CASE("Below a zone cut: a referral with the NS records and their glue, not 
     CHECK(authority.answer(query("sub.example.com", dns_type::kNs))->event == "dns.referral");
 }
 
-TEST_CASE("The closest zone answers; other names are REFUSED", "[dns][authority]") {
+TEST_CASE("The closest zone answers, other names are REFUSED", "[dns][authority]") {
     Authority authority(example());
     auto child = authority.answer(query("ns1.lab.example.com"))->response;
     REQUIRE(child.answers.size() == 1);
@@ -157,7 +157,7 @@ TEST_CASE("The closest zone answers; other names are REFUSED", "[dns][authority]
     CHECK(authority.counters().refused == 1);
 }
 
-TEST_CASE("Malformed and unsupported queries: FORMERR, NOTIMP, BADVERS; responses are never answered",
+TEST_CASE("Malformed and unsupported queries: FORMERR, NOTIMP, BADVERS, responses are never answered",
           "[dns][authority]") {
     Authority authority(example());
     auto two = query("www.example.com");
@@ -186,7 +186,7 @@ TEST_CASE("Malformed and unsupported queries: FORMERR, NOTIMP, BADVERS; response
     CHECK_FALSE(authority.format_error(garbage));
 }
 
-TEST_CASE("UDP size: 512 without EDNS, the client's with it up to 1232; too large means TC", "[dns][authority]") {
+TEST_CASE("UDP size: 512 without EDNS, the client's with it up to 1232, too large means TC", "[dns][authority]") {
     CHECK(Authority::udp_limit(query("a.example.com")) == 512);
     auto big = query("a.example.com");
     big.set_edns({4096, 0, 0, false, {}});

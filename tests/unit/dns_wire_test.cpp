@@ -131,7 +131,7 @@ TEST_CASE("An answer over 512 bytes: dnsmasq truncates it over UDP and sends it 
     CHECK(query.questions.at(0).name.equals(name("big.lab.example")));
 }
 
-TEST_CASE("Every golden message writes back to the same message; dig's queries to the same bytes",
+TEST_CASE("Every golden message writes back to the same message, dig's queries to the same bytes",
           "[wire][golden][dns]") {
     for (const char* golden : kGoldens) {
         INFO(golden);

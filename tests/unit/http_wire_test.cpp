@@ -166,7 +166,7 @@ TEST_CASE("Request bodies: Content-Length, chunked, and the smuggling the RFC fo
     CHECK(framing("Transfer-Encoding: gzip, chunked\r\n") == "501 transfer codings other than chunked are not supported");
 }
 
-TEST_CASE("Chunked bodies: sizes, extensions, trailers, split anywhere; bad ones refused", "[wire][http]") {
+TEST_CASE("Chunked bodies: sizes, extensions, trailers, split anywhere, bad ones refused", "[wire][http]") {
     const std::string body = "4;ext=1\r\nWiki\r\n5\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nTrailer: x\r\n\r\n";
     for (std::size_t cut = 0; cut <= body.size(); ++cut) {
         INFO(cut);

@@ -44,7 +44,7 @@ TEST_CASE("the campus plan has a fabric with three bridges and one namespace per
     CHECK(first.what == "link r1:eth0 -- lan1:p1 (line 26)");
 }
 
-TEST_CASE("a router forwards and a host does not; an IPv4-only lab turns IPv6 off", "[plan]") {
+TEST_CASE("a router forwards and a host does not, an IPv4-only lab turns IPv6 off", "[plan]") {
     auto plan = build::plan_lab(campus());
     auto has = [](const build::NamespacePlan& space, const std::string& key, const std::string& value) {
         return std::any_of(space.early_sysctls.begin(), space.early_sysctls.end(),

@@ -49,7 +49,7 @@ options ndots:2 timeout:1 attempts:3 rotate
     CHECK(parse_resolv_conf("options timeout:999 attempts:0 ndots:x").timeout == std::chrono::seconds(30));
 }
 
-TEST_CASE("A short name goes through the search list first; a dotted one is asked as it is first", "[resolver]") {
+TEST_CASE("A short name goes through the search list first, a dotted one is asked as it is first", "[resolver]") {
     ResolverConfig config;
     config.search = {name("lab.example"), name("corp.example")};
     CHECK(texts(*names_to_ask("www", config)) ==

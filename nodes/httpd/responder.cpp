@@ -1,0 +1,138 @@
+#include "nodes/httpd/responder.hpp"
+
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "nodes/httpd/site.hpp"
+
+namespace emu::http {
+namespace {
+
+bool has_token(const wire::HttpRequestHead& request, std::string_view name, std::string_view token) {
+    auto value = request.fields.combined(name);
+    if (!value) return false;
+    std::string lower = *value;
+    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    std::size_t at = 0;
+    while (at <= lower.size()) {
+        auto comma = lower.find(',', at);
+        auto item = lower.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
+        auto first = item.find_first_not_of(" \t");
+        auto last = item.find_last_not_of(" \t");
+        if (first != std::string::npos && item.substr(first, last - first + 1) == token) return true;
+        if (comma == std::string::npos) break;
+        at = comma + 1;
+    }
+    return false;
+}
+
+std::string escaped(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        switch (c) {
+            case '<': out += "&lt;"; break;
+            case '>': out += "&gt;"; break;
+            case '&': out += "&amp;"; break;
+            case '"': out += "&quot;"; break;
+            default: out += c;
+        }
+    }
+    return out;
+}
+
+}  // namespace
+
+bool keeps_alive(const wire::HttpRequestHead& request) {
+    if (has_token(request, "Connection", "close")) return false;
+    if (request.version.major == 1 && request.version.minor == 0) return has_token(request, "Connection", "keep-alive");
+    return true;
+}
+
+Responder::Responder(std::filesystem::path root) {
+    std::error_code error;
+    root_ = std::filesystem::canonical(root, error);
+    if (error || !std::filesystem::is_directory(root_)) {
+        throw std::invalid_argument("the site's root " + root.string() + " is not a directory");
+    }
+}
+
+ResponsePlan Responder::page(int status, std::string_view why, bool close, std::chrono::system_clock::time_point now) const {
+    ResponsePlan plan;
+    plan.close = close;
+    plan.head.status = status;
+    plan.head.reason = std::string(wire::http_reason(status));
+    plan.body = fmt::format("<!doctype html>\n<title>{0} {1}</title>\n<h1>{0} {1}</h1>\n<p>{2}</p>\n", status,
+                            plan.head.reason, escaped(why));
+    plan.head.fields.add("Date", http_date(now));
+    plan.head.fields.add("Server", "emu-httpd");
+    plan.head.fields.add("Content-Type", "text/html; charset=utf-8");
+    plan.head.fields.add("Content-Length", std::to_string(plan.body.size()));
+    if (close) plan.head.fields.add("Connection", "close");
+    return plan;
+}
+
+ResponsePlan Responder::error(int status, std::string_view why, std::chrono::system_clock::time_point now) const {
+    return page(status, why, true, now);
+}
+
+ResponsePlan Responder::respond(const wire::HttpRequestHead& request, std::chrono::system_clock::time_point now) const {
+    bool close = !keeps_alive(request);
+    auto finish = [&](ResponsePlan plan) {
+        // An HTTP/1.0 client that asked to keep the connection is told it is kept (RFC 9112 §9.3).
+        if (!close && request.version.minor == 0) plan.head.fields.add("Connection", "keep-alive");
+        return plan;
+    };
+    bool head_only = request.method == "HEAD";
+    if (request.method != "GET" && !head_only) {
+        auto plan = page(405, request.method + " is not served here: only GET and HEAD", close, now);
+        plan.head.fields.add("Allow", "GET, HEAD");  // RFC 9110 §15.5.6: a 405 says what is
+        return finish(std::move(plan));
+    }
+    auto resolved = resolve_target(root_, request.target);
+    switch (resolved.kind) {
+        case Resolved::Kind::bad:
+            return finish(page(400, "the request target is not a path", close, now));
+        case Resolved::Kind::not_found:
+            return finish(page(404, request.target + " is not here", close, now));
+        case Resolved::Kind::forbidden:
+            return finish(page(403, "that path leads outside the site", close, now));
+        case Resolved::Kind::redirect: {
+            auto plan = page(301, "the directory is at " + resolved.location, close, now);
+            plan.head.fields.add("Location", resolved.location);
+            return finish(std::move(plan));
+        }
+        case Resolved::Kind::file:
+            break;
+    }
+    std::error_code error;
+    auto size = std::filesystem::file_size(resolved.path, error);
+    auto modified = std::filesystem::last_write_time(resolved.path, error);
+    if (error) return finish(page(404, request.target + " is not here", close, now));
+    auto modified_at = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(modified));
+    ResponsePlan plan;
+    plan.close = close;
+    plan.head.fields.add("Date", http_date(now));
+    plan.head.fields.add("Server", "emu-httpd");
+    plan.head.fields.add("Last-Modified", http_date(modified_at));
+    // RFC 9110 §13.1.3: not modified since the client's copy (dates have whole seconds).
+    if (const auto* since = request.fields.find("If-Modified-Since")) {
+        auto when = parse_http_date(since->value);
+        if (when && modified_at <= *when) {
+            plan.head.status = 304;
+            plan.head.reason = std::string(wire::http_reason(304));
+            return finish(std::move(plan));
+        }
+    }
+    plan.head.status = 200;
+    plan.head.reason = "OK";
+    plan.head.fields.add("Content-Type", content_type_for(resolved.path));
+    plan.head.fields.add("Content-Length", std::to_string(size));
+    if (!head_only) {
+        plan.file = resolved.path;
+        plan.file_size = size;
+    }
+    return finish(std::move(plan));
+}
+
+}  // namespace emu::http

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "lib/wire/http.hpp"
+
+namespace emu::http {
+
+/// What to send for one request: the head, then a small body or a file's bytes.
+struct ResponsePlan {
+    wire::HttpResponseHead head;
+    std::string body;                          ///< for errors and redirects
+    std::optional<std::filesystem::path> file;  ///< the file to send after the head (not for HEAD)
+    std::uint64_t file_size = 0;
+    bool close = false;  ///< close the connection once it is sent
+};
+
+/// emu-httpd's answers (RFC 9110, RFC 9112) for a static site: GET and HEAD of files under
+/// the root, with Content-Type, Content-Length, Last-Modified and a 304 for an
+/// If-Modified-Since that is not older; 301 to a directory's slash; 404, 403, 405 with Allow;
+/// keep-alive as the version and Connection say. Reads the file system, nothing else.
+class Responder {
+public:
+    /// `root` must be an existing directory; throws std::invalid_argument otherwise.
+    explicit Responder(std::filesystem::path root);
+
+    ResponsePlan respond(const wire::HttpRequestHead& request, std::chrono::system_clock::time_point now) const;
+    /// An error the connection layer found (a head that does not parse, a timeout, a body too
+    /// large): the status with a short page; the connection closes after it.
+    ResponsePlan error(int status, std::string_view why, std::chrono::system_clock::time_point now) const;
+
+    const std::filesystem::path& root() const { return root_; }
+
+private:
+    ResponsePlan page(int status, std::string_view why, bool close, std::chrono::system_clock::time_point now) const;
+
+    std::filesystem::path root_;
+};
+
+/// Whether the connection stays open after answering this request (RFC 9112 §9.3).
+bool keeps_alive(const wire::HttpRequestHead& request);
+
+}  // namespace emu::http

@@ -1,0 +1,41 @@
+#pragma once
+
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace emu::http {
+
+/// Where a request target leads inside a site's root.
+struct Resolved {
+    enum class Kind {
+        file,       ///< `path` is a regular file to send
+        redirect,   ///< a directory asked for without its slash: `location` has it (301)
+        not_found,  ///< 404
+        forbidden,  ///< 403: outside the root, or not a regular file
+        bad,        ///< 400: not a path (bad percent-encoding, a NUL, not starting with /)
+    };
+    Kind kind = Kind::not_found;
+    std::filesystem::path path;
+    std::string location;
+};
+
+/// The file a request target names under `root` (a canonical directory): the path part of
+/// the target (RFC 9112 §3.2.1 origin-form; an absolute-form's path too), percent-decoded
+/// (RFC 3986 §2.1); a `..` segment is refused, and so is any file whose real path, links
+/// followed, is not under the root; a directory serves its index.html.
+Resolved resolve_target(const std::filesystem::path& root, std::string_view target);
+
+/// The media type for a file name's extension (RFC 9110 §8.3), text ones with charset=utf-8;
+/// application/octet-stream for any other.
+std::string content_type_for(const std::filesystem::path& path);
+
+/// An HTTP-date in the preferred format (RFC 9110 §5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT".
+std::string http_date(std::chrono::system_clock::time_point time);
+/// Reads an IMF-fixdate; nullopt for anything else (the obsolete formats included, which a
+/// server may ignore in If-Modified-Since, RFC 9110 §13.1.3).
+std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
+
+}  // namespace emu::http
