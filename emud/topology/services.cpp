@@ -5,16 +5,18 @@
 #include "emud/topology/dhcp_relay_service.hpp"
 #include "emud/topology/dhcp_service.hpp"
 #include "emud/topology/dns_service.hpp"
+#include "emud/topology/http_service.hpp"
 
 namespace emu::topology {
 
 const std::vector<ServiceKind>& known_services() {
-    // The node programs add their entries here as they land (HTTP, FTP, mail and
+    // The node programs add their entries here as they land (FTP, mail and
     // routing to come); any other `services:` entry is refused with a clear message.
     static const std::vector<ServiceKind> kServices{
         {"dhcp", "emu-dhcpd", {NodeKind::server, NodeKind::router}, check_dhcp_service},
         {"dhcp-relay", "emu-dhcp-relay", {NodeKind::router}, check_dhcp_relay_service},
         {"dns", "emu-dnsd", {NodeKind::server, NodeKind::router}, check_dns_service},
+        {"http", "emu-httpd", {NodeKind::server}, check_http_service},
         {"dhcp-client", "emu-host", {NodeKind::host, NodeKind::server, NodeKind::router}, nullptr, {"agent"},
          "`dhcp` on an interface (`eth0: dhcp`)"},
     };

@@ -77,3 +77,57 @@ links:
     auto json = daemon.emu({"trace", lab, "--protocol", "http", "--json"}).out;
     CHECK(json.find("\"status\":404") != std::string::npos);
 }
+
+TEST_CASE("curl against emu-httpd: pages, keep-alive, HEAD, 404, 304, 405 and a climb out refused",
+          "[root][interop][http]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("ihttpd");
+    TopologyFile topology("http", R"(name: http
+nodes:
+  lan: {kind: switch}
+  srv:
+    kind: server
+    interfaces: {eth0: 10.0.9.1/24}
+    services:
+      http:
+        pages:
+          /index.html: "<!doctype html><title>emu</title><p>The page.</p>\n"
+          /docs/index.html: "<p>docs</p>\n"
+          /style.css: "p { color: teal }\n"
+  cli: {interfaces: {eth0: 10.0.9.2/24}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [cli:eth0, lan]
+)");
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    auto curl = [&](std::vector<std::string> arguments) {
+        std::vector<std::string> command{"exec", lab, "cli", "--", "curl", "-s", "--max-time", "5"};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        return daemon.emu(command);
+    };
+    auto page = curl({"-i", "http://10.0.9.1/"});
+    INFO(page.out << page.err);
+    REQUIRE(page.ok());
+    CHECK(page.out.find("HTTP/1.1 200 OK\r\n") == 0);
+    CHECK(page.out.find("Content-Type: text/html; charset=utf-8\r\n") != std::string::npos);
+    CHECK(page.out.find("<p>The page.</p>") != std::string::npos);
+    // Several requests on one connection, each answered in turn.
+    auto codes = curl({"-w", "%{http_code} %{num_connects}\\n", "--path-as-is", "-o", "/dev/null",
+                       "http://10.0.9.1/style.css", "-o", "/dev/null", "http://10.0.9.1/nope", "-o", "/dev/null",
+                       "http://10.0.9.1/docs", "-o", "/dev/null", "http://10.0.9.1/../../etc/passwd"});
+    CHECK(codes.out == "200 1\n404 0\n301 0\n403 0\n");
+    auto head = curl({"-I", "http://10.0.9.1/style.css"});
+    CHECK(head.out.find("Content-Type: text/css; charset=utf-8") != std::string::npos);
+    CHECK(head.out.find("Content-Length: 18") != std::string::npos);
+    auto modified = head.out.substr(head.out.find("Last-Modified: ") + 15, 29);
+    auto conditional = curl({"-o", "/dev/null", "-w", "%{http_code}", "-H", "If-Modified-Since: " + modified,
+                             "http://10.0.9.1/style.css"});
+    CHECK(conditional.out == "304");
+    auto post = curl({"-o", "/dev/null", "-w", "%{http_code}", "-d", "x=1", "http://10.0.9.1/"});
+    CHECK(post.out == "405");
+    auto logs = daemon.emu({"logs", lab, "srv"}).out;
+    CHECK(logs.find("http.access 10.0.9.2 \"GET / HTTP/1.1\" 200") != std::string::npos);
+    CHECK(logs.find("\"GET /../../etc/passwd HTTP/1.1\" 403") != std::string::npos);
+    auto trace = daemon.emu({"trace", lab, "--protocol", "http"}).out;
+    CHECK(trace.find("HTTP 304 Not Modified 0 bytes") != std::string::npos);
+}

@@ -1,0 +1,95 @@
+#include "emud/topology/http_service.hpp"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "emud/topology/services.hpp"
+
+namespace emu::topology {
+namespace {
+
+using nlohmann::json;
+
+const std::vector<std::string> kKeys{"root", "pages"};
+
+// RFC 6901 §3: '~' and '/' in a key are written ~0 and ~1 in a JSON pointer.
+std::string pointer_token(const std::string& key) {
+    std::string token;
+    for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    return token;
+}
+
+// A page's path: absolute, with no empty, `.` or `..` segment, so that it stays in the site.
+bool is_page_path(const std::string& path) {
+    if (path.size() < 2 || path.front() != '/' || path.back() == '/') return false;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        auto end = path.find('/', start);
+        auto segment = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
+        if (segment.empty() || segment == "." || segment == ".." || segment.find('\0') != std::string::npos) return false;
+        if (end == std::string::npos) break;
+        start = end + 1;
+    }
+    return true;
+}
+
+}  // namespace
+
+void check_http_service(const Lab& lab, const Node& node, Service& service, Diagnostics& diagnostics) {
+    const auto& config = service.config;
+    auto error = [&](const std::string& pointer, const std::string& message, const std::string& hint = {}) {
+        diagnostics.error(service.spot(pointer), message, hint);
+    };
+    const std::string example = "e.g. http: {pages: {/index.html: \"<h1>Hello</h1>\"}} or http: {root: site}";
+    if (!config.is_object() || (!config.contains("root") && !config.contains("pages"))) {
+        error("", "`http` of '" + node.name + "' needs its site: a `root` directory or `pages`", example);
+        return;
+    }
+    auto problems_before = diagnostics.size();
+    for (auto it = config.begin(); it != config.end(); ++it) {
+        if (std::find(kKeys.begin(), kKeys.end(), it.key()) == kKeys.end()) {
+            error("/" + pointer_token(it.key()), "unknown key '" + it.key() + "' in the http settings of '" + node.name + "'",
+                  suggestion(it.key(), kKeys, "keys"));
+        }
+    }
+    if (config.contains("root") && config.contains("pages")) {
+        error("/pages", "`http` of '" + node.name + "' has both `root` and `pages`", "choose one");
+    }
+    json program = json::object();
+    if (auto it = config.find("root"); it != config.end()) {
+        if (!it->is_string() || it->get<std::string>().empty()) {
+            error("/root", "`root` of the http service is a directory path, not " + shown(*it));
+        } else {
+            std::filesystem::path root = it->get<std::string>();
+            std::filesystem::path file = lab.source_file;
+            if (root.is_relative()) {
+                if (!file.is_absolute()) {
+                    error("/root", "`root` " + root.string() + " is relative, and the topology has no folder to be relative to",
+                          "write an absolute path");
+                } else {
+                    root = file.parent_path() / root;
+                }
+            }
+            program["root"] = root.lexically_normal().string();
+        }
+    }
+    if (auto it = config.find("pages"); it != config.end()) {
+        if (!it->is_object() || it->empty()) {
+            error("/pages", "`pages` maps paths to their text, like {/index.html: \"<h1>Hello</h1>\"}");
+        } else {
+            for (auto page = it->begin(); page != it->end(); ++page) {
+                auto pointer = "/pages/" + pointer_token(page.key());
+                if (!is_page_path(page.key())) {
+                    error(pointer, "page path '" + page.key() + "' must start with / and have no empty, . or .. part");
+                } else if (!page->is_string()) {
+                    error(pointer, "page " + page.key() + " is text, not " + shown(*page));
+                }
+            }
+            program["pages"] = *it;
+        }
+    }
+    if (diagnostics.size() > problems_before) return;
+    service.program_config = program;
+}
+
+}  // namespace emu::topology

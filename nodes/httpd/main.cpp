@@ -1,0 +1,53 @@
+// emu-httpd: the web server of an emu lab node. emud starts it inside the node with the
+// site it wrote from the node's `services: http:` (docs/http.md).
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+#include <spdlog/spdlog.h>
+
+#include "nodes/common/node_program.hpp"
+#include "nodes/httpd/inline_pages.hpp"
+#include "nodes/httpd/server_loop.hpp"
+
+int main(int argc, char** argv) {
+    CLI::App app{"emu-httpd: a static web server (HTTP/1.1, RFC 9110/9112) for emu labs: GET and HEAD of the files "
+                 "under its root, on port 80 of every address of its node."};
+    std::string config_path, data_directory = ".";
+    app.add_option("-c,--config", config_path, "the configuration file (JSON, as emud writes it)")->required();
+    app.add_option("-d,--data", data_directory, "where a site given inline (`pages`) is written")->capture_default_str();
+    CLI11_PARSE(app, argc, argv);
+    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+
+    std::string root;
+    std::uint16_t port = 80;
+    try {
+        auto config = emu::node::read_json_config(config_path);
+        if (config.is_object() && config.contains("pages")) {
+            root = emu::http::write_inline_pages(std::filesystem::path(data_directory) / "site", config["pages"]).string();
+        } else if (!config.is_object() || !config.contains("root") || !config["root"].is_string()) {
+            throw std::invalid_argument("neither `root` (a path) nor `pages`");
+        } else {
+            root = config["root"].get<std::string>();
+        }
+        if (config.contains("port")) {
+            if (!config["port"].is_number_unsigned() || config["port"].get<unsigned>() == 0 ||
+                config["port"].get<unsigned>() > 65535) {
+                throw std::invalid_argument("`port` is not a port number");
+            }
+            port = static_cast<std::uint16_t>(config["port"].get<unsigned>());
+        }
+    } catch (const std::exception& error) {
+        std::cerr << "emu-httpd: configuration " << config_path << ": " << error.what() << '\n';
+        return 2;
+    }
+    try {
+        emu::http::Responder responder(root);
+        emu::asio::io_context io;
+        emu::http::ServerLoop loop(io, responder, port);
+        spdlog::info("httpd.start root={} port={}", responder.root().string(), port);
+        return emu::node::run_until_stopped(io, loop.run(), "httpd.failed") ? 0 : 1;
+    } catch (const std::exception& error) {
+        std::cerr << "emu-httpd: " << error.what() << '\n';
+        return 1;
+    }
+}

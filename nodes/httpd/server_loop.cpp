@@ -1,0 +1,152 @@
+#include "nodes/httpd/server_loop.hpp"
+
+#include <fstream>
+
+#include <spdlog/spdlog.h>
+
+namespace emu::http {
+namespace {
+
+std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
+
+}  // namespace
+
+ServerLoop::ServerLoop(asio::io_context& io, const Responder& responder, std::uint16_t port)
+    : responder_(responder), acceptor_(io, asio::ip::tcp::endpoint(asio::ip::address_v4::any(), port)) {}
+
+asio::awaitable<void> ServerLoop::run() {
+    auto executor = co_await asio::this_coro::executor;
+    while (true) {
+        auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
+        if (connections_ >= kMaximumConnections) {
+            spdlog::warn("http.refused: {} connections already", connections_);
+            continue;
+        }
+        ++connections_;
+        asio::co_spawn(executor, serve(std::move(socket)), [this](std::exception_ptr) { --connections_; });
+    }
+}
+
+asio::awaitable<bool> ServerLoop::send(asio::ip::tcp::socket& socket, const ResponsePlan& plan) {
+    boost::system::error_code error;
+    auto head = wire::write_response_head(plan.head);
+    std::array<asio::const_buffer, 2> first{asio::buffer(head), asio::buffer(plan.body)};
+    co_await asio::async_write(socket, first, asio::redirect_error(asio::use_awaitable, error));
+    if (error) co_return false;
+    if (plan.file) {
+        std::ifstream file(*plan.file, std::ios::binary);
+        std::vector<char> chunk(64 * 1024);
+        std::uint64_t left = plan.file_size;
+        while (left > 0 && file) {
+            file.read(chunk.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(chunk.size(), left)));
+            auto got = static_cast<std::size_t>(file.gcount());
+            if (got == 0) break;
+            co_await asio::async_write(socket, asio::buffer(chunk.data(), got), asio::redirect_error(asio::use_awaitable, error));
+            if (error) co_return false;
+            left -= got;
+        }
+        // The file shrank while it was sent: the length promised cannot be kept; close.
+        if (left > 0) co_return false;
+    }
+    co_return true;
+}
+
+asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
+    boost::system::error_code ignored;
+    auto remote = socket.remote_endpoint(ignored);
+    auto peer = remote.address().to_string();
+    std::vector<std::uint8_t> buffer;
+    std::vector<std::uint8_t> chunk(16 * 1024);
+    asio::steady_timer deadline(socket.get_executor());
+    bool timed_out = false;
+    while (true) {
+        // Each request has kRequestTimeout to arrive whole, counted from when it is awaited.
+        timed_out = false;
+        deadline.expires_after(kRequestTimeout);
+        deadline.async_wait([&](const boost::system::error_code& error) {
+            if (error) return;
+            timed_out = true;
+            boost::system::error_code cancel_error;
+            socket.cancel(cancel_error);
+        });
+        std::optional<wire::HttpHeadResult<wire::HttpRequestHead>> head;
+        std::size_t body_end = 0;
+        bool body_too_large = false;
+        std::optional<wire::HttpFramingResult> framing;
+        while (true) {
+            auto parsed = wire::read_request_head(buffer);
+            if (parsed.state == wire::HttpHeadResult<wire::HttpRequestHead>::State::complete) {
+                framing = wire::request_body_framing(parsed.head);
+                if (framing->status == 0) {
+                    if (framing->framing.kind == wire::HttpBodyFraming::Kind::length) {
+                        if (framing->framing.length > kMaximumBody) {
+                            body_too_large = true;
+                        } else if (buffer.size() - parsed.size < framing->framing.length) {
+                            parsed.state = wire::HttpHeadResult<wire::HttpRequestHead>::State::incomplete;
+                        }
+                        body_end = parsed.size + static_cast<std::size_t>(framing->framing.length);
+                    } else if (framing->framing.kind == wire::HttpBodyFraming::Kind::chunked) {
+                        wire::ChunkedDecoder decoder(kMaximumBody);
+                        std::vector<std::uint8_t> discarded;
+                        auto rest = wire::Bytes(buffer).subspan(parsed.size);
+                        auto used = decoder.feed(rest, discarded);
+                        if (decoder.failed()) {
+                            body_too_large = decoder.error().find("larger") != std::string::npos;
+                            if (!body_too_large) {
+                                framing->status = 400;
+                                framing->error = decoder.error();
+                            }
+                        } else if (!decoder.done()) {
+                            parsed.state = wire::HttpHeadResult<wire::HttpRequestHead>::State::incomplete;
+                        }
+                        body_end = parsed.size + used;
+                    } else {
+                        body_end = parsed.size;
+                    }
+                }
+            }
+            if (parsed.state != wire::HttpHeadResult<wire::HttpRequestHead>::State::incomplete) {
+                head = std::move(parsed);
+                break;
+            }
+            boost::system::error_code error;
+            auto got = co_await socket.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
+            if (error) break;
+            buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
+        }
+        deadline.cancel();
+        if (!head) {
+            // Timed out: a 408 if a request had begun (RFC 9110 §15.5.9), else an idle close.
+            if (timed_out && !buffer.empty()) {
+                auto plan = responder_.error(408, "the request did not arrive in time", now());
+                co_await send(socket, plan);
+                spdlog::info("http.access {} - 408", peer);
+            }
+            break;
+        }
+        ResponsePlan plan;
+        std::string request_line = "-";
+        if (head->state == wire::HttpHeadResult<wire::HttpRequestHead>::State::error) {
+            plan = responder_.error(head->status, head->error, now());
+        } else {
+            request_line = head->head.method + " " + head->head.target + " HTTP/" +
+                           std::to_string(head->head.version.major) + "." + std::to_string(head->head.version.minor);
+            if (body_too_large) {
+                plan = responder_.error(413, "the request body is larger than 1 MiB", now());
+            } else if (framing && framing->status != 0) {
+                plan = responder_.error(framing->status, framing->error, now());
+            } else {
+                plan = responder_.respond(head->head, now());
+            }
+        }
+        bool sent = co_await send(socket, plan);
+        spdlog::info("http.access {} \"{}\" {} {}", peer, request_line, plan.head.status,
+                     plan.file ? plan.file_size : plan.body.size());
+        if (!sent || plan.close) break;
+        buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(std::min(body_end, buffer.size())));
+    }
+    socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket.close(ignored);
+}
+
+}  // namespace emu::http

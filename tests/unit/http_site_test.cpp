@@ -1,0 +1,138 @@
+// emu-httpd's engine on a real directory: which file a target names (percent-decoding,
+// `..`, links out of the root), the media types and dates, and what it answers to GET,
+// HEAD, other methods, If-Modified-Since, a directory without its slash, and keep-alive.
+#include <catch2/catch.hpp>
+
+#include <unistd.h>
+
+#include <fstream>
+
+#include "nodes/httpd/responder.hpp"
+#include "nodes/httpd/site.hpp"
+
+using namespace emu;
+using namespace emu::http;
+namespace fs = std::filesystem;
+
+namespace {
+
+// A small site in a directory of its own, gone with the test.
+struct Site {
+    fs::path root = fs::temp_directory_path() / ("emu-site-" + std::to_string(::getpid()));
+    fs::path outside = fs::temp_directory_path() / ("emu-outside-" + std::to_string(::getpid()));
+    Site() {
+        fs::remove_all(root);
+        fs::create_directories(root / "docs");
+        std::ofstream(root / "index.html") << "<p>home</p>\n";
+        std::ofstream(root / "docs" / "index.html") << "<p>docs</p>\n";
+        std::ofstream(root / "a b.txt") << "spaced\n";
+        std::ofstream(outside) << "secret\n";
+        fs::create_symlink(outside, root / "leak.txt");
+        fs::create_symlink(root / "a b.txt", root / "inside.txt");
+    }
+    ~Site() {
+        fs::remove_all(root);
+        fs::remove(outside);
+    }
+};
+
+wire::HttpRequestHead request(const char* method, const char* target, int minor = 1) {
+    wire::HttpRequestHead head;
+    head.method = method;
+    head.target = target;
+    head.version = {1, minor};
+    head.fields.add("Host", "www.example.com");
+    return head;
+}
+
+}  // namespace
+
+TEST_CASE("Targets lead to files under the root only", "[http][site]") {
+    Site site;
+    auto root = fs::canonical(site.root);
+    auto kind = [&](const char* target) { return resolve_target(root, target).kind; };
+    CHECK(kind("/") == Resolved::Kind::file);
+    CHECK(resolve_target(root, "/").path == root / "index.html");
+    CHECK(resolve_target(root, "/index.html?x=1#top").path == root / "index.html");
+    CHECK(resolve_target(root, "/a%20b.txt").path == root / "a b.txt");
+    CHECK(resolve_target(root, "http://www.example.com/docs/").path == root / "docs" / "index.html");
+    CHECK(kind("/docs") == Resolved::Kind::redirect);
+    CHECK(resolve_target(root, "/docs").location == "/docs/");
+    CHECK(kind("/nope.html") == Resolved::Kind::not_found);
+    CHECK(kind("/../etc/passwd") == Resolved::Kind::forbidden);
+    CHECK(kind("/docs/%2e%2e/%2e%2e/etc/passwd") == Resolved::Kind::forbidden);
+    CHECK(kind("/leak.txt") == Resolved::Kind::forbidden);  // a link out of the root
+    CHECK(kind("/inside.txt") == Resolved::Kind::file);     // a link within it
+    CHECK(kind("/a%2") == Resolved::Kind::bad);
+    CHECK(kind("/a%00b") == Resolved::Kind::bad);
+    CHECK(kind("index.html") == Resolved::Kind::bad);
+}
+
+TEST_CASE("Media types by extension, and HTTP dates both ways", "[http][site]") {
+    CHECK(content_type_for("a/index.HTML") == "text/html; charset=utf-8");
+    CHECK(content_type_for("x.png") == "image/png");
+    CHECK(content_type_for("x.unknown") == "application/octet-stream");
+    auto when = std::chrono::system_clock::from_time_t(784111777);
+    CHECK(http_date(when) == "Sun, 06 Nov 1994 08:49:37 GMT");
+    CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT") == when);
+    CHECK_FALSE(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT"));
+    CHECK_FALSE(parse_http_date("Sun, 06 Nov 1994 25:49:37 GMT"));
+}
+
+TEST_CASE("GET and HEAD of a file, 304 when not modified, errors with their status", "[http][site]") {
+    Site site;
+    Responder responder(site.root);
+    auto now = std::chrono::system_clock::now();
+    auto get = responder.respond(request("GET", "/"), now);
+    CHECK(get.head.status == 200);
+    CHECK(get.head.fields.find("Content-Type")->value == "text/html; charset=utf-8");
+    CHECK(get.head.fields.find("Content-Length")->value == "12");
+    REQUIRE(get.file);
+    CHECK(get.file_size == 12);
+    CHECK_FALSE(get.close);
+    auto head = responder.respond(request("HEAD", "/"), now);
+    CHECK(head.head.status == 200);
+    CHECK(head.head.fields.find("Content-Length")->value == "12");
+    CHECK_FALSE(head.file);
+
+    auto modified = get.head.fields.find("Last-Modified")->value;
+    auto conditional = request("GET", "/");
+    conditional.fields.add("If-Modified-Since", modified);
+    auto not_modified = responder.respond(conditional, now);
+    CHECK(not_modified.head.status == 304);
+    CHECK_FALSE(not_modified.file);
+    CHECK(not_modified.body.empty());
+    auto older = request("GET", "/");
+    older.fields.add("If-Modified-Since", "Sun, 06 Nov 1994 08:49:37 GMT");
+    CHECK(responder.respond(older, now).head.status == 200);
+
+    auto post = responder.respond(request("POST", "/"), now);
+    CHECK(post.head.status == 405);
+    CHECK(post.head.fields.find("Allow")->value == "GET, HEAD");
+    CHECK(responder.respond(request("GET", "/nope"), now).head.status == 404);
+    CHECK(responder.respond(request("GET", "/../x"), now).head.status == 403);
+    auto redirect = responder.respond(request("GET", "/docs"), now);
+    CHECK(redirect.head.status == 301);
+    CHECK(redirect.head.fields.find("Location")->value == "/docs/");
+    auto bad = responder.error(431, "too many fields", now);
+    CHECK(bad.head.status == 431);
+    CHECK(bad.close);
+    CHECK(bad.head.fields.find("Connection")->value == "close");
+    CHECK(bad.body.find("431 Request Header Fields Too Large") != std::string::npos);
+    CHECK_THROWS(Responder("/nonexistent/site"));
+}
+
+TEST_CASE("Keep-alive as the version and the Connection field say", "[http][site]") {
+    CHECK(keeps_alive(request("GET", "/")));
+    auto close = request("GET", "/");
+    close.fields.add("Connection", "Close");
+    CHECK_FALSE(keeps_alive(close));
+    CHECK_FALSE(keeps_alive(request("GET", "/", 0)));
+    auto old_keep = request("GET", "/", 0);
+    old_keep.fields.add("Connection", "keep-alive");
+    CHECK(keeps_alive(old_keep));
+    Site site;
+    Responder responder(site.root);
+    auto answer = responder.respond(old_keep, std::chrono::system_clock::now());
+    CHECK(answer.head.fields.find("Connection")->value == "keep-alive");
+}
