@@ -9,9 +9,9 @@ ApplicationDecoder* FlowTracker::decoder_for(std::uint8_t protocol, std::uint16_
     return nullptr;
 }
 
-std::vector<Layer> FlowTracker::on_frame(const wire::DecodedFrame& frame) {
+std::vector<Layer> FlowTracker::on_frame(const wire::DecodedFrame& frame, std::uint32_t segment) {
     if (decoders_.empty() || !frame.ipv4 || frame.ipv4->header.is_fragment()) return {};
-    if (frame.tcp) return on_tcp(*frame.ipv4, *frame.tcp);
+    if (frame.tcp) return on_tcp(*frame.ipv4, *frame.tcp, segment);
     if (frame.udp) return on_udp(*frame.udp);
     return {};
 }
@@ -27,10 +27,10 @@ std::vector<Layer> FlowTracker::on_udp(const wire::UdpDatagram& udp) {
     return {};
 }
 
-std::vector<Layer> FlowTracker::on_tcp(const wire::Ipv4Packet& ip, const wire::TcpSegment& tcp) {
+std::vector<Layer> FlowTracker::on_tcp(const wire::Ipv4Packet& ip, const wire::TcpSegment& tcp, std::uint32_t segment) {
     Endpoint source{ip.header.source.value, tcp.header.source_port};
     Endpoint destination{ip.header.destination.value, tcp.header.destination_port};
-    FlowKey key = source < destination ? FlowKey{source, destination} : FlowKey{destination, source};
+    FlowKey key = source < destination ? FlowKey{segment, source, destination} : FlowKey{segment, destination, source};
     auto it = connections_.find(key);
     if (it == connections_.end()) {
         // A flow is followed from its first segment to a port a decoder serves.

@@ -26,8 +26,10 @@ public:
 
     bool has_decoders() const { return !decoders_.empty(); }
 
-    /// The application layers this frame completes (usually none).
-    std::vector<Layer> on_frame(const wire::DecodedFrame& frame);
+    /// The application layers this frame completes (usually none). `segment` says where it
+    /// was seen: a connection crossing a router is followed on each side of it, so its
+    /// messages show on every LAN they cross.
+    std::vector<Layer> on_frame(const wire::DecodedFrame& frame, std::uint32_t segment = 0);
 
 private:
     struct Endpoint {
@@ -35,7 +37,12 @@ private:
         std::uint16_t port = 0;
         auto operator<=>(const Endpoint&) const = default;
     };
-    using FlowKey = std::pair<Endpoint, Endpoint>;  // the smaller endpoint first
+    struct FlowKey {
+        std::uint32_t segment = 0;
+        Endpoint low;   // the smaller endpoint
+        Endpoint high;
+        auto operator<=>(const FlowKey&) const = default;
+    };
 
     struct Connection {
         Endpoint server;
@@ -46,7 +53,7 @@ private:
     };
 
     ApplicationDecoder* decoder_for(std::uint8_t protocol, std::uint16_t port) const;
-    std::vector<Layer> on_tcp(const wire::Ipv4Packet& ip, const wire::TcpSegment& tcp);
+    std::vector<Layer> on_tcp(const wire::Ipv4Packet& ip, const wire::TcpSegment& tcp, std::uint32_t segment);
     std::vector<Layer> on_udp(const wire::UdpDatagram& udp);
 
     ApplicationDecoders decoders_;

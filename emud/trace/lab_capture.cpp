@@ -49,6 +49,10 @@ LabCapture::LabCapture(const build::LabPlan& plan, const topology::Lab& lab, Cap
       on_frames_(std::move(on_frames)),
       store_(options_.ring_bytes),
       flows_(std::move(decoders)) {
+    std::map<std::string, std::uint32_t> segments;
+    for (const auto& link : plan_.links) {
+        segment_of_link_.push_back(segments.emplace(link.segment, static_cast<std::uint32_t>(segments.size())).first->second);
+    }
     // Rings first: from here on the kernel keeps every frame for us.
     std::map<std::size_t, std::vector<std::size_t>> points_by_namespace;
     for (std::size_t i = 0; i < plan_.points.size(); ++i) points_by_namespace[plan_.points[i].namespace_index].push_back(i);
@@ -157,7 +161,7 @@ void LabCapture::handle(const Ring& ring, const net::CapturedFrame& frame) {
             auto owner = plan_.mac_owners.find(decoded->arp->sender_mac);
             if (owner != plan_.mac_owners.end()) addresses_.learn(*decoded->arp, owner->second);
         }
-        if (flows_.has_decoders()) stored.application = flows_.on_frame(*decoded);
+        if (flows_.has_decoders()) stored.application = flows_.on_frame(*decoded, segment_of_link_[point.link]);
     }
     store_.push(std::move(stored));
 

@@ -77,6 +77,7 @@ private:
     std::vector<Ring> rings_;
     TraceStore store_;
     FlowTracker flows_;
+    std::vector<std::uint32_t> segment_of_link_;  ///< a number per segment, by link, for the flow tracker
     util::UniqueFd file_;
     util::UniqueFd stop_;  ///< an eventfd
     std::vector<std::uint8_t> pending_;  ///< pcapng blocks not yet written

@@ -1,6 +1,6 @@
 // emu-host: the host node program. `emu-host agent` is what emud runs in a node whose
 // topology declares `dhcp` interfaces; `emu-host dhcp IFACE` is one DHCP exchange by hand;
-// `emu-host resolve NAME [TYPE]` asks the node's DNS servers.
+// `emu-host resolve NAME [TYPE]` asks the node's DNS servers; `emu-host get URL` fetches a page.
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -12,6 +12,7 @@
 #include "nodes/common/node_program.hpp"
 #include "nodes/host/agent.hpp"
 #include "nodes/host/dhcp_client_loop.hpp"
+#include "nodes/host/http_get.hpp"
 #include "nodes/host/lease_text.hpp"
 #include "nodes/host/resolver.hpp"
 
@@ -135,6 +136,42 @@ int run_resolve(const std::string& name, const std::string& type_name, const std
     }
 }
 
+int run_get(const std::string& text, bool verbose, double timeout_seconds) {
+    auto url = emu::host::parse_http_url(text);
+    if (!url) {
+        std::cerr << "emu-host: " << text << ": " << url.error() << '\n';
+        return 2;
+    }
+    auto config = emu::host::parse_resolv_conf(emu::util::read_file("/etc/resolv.conf").value_or(""));
+    try {
+        emu::asio::io_context io;
+        std::optional<emu::host::HttpFetch> fetch;
+        std::exception_ptr failure;
+        auto timeout = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::duration<double>(timeout_seconds));
+        emu::asio::co_spawn(io, emu::host::http_get(io, config, *url, timeout),
+                            [&](std::exception_ptr error, emu::host::HttpFetch got) {
+                                failure = error;
+                                if (!error) fetch = std::move(got);
+                            });
+        io.run();
+        if (failure) std::rethrow_exception(failure);
+        if (verbose) {
+            std::cerr << fmt::format("< HTTP/{}.{} {} {} (from {}:{})\n", fetch->head.version.major,
+                                     fetch->head.version.minor, fetch->head.status, fetch->head.reason, fetch->address,
+                                     url->port);
+            for (const auto& field : fetch->head.fields.fields) std::cerr << "< " << field.name << ": " << field.value << '\n';
+        }
+        std::cout.write(reinterpret_cast<const char*>(fetch->body.data()), static_cast<std::streamsize>(fetch->body.size()));
+        std::cout.flush();
+        if (fetch->head.status >= 200 && fetch->head.status < 300) return 0;
+        std::cerr << fmt::format("emu-host: {}: HTTP {} {}\n", text, fetch->head.status, fetch->head.reason);
+        return 1;
+    } catch (const std::exception& error) {
+        std::cerr << "emu-host: " << text << ": " << error.what() << '\n';
+        return 1;
+    }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -171,8 +208,20 @@ int main(int argc, char** argv) {
     resolve->add_option("-s,--server", resolve_server, "ask this server instead of resolv.conf's");
     resolve->add_flag("-v,--verbose", resolve_verbose, "say who answered, how, and how fast (to stderr)");
 
+    auto* get = app.add_subcommand(
+        "get", "fetch a page: the host's name by DNS (resolv.conf), a TCP connection, GET; prints the body, exit 1 "
+               "unless the status is 2xx");
+    std::string get_url;
+    bool get_verbose = false;
+    double get_timeout = 10;
+    get->add_option("url", get_url, "an http:// URL")->required();
+    get->add_flag("-v,--verbose", get_verbose, "print the status line and the headers (to stderr)");
+    get->add_option("-t,--timeout", get_timeout, "give up after this many seconds")->capture_default_str()->check(
+        CLI::Range(0.1, 3600.0));
+
     CLI11_PARSE(app, argc, argv);
     if (*agent) return run_agent(config_path, data_directory);
+    if (*get) return run_get(get_url, get_verbose, get_timeout);
     if (*resolve) return run_resolve(resolve_name, resolve_type, resolve_server, resolve_verbose);
     spdlog::set_level(verbose ? spdlog::level::info : spdlog::level::warn);
     return run_one_exchange(interface, timeout_seconds);

@@ -30,13 +30,21 @@ asio::awaitable<void> ServerLoop::run() {
 asio::awaitable<bool> ServerLoop::send(asio::ip::tcp::socket& socket, const ResponsePlan& plan) {
     boost::system::error_code error;
     auto head = wire::write_response_head(plan.head);
-    std::array<asio::const_buffer, 2> first{asio::buffer(head), asio::buffer(plan.body)};
+    std::ifstream file;
+    std::vector<char> chunk(64 * 1024);
+    std::uint64_t left = plan.file ? plan.file_size : 0;
+    std::size_t first_part = 0;
+    if (plan.file) {
+        // A small file goes out with its head in one write: one segment, not two.
+        file.open(*plan.file, std::ios::binary);
+        file.read(chunk.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(chunk.size(), left)));
+        first_part = static_cast<std::size_t>(file.gcount());
+        left -= first_part;
+    }
+    std::array<asio::const_buffer, 3> first{asio::buffer(head), asio::buffer(plan.body), asio::buffer(chunk.data(), first_part)};
     co_await asio::async_write(socket, first, asio::redirect_error(asio::use_awaitable, error));
     if (error) co_return false;
-    if (plan.file) {
-        std::ifstream file(*plan.file, std::ios::binary);
-        std::vector<char> chunk(64 * 1024);
-        std::uint64_t left = plan.file_size;
+    if (plan.file && left > 0) {
         while (left > 0 && file) {
             file.read(chunk.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(chunk.size(), left)));
             auto got = static_cast<std::size_t>(file.gcount());

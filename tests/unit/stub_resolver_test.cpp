@@ -3,6 +3,7 @@
 // gives for a question.
 #include <catch2/catch.hpp>
 
+#include "nodes/host/http_url.hpp"
 #include "nodes/host/stub_resolver.hpp"
 
 using namespace emu;
@@ -82,4 +83,19 @@ TEST_CASE("The answer chain: CNAMEs in order, then the records of the type", "[r
     loop.answers.push_back({name("b.example"), dns_type::kCname, dns_class::kIn, 60, name("a.example")});
     CHECK(answer_chain(loop, {name("a.example"), dns_type::kA, dns_class::kIn}).size() <= 3);
     CHECK(answer_chain(response, {name("nope.lab.example"), dns_type::kA, dns_class::kIn}).empty());
+}
+
+TEST_CASE("http:// URLs: host, port, path and query", "[resolver][http]") {
+    auto url = parse_http_url("http://www.lab.example/index.html?x=1#top");
+    REQUIRE(url);
+    CHECK(url->host == "www.lab.example");
+    CHECK(url->port == 80);
+    CHECK(url->target == "/index.html?x=1");
+    CHECK(parse_http_url("http://10.0.2.80:8080")->target == "/");
+    CHECK(parse_http_url("http://10.0.2.80:8080")->port == 8080);
+    CHECK(parse_http_url("http://user@host?q")->target == "/?q");
+    CHECK(parse_http_url("http://user@host?q")->host == "host");
+    CHECK(parse_http_url("https://x").error() == "only http:// URLs are fetched");
+    CHECK(parse_http_url("http://x:99999").error() == "'99999' is not a port");
+    CHECK(parse_http_url("http:///path").error() == "the URL names no host");
 }
