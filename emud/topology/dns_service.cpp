@@ -17,13 +17,6 @@ namespace dns_type = wire::dns_type;
 const std::vector<std::string> kKeys{"zones"};
 const std::vector<std::string> kZoneKeys{"records", "ttl"};
 
-// RFC 6901 §3: '~' and '/' in a key are written ~0 and ~1 in a JSON pointer.
-std::string pointer_token(const std::string& key) {
-    std::string token;
-    for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-    return token;
-}
-
 class DnsChecker {
 public:
     DnsChecker(const Node& node, Service& service, Diagnostics& diagnostics)

@@ -12,13 +12,6 @@ using nlohmann::json;
 
 const std::vector<std::string> kKeys{"root", "pages"};
 
-// RFC 6901 §3: '~' and '/' in a key are written ~0 and ~1 in a JSON pointer.
-std::string pointer_token(const std::string& key) {
-    std::string token;
-    for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-    return token;
-}
-
 // A page's path: absolute, with no empty, `.` or `..` segment, so that it stays in the site.
 bool is_page_path(const std::string& path) {
     if (path.size() < 2 || path.front() != '/' || path.back() == '/') return false;

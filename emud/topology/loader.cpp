@@ -559,15 +559,8 @@ private:
         }
     }
 
-    // Plain scalars become numbers and booleans where they read as one; quoted ones stay text.
-    // RFC 6901 §3: '~' and '/' in a key are written ~0 and ~1 in a JSON pointer.
-    static std::string pointer_token(const std::string& key) {
-        std::string token;
-        for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
-        return token;
-    }
-
     // Records where each value was (by JSON pointer), so the service's checks can point at it.
+    // Plain scalars become numbers and booleans where they read as one; quoted ones stay text.
     static nlohmann::json to_json(const YAML::Node& node, const std::string& pointer,
                                   std::map<std::string, SourceSpot>& spots) {
         spots[pointer] = spot_of(node);

@@ -48,6 +48,12 @@ void add_dhcp_client(Node& node) {
 
 }  // namespace
 
+std::string pointer_token(const std::string& key) {
+    std::string token;
+    for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
+    return token;
+}
+
 std::string shown(const nlohmann::json& value) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -32,6 +32,10 @@ const ServiceKind* find_service(std::string_view name);
 /// UTF-8 replaced (a file may hold anything).
 std::string shown(const nlohmann::json& value);
 
+/// A key as one step of a JSON pointer (RFC 6901 §3: '~' and '/' are written ~0 and ~1), for
+/// the spots of a service's settings.
+std::string pointer_token(const std::string& key);
+
 /// Runs each node's services' checks (after the addresses are known), and adds the services
 /// the topology implies: emu-host's DHCP client on every node with a `dhcp` interface.
 void check_services(Lab& lab, Diagnostics& diagnostics);
