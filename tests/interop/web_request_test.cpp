@@ -28,3 +28,14 @@ TEST_CASE("the web-page request scenario passes, and dig and curl work in its la
     CHECK(unknown.err.find("nowhere.example.com: no such name (NXDOMAIN)") != std::string::npos);
     REQUIRE(daemon.emu({"down", lab}).ok());
 }
+
+TEST_CASE("the truncation scenario: an answer over 512 bytes comes with TC over UDP, then whole over TCP",
+          "[root][interop][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("strunc");
+    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/web-request/truncation.scenario.yaml", "--name", lab});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(run.out.find("PASSED: 7 passed, 0 failed, 0 skipped") != std::string::npos);
+    CHECK(namespaces_with_prefix("emu-" + lab).empty());
+}
