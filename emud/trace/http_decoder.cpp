@@ -31,7 +31,7 @@ struct Body {
     std::uint64_t size = 0;
     std::string error;
 };
-std::optional<Body> body_in(const HttpBodyFraming& framing, Bytes rest, bool closes) {
+std::optional<Body> body_in(const HttpBodyFraming& framing, Bytes rest) {
     switch (framing.kind) {
         case HttpBodyFraming::Kind::none:
             return Body{};
@@ -47,9 +47,9 @@ std::optional<Body> body_in(const HttpBodyFraming& framing, Bytes rest, bool clo
             return Body{used, body.size(), ""};
         }
         case HttpBodyFraming::Kind::until_close:
-            // Until the connection closes: what has come so far is counted when it does.
-            if (!closes) return std::nullopt;
-            return Body{rest.size(), rest.size(), ""};
+            // Delimited by the connection's end, which the decoder is not told of: such a
+            // response (rare from HTTP/1.1 servers) gets no layer.
+            return std::nullopt;
     }
     return std::nullopt;
 }
@@ -76,7 +76,7 @@ std::vector<Layer> HttpDecoder::stream(std::vector<std::uint8_t>& buffer, FlowDi
                 break;
             }
             auto framing = request_body_framing(head.head);
-            auto body = body_in(framing.framing, rest.subspan(head.size), false);
+            auto body = body_in(framing.framing, rest.subspan(head.size));
             if (!body) break;
             const auto* host = head.head.fields.find("Host");
             json fields = {{"message", "request"},
@@ -105,7 +105,7 @@ std::vector<Layer> HttpDecoder::stream(std::vector<std::uint8_t>& buffer, FlowDi
             // at once.
             bool next_is_head = after.size() >= 5 && std::string_view(reinterpret_cast<const char*>(after.data()), 5) == "HTTP/";
             auto framing = response_body_framing(head.head, next_is_head ? "HEAD" : "GET");
-            auto body = body_in(framing.framing, after, false);
+            auto body = body_in(framing.framing, after);
             if (!body) break;
             const auto* type = head.head.fields.find("Content-Type");
             json fields = {{"message", "response"},

@@ -115,6 +115,17 @@ ClientTime DhcpClient::renew_retransmit(ClientTime now, ClientTime deadline) con
     return std::min(deadline, now + std::max(half, settings_.shortest_renew_retransmit));
 }
 
+DhcpClientActions DhcpClient::broadcast_unconfigured(DhcpMessage message, ClientTime now, const char* event,
+                                                     std::string detail) {
+    ++transmissions_;
+    wakeup_ = now + backoff();  // the backoff grows with the transmissions counted so far
+    DhcpClientActions actions;
+    actions.send = DhcpSend{std::move(message), DhcpPath::link_broadcast, kLimitedBroadcast};
+    actions.event = event;
+    actions.detail = fmt::format("{} attempt={}", detail, transmissions_);
+    return actions;
+}
+
 DhcpClientActions DhcpClient::discover(ClientTime now) {
     if (state_ != DhcpClientState::selecting) {
         xid_ = new_xid();
@@ -126,13 +137,7 @@ DhcpClientActions DhcpClient::discover(ClientTime now) {
     // §4.4.1: a client may suggest the address it had.
     if (previous_) message.set_address(option::kRequestedAddress, *previous_);
     add_request_options(message);
-    ++transmissions_;
-    wakeup_ = now + backoff();
-    DhcpClientActions actions;
-    actions.send = DhcpSend{std::move(message), DhcpPath::link_broadcast, kLimitedBroadcast};
-    actions.event = "dhcp.discover";
-    actions.detail = fmt::format("xid=0x{:08x} attempt={}", xid_, transmissions_);
-    return actions;
+    return broadcast_unconfigured(std::move(message), now, "dhcp.discover", fmt::format("xid=0x{:08x}", xid_));
 }
 
 DhcpClientActions DhcpClient::request_offered(ClientTime now) {
@@ -147,14 +152,9 @@ DhcpClientActions DhcpClient::request_offered(ClientTime now) {
     message.set_address(option::kRequestedAddress, offered_);
     message.set_address(option::kServerIdentifier, offering_server_);
     add_request_options(message);
-    ++transmissions_;
-    wakeup_ = now + backoff();
-    DhcpClientActions actions;
-    actions.send = DhcpSend{std::move(message), DhcpPath::link_broadcast, kLimitedBroadcast};
-    actions.event = "dhcp.request";
-    actions.detail = fmt::format("xid=0x{:08x} address={} server={} attempt={}", xid_, offered_.to_string(),
-                                 offering_server_.to_string(), transmissions_);
-    return actions;
+    return broadcast_unconfigured(std::move(message), now, "dhcp.request",
+                                  fmt::format("xid=0x{:08x} address={} server={}", xid_, offered_.to_string(),
+                                              offering_server_.to_string()));
 }
 
 DhcpClientActions DhcpClient::request_previous(ClientTime now) {
@@ -169,13 +169,8 @@ DhcpClientActions DhcpClient::request_previous(ClientTime now) {
     auto message = base_message(DhcpMessageType::request, now);
     message.set_address(option::kRequestedAddress, *previous_);
     add_request_options(message);
-    ++transmissions_;
-    wakeup_ = now + backoff();
-    DhcpClientActions actions;
-    actions.send = DhcpSend{std::move(message), DhcpPath::link_broadcast, kLimitedBroadcast};
-    actions.event = "dhcp.reboot_request";
-    actions.detail = fmt::format("xid=0x{:08x} address={} attempt={}", xid_, previous_->to_string(), transmissions_);
-    return actions;
+    return broadcast_unconfigured(std::move(message), now, "dhcp.reboot_request",
+                                  fmt::format("xid=0x{:08x} address={}", xid_, previous_->to_string()));
 }
 
 DhcpClientActions DhcpClient::request_extension(ClientTime now, bool broadcast) {

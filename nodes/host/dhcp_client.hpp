@@ -122,6 +122,10 @@ private:
     DhcpClientActions take_nak(const wire::DhcpMessage& nak, ClientTime now);
     /// Back to INIT (RFC 2131 §4.4, Figure 5): the lease, if any, to remove, and a DISCOVER.
     DhcpClientActions restart(ClientTime now, std::string event, std::string detail);
+    /// Counts one more transmission of the current message and sends it from 0.0.0.0 to
+    /// every host on the link (no address yet), the next one due after the backoff.
+    DhcpClientActions broadcast_unconfigured(wire::DhcpMessage message, ClientTime now, const char* event,
+                                             std::string detail);
 
     wire::DhcpMessage base_message(wire::DhcpMessageType type, ClientTime now) const;
     void add_request_options(wire::DhcpMessage& message) const;

@@ -67,15 +67,11 @@ DhcpClientSettings settings_for(DhcpClientSettings settings, const DhcpClientLoo
 DhcpClientLoop::DhcpClientLoop(asio::io_context& io, Options options)
     : options_(std::move(options)),
       link_(find_link(options_.interface)),
-      client_(settings_for(options_.settings, options_, link_), std::nullopt),
+      netlink_(net::NetlinkSocket::open()),
+      client_(settings_for(options_.settings, options_, link_), take_back_remembered(options_, link_.ifindex, netlink_)),
       link_receiver_(io, link_.ifindex, wire::DhcpMessage::kClientPort),
       udp_(io, wire::DhcpMessage::kClientPort, options_.interface),
-      netlink_(net::NetlinkSocket::open()),
-      timer_(io) {
-    if (auto previous = take_back_remembered(options_, link_.ifindex, netlink_)) {
-        client_ = DhcpClient(settings_for(options_.settings, options_, link_), previous);
-    }
-}
+      timer_(io) {}
 
 ClientTime DhcpClientLoop::now() const { return steady_now(); }
 

@@ -59,11 +59,11 @@ private:
 
     Options options_;
     net::InterfaceLink link_;
+    net::NetlinkSocket netlink_;  // before the client: a remembered lease is taken back through it
     DhcpClient client_;
     net::LinkUdpReceiver link_receiver_;
     net::InterfaceUdpSocket udp_;
     net::Ipv4LinkSender link_sender_;
-    net::NetlinkSocket netlink_;
     asio::steady_timer timer_;
     std::exception_ptr failure_;
     bool stopping_ = false;

@@ -90,7 +90,8 @@ TEST_CASE("HEAD, 404 and a chunked, gzipped answer from nginx", "[wire][golden][
     CHECK(body.size() == 0xa5);
     CHECK(body[0] == 0x1f);  // the gzip magic
     CHECK(body[1] == 0x8b);
-    if (decoder.done()) CHECK(used == rest.size());
+    REQUIRE(decoder.done());  // the last chunk came in the same segment
+    CHECK(used == rest.size());
 }
 
 TEST_CASE("Every cut of a golden head is incomplete, never an error", "[wire][golden][http]") {
