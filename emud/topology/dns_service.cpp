@@ -1,7 +1,10 @@
 #include "emud/topology/dns_service.hpp"
 
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "emud/topology/services.hpp"
 #include "lib/wire/dns_zone.hpp"
@@ -15,12 +18,15 @@ using wire::DnsRecord;
 namespace dns_type = wire::dns_type;
 
 const std::vector<std::string> kKeys{"zones"};
-const std::vector<std::string> kZoneKeys{"records", "ttl"};
+const std::vector<std::string> kZoneKeys{"records", "file", "ttl"};
+// Larger than any zone a lab needs; a bound so that a wrong path (a disk image, /dev/zero)
+// fails with a message instead of filling emud's memory.
+constexpr std::uintmax_t kMaxZoneFileBytes = 16 * 1024 * 1024;
 
 class DnsChecker {
 public:
-    DnsChecker(const Node& node, Service& service, Diagnostics& diagnostics)
-        : node_(node), service_(service), diagnostics_(diagnostics) {}
+    DnsChecker(const Lab& lab, const Node& node, Service& service, Diagnostics& diagnostics)
+        : lab_(lab), node_(node), service_(service), diagnostics_(diagnostics) {}
 
     json run() {
         const auto& config = service_.config;
@@ -60,7 +66,8 @@ private:
         }
         std::uint32_t ttl = 3600;
         const json* lines = &value;
-        std::string lines_pointer = pointer;
+        std::string records_pointer = pointer;
+        std::optional<std::string> file;
         if (value.is_object()) {
             for (auto it = value.begin(); it != value.end(); ++it) {
                 if (std::find(kZoneKeys.begin(), kZoneKeys.end(), it.key()) == kZoneKeys.end()) {
@@ -75,41 +82,116 @@ private:
                 if (!parsed) error(pointer + "/ttl", "`ttl` of zone " + key + " must be a TTL: 3600, 1h, 1h30m …");
                 ttl = parsed.value_or(ttl);
             }
-            lines_pointer = pointer + "/records";
             lines = value.contains("records") ? &value["records"] : nullptr;
+            records_pointer = pointer + "/records";
+            if (auto it = value.find("file"); it != value.end()) {
+                records_pointer = pointer + "/file";
+                if (lines != nullptr) {
+                    error(records_pointer, "zone " + key + " has both `records` and `file`", "choose one");
+                    return std::nullopt;
+                }
+                if (!it->is_string() || it->get<std::string>().empty()) {
+                    error(records_pointer, "`file` of zone " + key + " is the path of a zone file, not " + shown(*it));
+                    return std::nullopt;
+                }
+                file = it->get<std::string>();
+            }
         }
-        if (lines == nullptr || !lines->is_array()) {
-            error(lines_pointer, "zone " + key + " needs its records: a list of lines like `www A 10.0.2.80`");
+        std::optional<std::vector<DnsRecord>> read;
+        if (file) {
+            read = records_from_file(key, *file, *origin, ttl, records_pointer);
+        } else if (lines == nullptr || !lines->is_array()) {
+            error(records_pointer, "zone " + key + " needs its records: a list of lines like `www A 10.0.2.80`, or a `file`");
             return std::nullopt;
+        } else {
+            read = records_from_lines(key, *lines, *origin, ttl, records_pointer);
         }
+        if (!read) return std::nullopt;
+        auto& records = *read;
+        check_cnames(records, records_pointer);
+        complete(*origin, records, ttl);
+        std::string text;
+        for (const auto& record : records) text += wire::zone_line(record) + "\n";
+        return std::make_pair(origin->to_string(), text);
+    }
+
+    // One record (or, with parentheses, one entry) per list item; each mistake is reported at
+    // its item, and the good lines are still returned so that later checks see them too.
+    std::vector<DnsRecord> records_from_lines(const std::string& key, const json& lines,
+                                                             const DnsName& origin, std::uint32_t ttl,
+                                                             const std::string& pointer) {
         std::vector<DnsRecord> records;
-        for (std::size_t i = 0; i < lines->size(); ++i) {
-            auto item_pointer = lines_pointer + "/" + std::to_string(i);
-            const auto& line = (*lines)[i];
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            auto item_pointer = pointer + "/" + std::to_string(i);
+            const auto& line = lines[i];
             if (!line.is_string()) {
                 error(item_pointer, "a record of zone " + key + " is a line of text, like `www A 10.0.2.80`, not " +
                                         shown(line));
                 continue;
             }
-            auto parsed = wire::parse_zone_text(line.get<std::string>(), *origin, ttl);
+            auto parsed = wire::parse_zone_text(line.get<std::string>(), origin, ttl);
             if (!parsed) {
                 error(item_pointer, "record `" + shown(line).substr(1, shown(line).size() - 2) + "` of zone " + key +
                                         ": " + parsed.error().message);
                 continue;
             }
             for (auto& record : *parsed) {
-                if (!record.name.is_within(*origin)) {
-                    error(item_pointer, record.name.to_string() + " is not in the zone " + origin->to_string());
+                if (!record.name.is_within(origin)) {
+                    error(item_pointer, record.name.to_string() + " is not in the zone " + origin.to_string());
                     continue;
                 }
                 records.push_back(std::move(record));
             }
         }
-        check_cnames(records, lines_pointer);
-        complete(*origin, records, ttl);
-        std::string text;
-        for (const auto& record : records) text += wire::zone_line(record) + "\n";
-        return std::make_pair(origin->to_string(), text);
+        return records;
+    }
+
+    // A standard zone file (RFC 1035 §5), read now so that a mistake in it stops `emu up`
+    // before anything is made; its path is relative to the topology file's folder.
+    std::optional<std::vector<DnsRecord>> records_from_file(const std::string& key, const std::string& name,
+                                                            const DnsName& origin, std::uint32_t ttl,
+                                                            const std::string& pointer) {
+        auto beside = path_beside_topology(lab_, name);
+        if (!beside) {
+            error(pointer, "zone file " + name + " is relative, and the topology has no folder to be relative to",
+                  "write an absolute path");
+            return std::nullopt;
+        }
+        std::filesystem::path path = *beside;
+        std::error_code code;
+        auto status = std::filesystem::status(path, code);
+        if (code || !std::filesystem::is_regular_file(status)) {
+            error(pointer, "zone file " + path.string() + " of zone " + key + " " +
+                               (code ? "cannot be read: " + code.message() : "is not a file"));
+            return std::nullopt;
+        }
+        if (auto size = std::filesystem::file_size(path, code); code || size > kMaxZoneFileBytes) {
+            error(pointer, "zone file " + path.string() + " is larger than " +
+                               std::to_string(kMaxZoneFileBytes / (1024 * 1024)) + " MiB");
+            return std::nullopt;
+        }
+        std::ifstream in(path, std::ios::binary);
+        std::ostringstream text;
+        text << in.rdbuf();
+        if (!in) {
+            error(pointer, "zone file " + path.string() + " cannot be read");
+            return std::nullopt;
+        }
+        auto parsed = wire::parse_zone_text(text.str(), origin, ttl);
+        if (!parsed) {
+            error(pointer, name + ":" + std::to_string(parsed.error().line) + ":" +
+                               std::to_string(parsed.error().column) + ": " + parsed.error().message);
+            return std::nullopt;
+        }
+        for (const auto& record : *parsed) {
+            if (!record.name.is_within(origin)) {
+                // BIND calls this "out of zone data" and skips it; a lab is better served by an error.
+                error(pointer, "zone file " + name + ": " + record.name.to_string() + " is not in the zone " +
+                                   origin.to_string());
+                return std::nullopt;
+            }
+        }
+        return std::move(*parsed);
     }
 
     // RFC 1034 §3.6.2: a name with a CNAME has no other data.
@@ -161,6 +243,7 @@ private:
         }
     }
 
+    const Lab& lab_;
     const Node& node_;
     Service& service_;
     Diagnostics& diagnostics_;
@@ -168,8 +251,8 @@ private:
 
 }  // namespace
 
-void check_dns_service(const Lab& /*lab*/, const Node& node, Service& service, Diagnostics& diagnostics) {
-    DnsChecker checker(node, service, diagnostics);
+void check_dns_service(const Lab& lab, const Node& node, Service& service, Diagnostics& diagnostics) {
+    DnsChecker checker(lab, node, service, diagnostics);
     service.program_config = checker.run();
 }
 

@@ -1,7 +1,6 @@
 #include "emud/topology/http_service.hpp"
 
 #include <algorithm>
-#include <filesystem>
 
 #include "emud/topology/services.hpp"
 
@@ -53,17 +52,14 @@ void check_http_service(const Lab& lab, const Node& node, Service& service, Diag
         if (!it->is_string() || it->get<std::string>().empty()) {
             error("/root", "`root` of the http service is a directory path, not " + shown(*it));
         } else {
-            std::filesystem::path root = it->get<std::string>();
-            std::filesystem::path file = lab.source_file;
-            if (root.is_relative()) {
-                if (!file.is_absolute()) {
-                    error("/root", "`root` " + root.string() + " is relative, and the topology has no folder to be relative to",
-                          "write an absolute path");
-                } else {
-                    root = file.parent_path() / root;
-                }
+            auto root = path_beside_topology(lab, it->get<std::string>());
+            if (!root) {
+                error("/root", "`root` " + it->get<std::string>() +
+                                   " is relative, and the topology has no folder to be relative to",
+                      "write an absolute path");
+            } else {
+                program["root"] = *root;
             }
-            program["root"] = root.lexically_normal().string();
         }
     }
     if (auto it = config.find("pages"); it != config.end()) {

@@ -1,6 +1,7 @@
 #include "emud/topology/services.hpp"
 
 #include <algorithm>
+#include <filesystem>
 
 #include "emud/topology/dhcp_relay_service.hpp"
 #include "emud/topology/dhcp_service.hpp"
@@ -47,6 +48,16 @@ void add_dhcp_client(Node& node) {
 }
 
 }  // namespace
+
+std::optional<std::string> path_beside_topology(const Lab& lab, const std::string& path) {
+    std::filesystem::path named = path;
+    if (named.is_relative()) {
+        std::filesystem::path topology = lab.source_file;
+        if (!topology.is_absolute()) return std::nullopt;
+        named = topology.parent_path() / named;
+    }
+    return named.lexically_normal().string();
+}
 
 std::string pointer_token(const std::string& key) {
     std::string token;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -35,6 +36,10 @@ std::string shown(const nlohmann::json& value);
 /// A key as one step of a JSON pointer (RFC 6901 §3: '~' and '/' are written ~0 and ~1), for
 /// the spots of a service's settings.
 std::string pointer_token(const std::string& key);
+
+/// A path a service's settings name, made absolute against the topology file's folder;
+/// nullopt when it is relative and the topology came from no file (text given directly).
+std::optional<std::string> path_beside_topology(const Lab& lab, const std::string& path);
 
 /// Runs each node's services' checks (after the addresses are known), and adds the services
 /// the topology implies: emu-host's DHCP client on every node with a `dhcp` interface.

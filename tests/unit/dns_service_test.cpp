@@ -12,7 +12,7 @@ using nlohmann::json;
 
 namespace {
 
-json program_config(const std::string& dns) {
+json program_config(const std::string& dns, const std::string& file_name = "d.yaml") {
     auto lab = load_topology(R"(name: d
 nodes:
   lan: {kind: switch}
@@ -24,8 +24,8 @@ nodes:
 links:
   - endpoints: [srv:eth0, lan]
 )",
-                             LoadOptions{"d.yaml", {}});
-    if (!lab) FAIL(format_all(lab.error(), "d.yaml"));
+                             LoadOptions{file_name, {}});
+    if (!lab) FAIL(format_all(lab.error(), file_name));
     return lab->find_node("srv")->services.at(0).program_config;
 }
 
@@ -56,6 +56,29 @@ TEST_CASE("A zone's own SOA and NS are kept, and its TTL applies to lines withou
           "lab.example. 300 IN NS dns1.lab.example.\n"
           "dns1.lab.example. 300 IN A 10.0.2.53\n"
           "www.lab.example. 60 IN A 10.0.2.80\n");
+}
+
+TEST_CASE("A zone file beside the topology is read as a name server reads it: $ORIGIN, $TTL, parentheses",
+          "[topology][dns]") {
+    auto config = program_config("{zones: {example.com: {file: example.com.zone}}}",
+                                 EMU_SOURCE_DIR "/tests/data/zones/lab.yaml");
+    REQUIRE(config["zones"].size() == 1);
+    CHECK(config["zones"][0]["text"] ==
+          "example.com. 3600 IN SOA ns1.example.com. hostmaster.example.com. 2026112601 3600 600 604800 300\n"
+          "example.com. 3600 IN NS ns1.example.com.\n"
+          "example.com. 3600 IN MX 10 mail.example.com.\n"
+          "ns1.example.com. 3600 IN A 10.0.2.53\n"
+          "www.example.com. 300 IN A 10.0.2.80\n"
+          "www.example.com. 3600 IN AAAA fd00:2::80\n"
+          "mail.example.com. 3600 IN A 10.0.2.25\n"
+          "web.example.com. 3600 IN CNAME www.example.com.\n"
+          "h1.lab.example.com. 3600 IN A 10.0.1.10\n");
+    // Relative to what? A topology given as text has no folder.
+    auto lab = load_topology("name: d\nnodes:\n  srv:\n    kind: server\n    services:\n"
+                             "      dns: {zones: {example.com: {file: example.com.zone}}}\n",
+                             LoadOptions{"-", {}});
+    REQUIRE_FALSE(lab);
+    CHECK_THAT(format_all(lab.error(), "-"), Catch::Contains("is relative, and the topology has no folder"));
 }
 
 TEST_CASE("emu-dnsd refuses a configuration it cannot serve, naming the zone and the place", "[dns]") {
