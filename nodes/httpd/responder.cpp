@@ -1,7 +1,5 @@
 #include "nodes/httpd/responder.hpp"
 
-#include <stdexcept>
-
 #include <fmt/format.h>
 
 #include "nodes/httpd/site.hpp"
@@ -47,14 +45,6 @@ bool keeps_alive(const wire::HttpRequestHead& request) {
     if (has_token(request, "Connection", "close")) return false;
     if (request.version.major == 1 && request.version.minor == 0) return has_token(request, "Connection", "keep-alive");
     return true;
-}
-
-Responder::Responder(std::filesystem::path root) {
-    std::error_code error;
-    root_ = std::filesystem::canonical(root, error);
-    if (error || !std::filesystem::is_directory(root_)) {
-        throw std::invalid_argument("the site's root " + root.string() + " is not a directory");
-    }
 }
 
 ResponsePlan Responder::page(int status, std::string_view why, bool close, std::chrono::system_clock::time_point now) const {
@@ -105,11 +95,7 @@ ResponsePlan Responder::respond(const wire::HttpRequestHead& request, std::chron
         case Resolved::Kind::file:
             break;
     }
-    std::error_code error;
-    auto size = std::filesystem::file_size(resolved.path, error);
-    auto modified = std::filesystem::last_write_time(resolved.path, error);
-    if (error) return finish(page(404, request.target + " is not here", close, now));
-    auto modified_at = std::chrono::time_point_cast<std::chrono::seconds>(std::chrono::file_clock::to_sys(modified));
+    auto modified_at = resolved.modified;
     ResponsePlan plan;
     plan.close = close;
     plan.head.fields.add("Date", http_date(now));
@@ -127,10 +113,10 @@ ResponsePlan Responder::respond(const wire::HttpRequestHead& request, std::chron
     plan.head.status = 200;
     plan.head.reason = "OK";
     plan.head.fields.add("Content-Type", content_type_for(resolved.path));
-    plan.head.fields.add("Content-Length", std::to_string(size));
+    plan.head.fields.add("Content-Length", std::to_string(resolved.size));
     if (!head_only) {
-        plan.file = resolved.path;
-        plan.file_size = size;
+        plan.file = std::move(resolved.file);
+        plan.file_size = resolved.size;
     }
     return finish(std::move(plan));
 }

@@ -7,7 +7,9 @@
 #include <string>
 #include <string_view>
 
+#include "lib/util/unique_fd.hpp"
 #include "lib/wire/http.hpp"
+#include "nodes/httpd/site.hpp"
 
 namespace emu::http {
 
@@ -15,8 +17,8 @@ namespace emu::http {
 struct ResponsePlan {
     wire::HttpResponseHead head;
     std::string body;                          ///< for errors and redirects
-    std::optional<std::filesystem::path> file;  ///< the file to send after the head (not for HEAD)
-    std::uint64_t file_size = 0;
+    util::UniqueFd file;         ///< open on the file to send after the head (not for HEAD)
+    std::uint64_t file_size = 0;  ///< its size when it was opened: what Content-Length promised
     bool close = false;  ///< close the connection once it is sent
 };
 
@@ -27,19 +29,19 @@ struct ResponsePlan {
 class Responder {
 public:
     /// `root` must be an existing directory; throws std::invalid_argument otherwise.
-    explicit Responder(std::filesystem::path root);
+    explicit Responder(const std::filesystem::path& root) : root_(root) {}
 
     ResponsePlan respond(const wire::HttpRequestHead& request, std::chrono::system_clock::time_point now) const;
     /// An error the connection layer found (a head that does not parse, a timeout, a body too
     /// large): the status with a short page; the connection closes after it.
     ResponsePlan error(int status, std::string_view why, std::chrono::system_clock::time_point now) const;
 
-    const std::filesystem::path& root() const { return root_; }
+    const std::filesystem::path& root() const { return root_.path(); }
 
 private:
     ResponsePlan page(int status, std::string_view why, bool close, std::chrono::system_clock::time_point now) const;
 
-    std::filesystem::path root_;
+    SiteRoot root_;
 };
 
 /// Whether the connection stays open after answering this request (RFC 9112 §9.3).

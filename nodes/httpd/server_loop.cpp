@@ -1,6 +1,9 @@
 #include "nodes/httpd/server_loop.hpp"
 
-#include <fstream>
+#include <unistd.h>
+
+#include <cerrno>
+#include <memory>
 
 #include <spdlog/spdlog.h>
 
@@ -8,6 +11,18 @@ namespace emu::http {
 namespace {
 
 std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
+
+// Reads up to `buffer.size()` bytes of the file; fewer only at its end (or on an error).
+std::size_t read_some(int fd, std::span<char> buffer) {
+    std::size_t got = 0;
+    while (got < buffer.size()) {
+        auto n = ::read(fd, buffer.data() + got, buffer.size() - got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        got += static_cast<std::size_t>(n);
+    }
+    return got;
+}
 
 }  // namespace
 
@@ -27,34 +42,26 @@ asio::awaitable<void> ServerLoop::run() {
     }
 }
 
-asio::awaitable<bool> ServerLoop::send(asio::ip::tcp::socket& socket, const ResponsePlan& plan) {
+asio::awaitable<bool> ServerLoop::send(asio::ip::tcp::socket& socket, const ResponsePlan& plan, std::span<char> buffer) {
     boost::system::error_code error;
     auto head = wire::write_response_head(plan.head);
-    std::ifstream file;
-    std::vector<char> chunk(64 * 1024);
     std::uint64_t left = plan.file ? plan.file_size : 0;
     std::size_t first_part = 0;
     if (plan.file) {
         // A small file goes out with its head in one write: one segment, not two.
-        file.open(*plan.file, std::ios::binary);
-        file.read(chunk.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(chunk.size(), left)));
-        first_part = static_cast<std::size_t>(file.gcount());
+        first_part = read_some(plan.file.get(), buffer.first(static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), left))));
         left -= first_part;
     }
-    std::array<asio::const_buffer, 3> first{asio::buffer(head), asio::buffer(plan.body), asio::buffer(chunk.data(), first_part)};
+    std::array<asio::const_buffer, 3> first{asio::buffer(head), asio::buffer(plan.body), asio::buffer(buffer.data(), first_part)};
     co_await asio::async_write(socket, first, asio::redirect_error(asio::use_awaitable, error));
     if (error) co_return false;
-    if (plan.file && left > 0) {
-        while (left > 0 && file) {
-            file.read(chunk.data(), static_cast<std::streamsize>(std::min<std::uint64_t>(chunk.size(), left)));
-            auto got = static_cast<std::size_t>(file.gcount());
-            if (got == 0) break;
-            co_await asio::async_write(socket, asio::buffer(chunk.data(), got), asio::redirect_error(asio::use_awaitable, error));
-            if (error) co_return false;
-            left -= got;
-        }
+    while (left > 0) {
+        auto got = read_some(plan.file.get(), buffer.first(static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), left))));
         // The file shrank while it was sent: the length promised cannot be kept; close.
-        if (left > 0) co_return false;
+        if (got == 0) co_return false;
+        co_await asio::async_write(socket, asio::buffer(buffer.data(), got), asio::redirect_error(asio::use_awaitable, error));
+        if (error) co_return false;
+        left -= got;
     }
     co_return true;
 }
@@ -64,7 +71,10 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
     auto remote = socket.remote_endpoint(ignored);
     auto peer = remote.address().to_string();
     std::vector<std::uint8_t> buffer;
-    std::vector<std::uint8_t> chunk(16 * 1024);
+    // Not zeroed: they are only ever read back after being filled.
+    auto chunk = std::make_unique_for_overwrite<std::uint8_t[]>(kReadChunk);
+    auto file_buffer = std::make_unique_for_overwrite<char[]>(kFileChunk);
+    std::span<char> file_span(file_buffer.get(), kFileChunk);
     asio::steady_timer deadline(socket.get_executor());
     bool timed_out = false;
     while (true) {
@@ -118,16 +128,16 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
                 break;
             }
             boost::system::error_code error;
-            auto got = co_await socket.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
+            auto got = co_await socket.async_read_some(asio::buffer(chunk.get(), kReadChunk), asio::redirect_error(asio::use_awaitable, error));
             if (error) break;
-            buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
+            buffer.insert(buffer.end(), chunk.get(), chunk.get() + got);
         }
         deadline.cancel();
         if (!head) {
             // Timed out: a 408 if a request had begun (RFC 9110 §15.5.9), else an idle close.
             if (timed_out && !buffer.empty()) {
                 auto plan = responder_.error(408, "the request did not arrive in time", now());
-                co_await send(socket, plan);
+                co_await send(socket, plan, file_span);
                 spdlog::info("http.access {} - 408", peer);
             }
             break;
@@ -147,7 +157,7 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
                 plan = responder_.respond(head->head, now());
             }
         }
-        bool sent = co_await send(socket, plan);
+        bool sent = co_await send(socket, plan, file_span);
         spdlog::info("http.access {} \"{}\" {} {}", peer, request_line, plan.head.status,
                      plan.file ? plan.file_size : plan.body.size());
         if (!sent || plan.close) break;

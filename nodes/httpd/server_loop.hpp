@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <span>
 
 #include "lib/net/asio.hpp"
 #include "nodes/httpd/responder.hpp"
@@ -25,7 +26,10 @@ public:
 
 private:
     asio::awaitable<void> serve(asio::ip::tcp::socket socket);
-    asio::awaitable<bool> send(asio::ip::tcp::socket& socket, const ResponsePlan& plan);
+    asio::awaitable<bool> send(asio::ip::tcp::socket& socket, const ResponsePlan& plan, std::span<char> buffer);
+
+    static constexpr std::size_t kReadChunk = 16 * 1024;
+    static constexpr std::size_t kFileChunk = 64 * 1024;
 
     const Responder& responder_;
     asio::ip::tcp::acceptor acceptor_;

@@ -1,9 +1,17 @@
 #include "nodes/httpd/site.hpp"
 
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
 #include <array>
+#include <cerrno>
 #include <cctype>
 #include <ctime>
 #include <map>
+#include <stdexcept>
 
 namespace emu::http {
 namespace {
@@ -26,9 +34,64 @@ bool within(const std::filesystem::path& root, const std::filesystem::path& path
     return true;
 }
 
+// RESOLVE_BENEATH (Linux 5.6): the kernel refuses, with EXDEV, any step of the lookup that
+// would leave `directory` — `..` above it, an absolute link, a link to outside it; /proc's
+// magic links are refused too. O_NONBLOCK so that a FIFO in the site cannot hang the server.
+int open_beneath(int directory, const std::string& relative) {
+    open_how how{};
+    how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+    how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
+    while (true) {
+        auto fd = static_cast<int>(::syscall(SYS_openat2, directory, relative.c_str(), &how, sizeof how));
+        if (fd >= 0 || errno != EINTR) return fd;
+    }
+}
+
+Resolved::Kind kind_of_failure(int error) {
+    return error == ENOENT || error == ENOTDIR || error == ENAMETOOLONG ? Resolved::Kind::not_found
+                                                                         : Resolved::Kind::forbidden;
+}
+
+// Opens `relative` under the root. A link that the kernel will not follow beneath the root
+// (an absolute one, say) may still point inside it: then its real path, checked to be under
+// the root, is opened beneath the root — and that path has no links left to swap.
+util::UniqueFd open_in_site(const SiteRoot& root, const std::string& relative, Resolved::Kind& failure) {
+    util::UniqueFd fd(open_beneath(root.fd(), relative));
+    if (fd) return fd;
+    if (errno != EXDEV) {
+        failure = kind_of_failure(errno);
+        return fd;
+    }
+    std::error_code error;
+    auto real = std::filesystem::canonical(root.path() / relative, error);
+    if (error || !within(root.path(), real)) {
+        failure = error ? kind_of_failure(error.value()) : Resolved::Kind::forbidden;
+        return fd;
+    }
+    auto inside = real.lexically_relative(root.path()).string();
+    fd.reset(open_beneath(root.fd(), inside.empty() ? "." : inside));
+    if (!fd) failure = errno == EXDEV ? Resolved::Kind::forbidden : kind_of_failure(errno);
+    return fd;
+}
+
 }  // namespace
 
-Resolved resolve_target(const std::filesystem::path& root, std::string_view target) {
+SiteRoot::SiteRoot(const std::filesystem::path& root) {
+    std::error_code error;
+    path_ = std::filesystem::canonical(root, error);
+    if (error || !std::filesystem::is_directory(path_)) {
+        throw std::invalid_argument("the site's root " + root.string() + " is not a directory");
+    }
+    fd_.reset(::open(path_.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    if (!fd_) throw std::invalid_argument("the site's root " + root.string() + " cannot be opened");
+    util::UniqueFd probe(open_beneath(fd_.get(), "."));
+    if (!probe && errno == ENOSYS) {
+        throw std::invalid_argument("this kernel has no openat2(2), which emu-httpd needs to keep requests inside "
+                                    "the site (Linux 5.6 or later)");
+    }
+}
+
+Resolved resolve_target(const SiteRoot& root, std::string_view target) {
     Resolved result;
     // absolute-form (a proxy's request): keep the path after the authority.
     if (target.rfind("http://", 0) == 0) {
@@ -74,28 +137,40 @@ Resolved resolve_target(const std::filesystem::path& root, std::string_view targ
         if (end == std::string::npos) break;
         start = end + 1;
     }
-    std::error_code error;
-    auto candidate = root / relative;
-    auto status = std::filesystem::status(candidate, error);
-    if (error || !std::filesystem::exists(status)) return result;  // not_found
-    if (std::filesystem::is_directory(status)) {
+    auto relative_text = relative.empty() ? std::string(".") : relative.string();
+    auto failure = Resolved::Kind::not_found;
+    auto fd = open_in_site(root, relative_text, failure);
+    if (!fd) {
+        result.kind = failure;
+        return result;
+    }
+    struct stat status {};
+    if (::fstat(fd.get(), &status) != 0) {
+        result.kind = Resolved::Kind::forbidden;
+        return result;
+    }
+    result.path = root.path() / relative;
+    if (S_ISDIR(status.st_mode)) {
         if (decoded.back() != '/') {
             result.kind = Resolved::Kind::redirect;
             result.location = std::string(target) + "/";
             return result;
         }
-        candidate /= "index.html";
-        status = std::filesystem::status(candidate, error);
-        if (error || !std::filesystem::exists(status)) return result;
+        fd = open_in_site(root, (relative / "index.html").string(), failure);
+        if (!fd || ::fstat(fd.get(), &status) != 0) {
+            result.kind = fd ? Resolved::Kind::forbidden : failure;
+            return result;
+        }
+        result.path /= "index.html";
     }
-    // Links are followed, but only to files under the root.
-    auto real = std::filesystem::canonical(candidate, error);
-    if (error || !within(root, real) || !std::filesystem::is_regular_file(status)) {
+    if (!S_ISREG(status.st_mode)) {
         result.kind = Resolved::Kind::forbidden;
         return result;
     }
     result.kind = Resolved::Kind::file;
-    result.path = real;
+    result.file = std::move(fd);
+    result.size = static_cast<std::uint64_t>(status.st_size);
+    result.modified = std::chrono::system_clock::from_time_t(status.st_mtim.tv_sec);
     return result;
 }
 

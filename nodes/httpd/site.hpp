@@ -1,32 +1,54 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
 #include <string_view>
 
+#include "lib/util/unique_fd.hpp"
+
 namespace emu::http {
+
+/// A site's root directory, held open: every file of the site is opened beneath it.
+class SiteRoot {
+public:
+    /// Throws std::invalid_argument when `root` is not a directory, or when the kernel has no
+    /// openat2(2) (Linux 5.6 and later have it).
+    explicit SiteRoot(const std::filesystem::path& root);
+
+    const std::filesystem::path& path() const { return path_; }  ///< canonical
+    int fd() const { return fd_.get(); }
+
+private:
+    std::filesystem::path path_;
+    util::UniqueFd fd_;
+};
 
 /// Where a request target leads inside a site's root.
 struct Resolved {
     enum class Kind {
-        file,       ///< `path` is a regular file to send
+        file,       ///< `file` is open on a regular file to send
         redirect,   ///< a directory asked for without its slash: `location` has it (301)
         not_found,  ///< 404
-        forbidden,  ///< 403: outside the root, or not a regular file
+        forbidden,  ///< 403: outside the root, not a regular file, or not readable
         bad,        ///< 400: not a path (bad percent-encoding, a NUL, not starting with /)
     };
     Kind kind = Kind::not_found;
-    std::filesystem::path path;
+    std::filesystem::path path;  ///< the file as the target names it under the root (index.html added)
     std::string location;
+    util::UniqueFd file;
+    std::uint64_t size = 0;
+    std::chrono::system_clock::time_point modified;  ///< whole seconds
 };
 
-/// The file a request target names under `root` (a canonical directory): the path part of
-/// the target (RFC 9112 §3.2.1 origin-form; an absolute-form's path too), percent-decoded
-/// (RFC 3986 §2.1); a `..` segment is refused, and so is any file whose real path, links
-/// followed, is not under the root; a directory serves its index.html.
-Resolved resolve_target(const std::filesystem::path& root, std::string_view target);
+/// Opens the file a request target names under the root: the path part of the target
+/// (RFC 9112 §3.2.1 origin-form; an absolute-form's path too), percent-decoded (RFC 3986
+/// §2.1); a `..` segment is refused, and so is any file whose real path, links followed, is
+/// not under the root; a directory serves its index.html. The kernel does the confining
+/// (openat2 with RESOLVE_BENEATH), so a link swapped in between two checks cannot lead out.
+Resolved resolve_target(const SiteRoot& root, std::string_view target);
 
 /// The media type for a file name's extension (RFC 9110 §8.3), text ones with charset=utf-8;
 /// application/octet-stream for any other.

@@ -3,6 +3,7 @@
 // HEAD, other methods, If-Modified-Since, a directory without its slash, and keep-alive.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <fstream>
@@ -29,6 +30,10 @@ struct Site {
         std::ofstream(outside) << "secret\n";
         fs::create_symlink(outside, root / "leak.txt");
         fs::create_symlink(root / "a b.txt", root / "inside.txt");
+        fs::create_symlink("../" + outside.filename().string(), root / "up.txt");
+        fs::create_symlink("docs/../a b.txt", root / "relative.txt");
+        fs::create_directories(root / "empty");
+        ::mkfifo((root / "pipe").c_str(), 0600);
     }
     ~Site() {
         fs::remove_all(root);
@@ -50,19 +55,28 @@ wire::HttpRequestHead request(const char* method, const char* target, int minor 
 TEST_CASE("Targets lead to files under the root only", "[http][site]") {
     Site site;
     auto root = fs::canonical(site.root);
-    auto kind = [&](const char* target) { return resolve_target(root, target).kind; };
+    SiteRoot site_root(site.root);
+    auto kind = [&](const char* target) { return resolve_target(site_root, target).kind; };
     CHECK(kind("/") == Resolved::Kind::file);
-    CHECK(resolve_target(root, "/").path == root / "index.html");
-    CHECK(resolve_target(root, "/index.html?x=1#top").path == root / "index.html");
-    CHECK(resolve_target(root, "/a%20b.txt").path == root / "a b.txt");
-    CHECK(resolve_target(root, "http://www.example.com/docs/").path == root / "docs" / "index.html");
+    CHECK(resolve_target(site_root, "/").path == root / "index.html");
+    CHECK(resolve_target(site_root, "/index.html?x=1#top").path == root / "index.html");
+    CHECK(resolve_target(site_root, "/a%20b.txt").path == root / "a b.txt");
+    CHECK(resolve_target(site_root, "http://www.example.com/docs/").path == root / "docs" / "index.html");
     CHECK(kind("/docs") == Resolved::Kind::redirect);
-    CHECK(resolve_target(root, "/docs").location == "/docs/");
+    CHECK(resolve_target(site_root, "/docs").location == "/docs/");
     CHECK(kind("/nope.html") == Resolved::Kind::not_found);
     CHECK(kind("/../etc/passwd") == Resolved::Kind::forbidden);
     CHECK(kind("/docs/%2e%2e/%2e%2e/etc/passwd") == Resolved::Kind::forbidden);
     CHECK(kind("/leak.txt") == Resolved::Kind::forbidden);  // a link out of the root
     CHECK(kind("/inside.txt") == Resolved::Kind::file);     // a link within it
+    CHECK(kind("/up.txt") == Resolved::Kind::forbidden);     // a relative link that climbs out
+    CHECK(kind("/relative.txt") == Resolved::Kind::file);    // one that climbs, but stays inside
+    CHECK(kind("/pipe") == Resolved::Kind::forbidden);       // not a file: refused, and no hang
+    CHECK(kind("/empty/") == Resolved::Kind::not_found);     // a directory without index.html
+    auto found = resolve_target(site_root, "/docs/");
+    REQUIRE(found.file);
+    CHECK(found.size == 12);
+    CHECK(found.path == root / "docs" / "index.html");
     CHECK(kind("/a%2") == Resolved::Kind::bad);
     CHECK(kind("/a%00b") == Resolved::Kind::bad);
     CHECK(kind("index.html") == Resolved::Kind::bad);
