@@ -1,7 +1,6 @@
 #include "nodes/dnsd/authority.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 #include <stdexcept>
 
@@ -36,9 +35,15 @@ bool has_type(const std::vector<const DnsRecord*>& records, std::uint16_t type) 
 }  // namespace
 
 std::string name_key(const DnsName& name) {
-    auto text = name.to_string();
-    for (auto& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return text;
+    // Each label as its length and its bytes, ASCII letters lowered (RFC 4343 §3: only those
+    // compare without case): unambiguous even for labels with dots in them, and no escaping.
+    std::string key;
+    key.reserve(name.wire_length());
+    for (const auto& label : name.labels) {
+        key += static_cast<char>(label.size());
+        for (char c : label) key += c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c;
+    }
+    return key;
 }
 
 Authority::Authority(std::vector<Zone> zones) {

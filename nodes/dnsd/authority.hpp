@@ -82,7 +82,7 @@ private:
     AuthorityCounters counters_;
 };
 
-/// The key a name is indexed by: its text in lower case.
+/// The key a name is indexed by: its labels, each after its length, ASCII letters lowered.
 std::string name_key(const wire::DnsName& name);
 
 }  // namespace emu::dns

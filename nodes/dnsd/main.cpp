@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nodes/common/batched_log.hpp"
 #include "nodes/common/node_program.hpp"
 #include "nodes/dnsd/config_json.hpp"
 #include "nodes/dnsd/server_loop.hpp"
@@ -32,9 +33,11 @@ int main(int argc, char** argv) {
         for (const auto& zone : zones) records += zone.records.size();
         emu::dns::Authority authority(std::move(zones));
         emu::asio::io_context io;
+        auto log = emu::node::use_batched_log(io);
         emu::dns::ServerLoop loop(io, authority, port);
         spdlog::info("dnsd.start zones={} records={} port={}", authority.zone_count(), records, port);
         bool stopped_cleanly = emu::node::run_until_stopped(io, loop.run(), "dnsd.failed");
+        log->detach();
         const auto& counters = authority.counters();
         spdlog::info("dnsd.stop queries={} answers={} nodata={} nxdomain={} referrals={} refused={} formerr={} malformed={}",
                      counters.queries, counters.answers, counters.nodata, counters.nxdomain, counters.referrals,

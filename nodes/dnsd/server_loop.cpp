@@ -1,8 +1,22 @@
 #include "nodes/dnsd/server_loop.hpp"
 
+#include <arpa/inet.h>
+
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "lib/net/udp_batch.hpp"
+
 namespace emu::dns {
+namespace {
+
+std::string peer_text(const sockaddr_in& peer) {
+    char address[INET_ADDRSTRLEN] = {};
+    ::inet_ntop(AF_INET, &peer.sin_addr, address, sizeof address);
+    return fmt::format("{}:{}", address, ntohs(peer.sin_port));
+}
+
+}  // namespace
 
 ServerLoop::ServerLoop(asio::io_context& io, Authority& authority, std::uint16_t port)
     : authority_(authority),
@@ -46,16 +60,27 @@ std::vector<std::uint8_t> ServerLoop::respond(wire::Bytes bytes, std::size_t lim
 }
 
 asio::awaitable<void> ServerLoop::serve_udp() {
-    std::vector<std::uint8_t> buffer(65536);
+    udp_.non_blocking(true);
+    net::UdpBatch batch(udp_.native_handle());
     while (true) {
-        asio::ip::udp::endpoint peer;
-        auto size = co_await udp_.async_receive_from(asio::buffer(buffer), peer, asio::use_awaitable);
-        auto peer_text = peer.address().to_string() + ":" + std::to_string(peer.port());
-        auto response = respond(wire::Bytes(buffer.data(), size), wire::DnsMessage::kClassicUdpSize, false, peer_text);
-        if (response.empty()) continue;
-        boost::system::error_code error;
-        udp_.send_to(asio::buffer(response), peer, 0, error);
-        if (error) spdlog::warn("dns.send_failed to={}: {}", peer_text, error.message());
+        co_await udp_.async_wait(asio::ip::udp::socket::wait_read, asio::use_awaitable);
+        // Batches until the socket is drained, but not forever: TCP clients get their turn.
+        for (int round = 0; round < kUdpBatchesPerTurn; ++round) {
+            auto count = batch.receive();
+            for (std::size_t i = 0; i < count; ++i) {
+                const auto& datagram = batch.datagram(i);
+                auto peer = peer_text(datagram.peer);
+                if (datagram.truncated) {
+                    ++malformed_;
+                    spdlog::warn("dns.drop.oversized from={} (over {} bytes)", peer, net::UdpBatch::kMaximumDatagram);
+                    continue;
+                }
+                auto response = respond(datagram.bytes, wire::DnsMessage::kClassicUdpSize, false, peer);
+                if (!response.empty()) batch.reply(i, std::move(response));
+            }
+            if (auto refused = batch.send(); refused > 0) spdlog::warn("dns.send_failed answers={}", refused);
+            if (count < net::UdpBatch::kCapacity) break;
+        }
     }
 }
 

@@ -12,11 +12,13 @@ namespace emu::dns {
 /// TC set when records had to go, so the client asks again over TCP; over TCP each message
 /// goes after its two-byte length (§4.2.2), several per connection (RFC 7766 §6.2.1), and a
 /// connection idle for kIdleTimeout is closed. A query that does not parse gets FORMERR or
-/// nothing, and is counted; nothing a client sends stops the loop.
+/// nothing, and is counted; nothing a client sends stops the loop. UDP questions are read
+/// and answered in batches (net::UdpBatch), each answer from the address that was asked.
 class ServerLoop {
 public:
     static constexpr auto kIdleTimeout = std::chrono::seconds(10);
     static constexpr std::size_t kMaximumConnections = 256;
+    static constexpr int kUdpBatchesPerTurn = 8;
 
     /// Binds UDP and TCP; throws boost::system::system_error (the port taken, no permission).
     ServerLoop(asio::io_context& io, Authority& authority, std::uint16_t port);

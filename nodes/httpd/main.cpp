@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nodes/common/batched_log.hpp"
 #include "nodes/common/node_program.hpp"
 #include "nodes/httpd/inline_pages.hpp"
 #include "nodes/httpd/server_loop.hpp"
@@ -43,9 +44,12 @@ int main(int argc, char** argv) {
     try {
         emu::http::Responder responder(root);
         emu::asio::io_context io;
+        auto log = emu::node::use_batched_log(io);
         emu::http::ServerLoop loop(io, responder, port);
         spdlog::info("httpd.start root={} port={}", responder.root().string(), port);
-        return emu::node::run_until_stopped(io, loop.run(), "httpd.failed") ? 0 : 1;
+        bool stopped_cleanly = emu::node::run_until_stopped(io, loop.run(), "httpd.failed");
+        log->detach();
+        return stopped_cleanly ? 0 : 1;
     } catch (const std::exception& error) {
         std::cerr << "emu-httpd: " << error.what() << '\n';
         return 1;

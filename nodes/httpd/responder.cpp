@@ -79,7 +79,7 @@ ResponsePlan Responder::respond(const wire::HttpRequestHead& request, std::chron
         plan.head.fields.add("Allow", "GET, HEAD");  // RFC 9110 §15.5.6: a 405 says what is
         return finish(std::move(plan));
     }
-    auto resolved = resolve_target(root_, request.target);
+    auto resolved = resolve_target(root_, request.target, &open_files_);
     switch (resolved.kind) {
         case Resolved::Kind::bad:
             return finish(page(400, "the request target is not a path", close, now));

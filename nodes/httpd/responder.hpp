@@ -17,7 +17,7 @@ namespace emu::http {
 struct ResponsePlan {
     wire::HttpResponseHead head;
     std::string body;                          ///< for errors and redirects
-    util::UniqueFd file;         ///< open on the file to send after the head (not for HEAD)
+    std::shared_ptr<const util::UniqueFd> file;  ///< the file to send after the head (not for HEAD)
     std::uint64_t file_size = 0;  ///< its size when it was opened: what Content-Length promised
     bool close = false;  ///< close the connection once it is sent
 };
@@ -42,6 +42,7 @@ private:
     ResponsePlan page(int status, std::string_view why, bool close, std::chrono::system_clock::time_point now) const;
 
     SiteRoot root_;
+    mutable OpenFileCache open_files_;  // answering does not change what is answered
 };
 
 /// Whether the connection stays open after answering this request (RFC 9112 §9.3).

@@ -12,11 +12,12 @@ namespace {
 
 std::chrono::system_clock::time_point now() { return std::chrono::system_clock::now(); }
 
-// Reads up to `buffer.size()` bytes of the file; fewer only at its end (or on an error).
-std::size_t read_some(int fd, std::span<char> buffer) {
+// Reads up to `buffer.size()` bytes of the file from `offset`; fewer only at its end (or on
+// an error). pread: the file may be open for several responses at once (OpenFileCache).
+std::size_t read_some(int fd, std::span<char> buffer, std::uint64_t offset) {
     std::size_t got = 0;
     while (got < buffer.size()) {
-        auto n = ::read(fd, buffer.data() + got, buffer.size() - got);
+        auto n = ::pread(fd, buffer.data() + got, buffer.size() - got, static_cast<off_t>(offset + got));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) break;
         got += static_cast<std::size_t>(n);
@@ -49,14 +50,15 @@ asio::awaitable<bool> ServerLoop::send(asio::ip::tcp::socket& socket, const Resp
     std::size_t first_part = 0;
     if (plan.file) {
         // A small file goes out with its head in one write: one segment, not two.
-        first_part = read_some(plan.file.get(), buffer.first(static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), left))));
+        first_part = read_some(plan.file->get(), buffer.first(static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), left))), 0);
         left -= first_part;
     }
     std::array<asio::const_buffer, 3> first{asio::buffer(head), asio::buffer(plan.body), asio::buffer(buffer.data(), first_part)};
     co_await asio::async_write(socket, first, asio::redirect_error(asio::use_awaitable, error));
     if (error) co_return false;
     while (left > 0) {
-        auto got = read_some(plan.file.get(), buffer.first(static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), left))));
+        auto got = read_some(plan.file->get(), buffer.first(static_cast<std::size_t>(std::min<std::uint64_t>(buffer.size(), left))),
+                             plan.file_size - left);
         // The file shrank while it was sent: the length promised cannot be kept; close.
         if (got == 0) co_return false;
         co_await asio::async_write(socket, asio::buffer(buffer.data(), got), asio::redirect_error(asio::use_awaitable, error));

@@ -91,7 +91,31 @@ SiteRoot::SiteRoot(const std::filesystem::path& root) {
     }
 }
 
-Resolved resolve_target(const SiteRoot& root, std::string_view target) {
+std::optional<Resolved> OpenFileCache::find(const SiteRoot& root, const std::string& relative) {
+    auto it = entries_.find(relative);
+    if (it == entries_.end()) return std::nullopt;
+    struct stat status {};
+    if (::fstatat(root.fd(), relative.c_str(), &status, 0) != 0 || !S_ISREG(status.st_mode) ||
+        status.st_dev != it->second.device || status.st_ino != it->second.inode) {
+        entries_.erase(it);
+        return std::nullopt;
+    }
+    Resolved result;
+    result.kind = Resolved::Kind::file;
+    result.path = it->second.path;
+    result.file = it->second.file;
+    result.size = static_cast<std::uint64_t>(status.st_size);
+    result.modified = std::chrono::system_clock::from_time_t(status.st_mtim.tv_sec);
+    return result;
+}
+
+void OpenFileCache::remember(const std::string& relative, const Resolved& resolved, std::uint64_t device,
+                             std::uint64_t inode) {
+    if (entries_.size() >= kCapacity) entries_.clear();
+    entries_[relative] = Entry{resolved.file, resolved.path, device, inode};
+}
+
+Resolved resolve_target(const SiteRoot& root, std::string_view target, OpenFileCache* cache) {
     Resolved result;
     // absolute-form (a proxy's request): keep the path after the authority.
     if (target.rfind("http://", 0) == 0) {
@@ -138,6 +162,11 @@ Resolved resolve_target(const SiteRoot& root, std::string_view target) {
         start = end + 1;
     }
     auto relative_text = relative.empty() ? std::string(".") : relative.string();
+    // A directory's index is remembered under its own path.
+    auto cache_key = decoded.back() == '/' ? (relative / "index.html").string() : relative_text;
+    if (cache != nullptr) {
+        if (auto found = cache->find(root, cache_key)) return std::move(*found);
+    }
     auto failure = Resolved::Kind::not_found;
     auto fd = open_in_site(root, relative_text, failure);
     if (!fd) {
@@ -168,9 +197,10 @@ Resolved resolve_target(const SiteRoot& root, std::string_view target) {
         return result;
     }
     result.kind = Resolved::Kind::file;
-    result.file = std::move(fd);
+    result.file = std::make_shared<const util::UniqueFd>(std::move(fd));
     result.size = static_cast<std::uint64_t>(status.st_size);
     result.modified = std::chrono::system_clock::from_time_t(status.st_mtim.tv_sec);
+    if (cache != nullptr) cache->remember(cache_key, result, status.st_dev, status.st_ino);
     return result;
 }
 

@@ -3,9 +3,11 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "lib/util/unique_fd.hpp"
 
@@ -38,9 +40,33 @@ struct Resolved {
     Kind kind = Kind::not_found;
     std::filesystem::path path;  ///< the file as the target names it under the root (index.html added)
     std::string location;
-    util::UniqueFd file;
+    std::shared_ptr<const util::UniqueFd> file;  ///< shared with the open-file cache
     std::uint64_t size = 0;
     std::chrono::system_clock::time_point modified;  ///< whole seconds
+};
+
+/// Files served recently, kept open so that serving one again costs one stat of its path
+/// instead of an open and a close (nginx's open_file_cache does the same, off by default).
+/// An entry is used only while the path still leads to the very file (device and inode)
+/// that was opened beneath the root; anything else goes the long way and replaces it.
+/// Size and modification time come from that stat, so a file changed in place is served as
+/// it now is. Bounded: when full, it starts over.
+class OpenFileCache {
+public:
+    static constexpr std::size_t kCapacity = 256;
+
+    /// The entry for `relative` (a path under the root) if the path still leads to its file.
+    std::optional<Resolved> find(const SiteRoot& root, const std::string& relative);
+    void remember(const std::string& relative, const Resolved& resolved, std::uint64_t device, std::uint64_t inode);
+
+private:
+    struct Entry {
+        std::shared_ptr<const util::UniqueFd> file;
+        std::filesystem::path path;
+        std::uint64_t device = 0;
+        std::uint64_t inode = 0;
+    };
+    std::unordered_map<std::string, Entry> entries_;
 };
 
 /// Opens the file a request target names under the root: the path part of the target
@@ -48,7 +74,8 @@ struct Resolved {
 /// §2.1); a `..` segment is refused, and so is any file whose real path, links followed, is
 /// not under the root; a directory serves its index.html. The kernel does the confining
 /// (openat2 with RESOLVE_BENEATH), so a link swapped in between two checks cannot lead out.
-Resolved resolve_target(const SiteRoot& root, std::string_view target);
+/// With a cache, a file found there is used, and a file opened is remembered.
+Resolved resolve_target(const SiteRoot& root, std::string_view target, OpenFileCache* cache = nullptr);
 
 /// The media type for a file name's extension (RFC 9110 §8.3), text ones with charset=utf-8;
 /// application/octet-stream for any other.

@@ -22,7 +22,7 @@ nodes:
   lan: {kind: switch}
   srv:
     kind: server
-    interfaces: {eth0: 10.0.9.1/24}
+    interfaces: {eth0: [10.0.9.1/24, 10.0.9.53/24]}
     services:
       dhcp: {pool: 10.0.9.100-10.0.9.120, router: 10.0.9.1, dns: 10.0.9.1, domain: lab.example}
       dns:
@@ -80,6 +80,12 @@ TEST_CASE("dig gets answers from emu-dnsd over UDP and TCP, a large answer comes
           std::string::npos);
     auto refused = dig({"www.example.org"});
     CHECK(refused.find("status: REFUSED") != std::string::npos);
+
+    // Asked at its second address, the server answers from that address (IP_PKTINFO), or
+    // dig would wait for a reply from where it asked and give up.
+    auto second = daemon.emu({"exec", lab, "c2", "--", "dig", "@10.0.9.53", "+short", "+tries=1", "+time=2",
+                              "www.lab.example"});
+    CHECK(second.out == "10.0.2.80\n");
 
     // The trace: the truncated UDP answer, then the same question over TCP.
     auto trace = daemon.emu({"trace", lab, "--protocol", "dns"}).out;

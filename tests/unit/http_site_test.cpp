@@ -82,6 +82,36 @@ TEST_CASE("Targets lead to files under the root only", "[http][site]") {
     CHECK(kind("index.html") == Resolved::Kind::bad);
 }
 
+TEST_CASE("The open-file cache serves a file again only while its path still leads to it", "[http][site]") {
+    Site site;
+    SiteRoot root(site.root);
+    OpenFileCache cache;
+    auto first = resolve_target(root, "/a%20b.txt", &cache);
+    REQUIRE(first.kind == Resolved::Kind::file);
+    auto again = resolve_target(root, "/a%20b.txt", &cache);
+    CHECK(again.file == first.file);  // the same open file: no open, no close
+    CHECK(again.size == 7);
+    auto index = resolve_target(root, "/docs/", &cache);
+    CHECK(resolve_target(root, "/docs/", &cache).file == index.file);
+
+    std::ofstream(site.root / "a b.txt", std::ios::app) << "more\n";  // changed in place
+    auto grown = resolve_target(root, "/a%20b.txt", &cache);
+    CHECK(grown.file == first.file);
+    CHECK(grown.size == 12);
+
+    std::ofstream(site.root / "new.txt") << "replacement\n";  // replaced by a rename
+    fs::rename(site.root / "new.txt", site.root / "a b.txt");
+    auto replaced = resolve_target(root, "/a%20b.txt", &cache);
+    REQUIRE(replaced.kind == Resolved::Kind::file);
+    CHECK(replaced.file != first.file);
+    CHECK(replaced.size == 12);
+
+    fs::remove(site.root / "a b.txt");  // gone
+    CHECK(resolve_target(root, "/a%20b.txt", &cache).kind == Resolved::Kind::not_found);
+    fs::create_symlink(site.outside, site.root / "a b.txt");  // and a link out in its place
+    CHECK(resolve_target(root, "/a%20b.txt", &cache).kind == Resolved::Kind::forbidden);
+}
+
 TEST_CASE("Media types by extension, and HTTP dates both ways", "[http][site]") {
     CHECK(content_type_for("a/index.HTML") == "text/html; charset=utf-8");
     CHECK(content_type_for("x.png") == "image/png");
