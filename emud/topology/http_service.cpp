@@ -1,6 +1,8 @@
 #include "emud/topology/http_service.hpp"
 
 #include <algorithm>
+#include <cstdlib>
+#include <optional>
 
 #include "emud/topology/services.hpp"
 
@@ -9,7 +11,7 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kKeys{"root", "pages"};
+const std::vector<std::string> kKeys{"root", "pages", "request_timeout"};
 
 // A page's path: absolute, with no empty, `.` or `..` segment, so that it stays in the site.
 bool is_page_path(const std::string& path) {
@@ -23,6 +25,25 @@ bool is_page_path(const std::string& path) {
         start = end + 1;
     }
     return true;
+}
+
+// Seconds written as a number, or as text: "2.5", "2.5s", "500ms".
+std::optional<double> seconds_of(const json& value) {
+    if (value.is_number()) return value.get<double>();
+    if (!value.is_string()) return std::nullopt;
+    std::string text = value.get<std::string>();
+    double scale = 1;
+    if (text.size() > 2 && text.ends_with("ms")) {
+        scale = 0.001;
+        text.resize(text.size() - 2);
+    } else if (text.size() > 1 && text.ends_with("s")) {
+        text.resize(text.size() - 1);
+    }
+    if (text.empty() || text.find_first_not_of("0123456789.") != std::string::npos) return std::nullopt;
+    char* end = nullptr;
+    double number = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) return std::nullopt;
+    return number * scale;
 }
 
 }  // namespace
@@ -75,6 +96,15 @@ void check_http_service(const Lab& lab, const Node& node, Service& service, Diag
                 }
             }
             program["pages"] = *it;
+        }
+    }
+    if (auto it = config.find("request_timeout"); it != config.end()) {
+        auto seconds = seconds_of(*it);
+        if (!seconds || *seconds < 0.1 || *seconds > 3600) {
+            error("/request_timeout", "`request_timeout` is the time a request has to arrive whole, 0.1 s to 1 h: "
+                                      "10, 2.5s or 500ms, not " + shown(*it));
+        } else {
+            program["request_timeout"] = *seconds;
         }
     }
     if (diagnostics.size() > problems_before) return;

@@ -37,7 +37,7 @@ int run_agent(const std::string& config_path, const std::string& data_directory)
     }
 }
 
-int run_one_exchange(const std::string& interface, double timeout_seconds) {
+int run_one_exchange(const std::string& interface, double timeout_seconds, std::ostream& lease_out) {
     try {
         asio::io_context io;
         std::unique_ptr<ResolvConf> resolv_conf;
@@ -80,7 +80,7 @@ int run_one_exchange(const std::string& interface, double timeout_seconds) {
                                      to_string(client->client().state()));
             return 1;
         }
-        std::cout << lease_text(interface, *lease);
+        lease_out << lease_text(interface, *lease);
         return 0;
     } catch (const std::exception& error) {
         std::cerr << "emu-host: " << error.what() << '\n';

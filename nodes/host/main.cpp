@@ -1,7 +1,10 @@
 // emu-host: the host node program. `emu-host agent` is what emud runs in a node whose
 // topology declares `dhcp` interfaces; `emu-host dhcp IFACE` is one DHCP exchange by hand;
-// `emu-host resolve NAME [TYPE]` asks the node's DNS servers; `emu-host get URL` fetches a page.
+// `emu-host resolve NAME [TYPE]` asks the node's DNS servers; `emu-host get URL` fetches a page
+// (`--dhcp IFACE` first: the whole web-page request from a bare interface).
 #include <CLI/CLI.hpp>
+#include <iostream>
+#include <sstream>
 
 #include <spdlog/spdlog.h>
 
@@ -51,11 +54,23 @@ int main(int argc, char** argv) {
     get->add_flag("-v,--verbose", get_verbose, "print the status line and the headers (to stderr)");
     get->add_option("-t,--timeout", get_timeout, "give up after this many seconds")->capture_default_str()->check(
         CLI::Range(0.1, 3600.0));
+    std::string get_dhcp_interface;
+    get->add_option("--dhcp", get_dhcp_interface,
+                    "first get an address on this interface by DHCP, as a host that has just booted: the whole "
+                    "web-page request in one command (the lease is printed to stderr with -v)");
 
     CLI11_PARSE(app, argc, argv);
     if (*agent) return emu::host::run_agent(config_path, data_directory);
-    if (*get) return emu::host::run_get(get_url, get_verbose, get_timeout);
+    if (*get) {
+        if (!get_dhcp_interface.empty()) {
+            spdlog::set_level(spdlog::level::warn);
+            std::ostringstream lease;
+            if (int status = emu::host::run_one_exchange(get_dhcp_interface, get_timeout, lease); status != 0) return status;
+            if (get_verbose) std::cerr << lease.str();
+        }
+        return emu::host::run_get(get_url, get_verbose, get_timeout);
+    }
     if (*resolve) return emu::host::run_resolve(resolve_name, resolve_type, resolve_server, resolve_verbose);
     spdlog::set_level(verbose ? spdlog::level::info : spdlog::level::warn);
-    return emu::host::run_one_exchange(interface, timeout_seconds);
+    return emu::host::run_one_exchange(interface, timeout_seconds, std::cout);
 }

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
 
     std::string root;
     std::uint16_t port = 80;
+    std::chrono::milliseconds request_timeout = emu::http::ServerLoop::kDefaultRequestTimeout;
     try {
         auto config = emu::node::read_json_config(config_path);
         if (config.is_object() && config.contains("pages")) {
@@ -37,6 +38,13 @@ int main(int argc, char** argv) {
             }
             port = static_cast<std::uint16_t>(config["port"].get<unsigned>());
         }
+        if (config.contains("request_timeout")) {
+            const auto& seconds = config["request_timeout"];
+            if (!seconds.is_number() || seconds.get<double>() < 0.1 || seconds.get<double>() > 3600) {
+                throw std::invalid_argument("`request_timeout` is not a number of seconds from 0.1 to 3600");
+            }
+            request_timeout = std::chrono::milliseconds(static_cast<long>(seconds.get<double>() * 1000));
+        }
     } catch (const std::exception& error) {
         std::cerr << "emu-httpd: configuration " << config_path << ": " << error.what() << '\n';
         return 2;
@@ -45,7 +53,7 @@ int main(int argc, char** argv) {
         emu::http::Responder responder(root);
         emu::asio::io_context io;
         auto log = emu::node::use_batched_log(io);
-        emu::http::ServerLoop loop(io, responder, port);
+        emu::http::ServerLoop loop(io, responder, port, request_timeout);
         spdlog::info("httpd.start root={} port={}", responder.root().string(), port);
         bool stopped_cleanly = emu::node::run_until_stopped(io, loop.run(), "httpd.failed");
         log->detach();

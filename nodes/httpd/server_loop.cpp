@@ -27,8 +27,11 @@ std::size_t read_some(int fd, std::span<char> buffer, std::uint64_t offset) {
 
 }  // namespace
 
-ServerLoop::ServerLoop(asio::io_context& io, const Responder& responder, std::uint16_t port)
-    : responder_(responder), acceptor_(io, asio::ip::tcp::endpoint(asio::ip::address_v4::any(), port)) {}
+ServerLoop::ServerLoop(asio::io_context& io, const Responder& responder, std::uint16_t port,
+                       std::chrono::milliseconds request_timeout)
+    : responder_(responder),
+      acceptor_(io, asio::ip::tcp::endpoint(asio::ip::address_v4::any(), port)),
+      request_timeout_(request_timeout) {}
 
 asio::awaitable<void> ServerLoop::run() {
     auto executor = co_await asio::this_coro::executor;
@@ -80,9 +83,9 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
     asio::steady_timer deadline(socket.get_executor());
     bool timed_out = false;
     while (true) {
-        // Each request has kRequestTimeout to arrive whole, counted from when it is awaited.
+        // Each request has request_timeout_ to arrive whole, counted from when it is awaited.
         timed_out = false;
-        deadline.expires_after(kRequestTimeout);
+        deadline.expires_after(request_timeout_);
         deadline.async_wait([&](const boost::system::error_code& error) {
             if (error) return;
             timed_out = true;

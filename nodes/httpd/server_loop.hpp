@@ -15,12 +15,13 @@ namespace emu::http {
 /// connection (§9.5) — a limit on request bodies (413), and an access log line per request.
 class ServerLoop {
 public:
-    static constexpr auto kRequestTimeout = std::chrono::seconds(10);
+    static constexpr auto kDefaultRequestTimeout = std::chrono::seconds(10);
     static constexpr std::uint64_t kMaximumBody = 1 << 20;
     static constexpr std::size_t kMaximumConnections = 1024;
 
     /// Binds the port on every address; throws boost::system::system_error.
-    ServerLoop(asio::io_context& io, const Responder& responder, std::uint16_t port);
+    ServerLoop(asio::io_context& io, const Responder& responder, std::uint16_t port,
+               std::chrono::milliseconds request_timeout = kDefaultRequestTimeout);
 
     asio::awaitable<void> run();
 
@@ -33,6 +34,7 @@ private:
 
     const Responder& responder_;
     asio::ip::tcp::acceptor acceptor_;
+    std::chrono::milliseconds request_timeout_;
     std::size_t connections_ = 0;
 };
 

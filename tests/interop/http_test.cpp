@@ -65,6 +65,16 @@ links:
     auto gzip = curl({"--compressed", "http://10.0.9.1/notes.txt"});
     REQUIRE(gzip.ok());
     CHECK(gzip.out == notes);
+    // emu-host's client against nginx: the page, its head with -v, and a 404 as a failure.
+    auto fetched = daemon.emu({"exec", lab, "cli", "--", "emu-host", "get", "-v", "http://10.0.9.1/notes.txt"});
+    INFO(fetched.err);
+    CHECK(fetched.ok());
+    CHECK(fetched.out == notes);
+    CHECK(fetched.err.find("< HTTP/1.1 200 OK (from 10.0.9.1:80)") != std::string::npos);
+    CHECK(fetched.err.find("< Server: nginx") != std::string::npos);
+    auto missing = daemon.emu({"exec", lab, "cli", "--", "emu-host", "get", "http://10.0.9.1/missing"});
+    CHECK(missing.exit_code == 1);
+    CHECK(missing.err.find("HTTP 404 Not Found") != std::string::npos);
 
     auto trace = daemon.emu({"trace", lab, "--protocol", "http"}).out;
     INFO(trace);
@@ -130,4 +140,56 @@ links:
     CHECK(logs.find("\"GET /../../etc/passwd HTTP/1.1\" 403") != std::string::npos);
     auto trace = daemon.emu({"trace", lab, "--protocol", "http"}).out;
     CHECK(trace.find("HTTP 304 Not Modified 0 bytes") != std::string::npos);
+}
+
+TEST_CASE("emu-httpd under strain: a slow request gets 408, a large body 413, and wrk's 300 connections are all served",
+          "[root][interop][http]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("ihttpload");
+    TopologyFile topology("http", R"(name: http
+nodes:
+  lan: {kind: switch}
+  srv:
+    kind: server
+    interfaces: {eth0: 10.0.9.1/24}
+    services:
+      http:
+        request_timeout: 0.5
+        pages:
+          /index.html: "<p>The page.</p>\n"
+  cli: {interfaces: {eth0: 10.0.9.2/24}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [cli:eth0, lan]
+)");
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    auto in_client = [&](const std::string& script) { return daemon.emu({"exec", lab, "cli", "--", "sh", "-c", script}); };
+
+    // Half a head, then nothing, the connection held open: after request_timeout the server
+    // says 408 and closes (RFC 9110 §15.5.9), which ends cat.
+    auto slow = daemon.emu({"exec", lab, "cli", "--", "bash", "-c",
+                            "exec 3<>/dev/tcp/10.0.9.1/80 && printf 'GET / HTTP/1.1\\r\\nHost: 10.0.9.1\\r\\n' >&3 && "
+                            "timeout 5 cat <&3"});
+    INFO(slow.out << slow.err);
+    CHECK(slow.out.find("HTTP/1.1 408 Request Timeout\r\n") == 0);
+    CHECK(slow.out.find("Connection: close\r\n") != std::string::npos);
+
+    // A body over 1 MiB: 413 from the head alone, before curl sends the body it announced.
+    auto large = in_client("head -c 2000000 /dev/zero > /tmp/emu-large-$$ && curl -s --max-time 5 -o /dev/null "
+                           "-w '%{http_code}' --data-binary @/tmp/emu-large-$$ http://10.0.9.1/; rm -f /tmp/emu-large-$$");
+    CHECK(large.out == "413");
+
+    // Many connections at once, each kept alive: every request answered, no socket errors.
+    auto wrk = daemon.emu({"exec", lab, "cli", "--", "wrk", "-t2", "-c300", "-d2s", "http://10.0.9.1/"});
+    INFO(wrk.out << wrk.err);
+    REQUIRE(wrk.ok());
+    CHECK(wrk.out.find("300 connections") != std::string::npos);
+    CHECK(wrk.out.find("Socket errors") == std::string::npos);
+    CHECK(wrk.out.find("Non-2xx") == std::string::npos);
+    CHECK(wrk.out.find(" requests in ") != std::string::npos);
+
+    auto logs = daemon.emu({"logs", lab, "srv"}).out;
+    CHECK(logs.find("http.access 10.0.9.2 - 408") != std::string::npos);
+    CHECK(logs.find("\"POST / HTTP/1.1\" 413") != std::string::npos);
+    CHECK(logs.find("http.refused") == std::string::npos);
 }

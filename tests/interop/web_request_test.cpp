@@ -23,6 +23,13 @@ TEST_CASE("the web-page request scenario passes, and dig and curl work in its la
     CHECK(verbose.exit_code == 1);
     CHECK(verbose.err.find("< HTTP/1.1 404 Not Found (from 10.0.2.80:80)") != std::string::npos);
     CHECK(verbose.err.find("emu-host: http://www.example.com/nope: HTTP 404 Not Found") != std::string::npos);
+    // The whole request in one program, as a host just booted: DHCP first, then the page.
+    auto booted = daemon.emu({"exec", lab, "h1", "--", "emu-host", "get", "-v", "--dhcp", "eth0", "http://www.example.com/"});
+    INFO(booted.err);
+    CHECK(booted.ok());
+    CHECK(booted.out.find("<h1>The page</h1>") != std::string::npos);
+    CHECK(booted.err.find("address    10.0.1.1") != std::string::npos);  // the lease, on stderr
+    CHECK(booted.err.find("< HTTP/1.1 200 OK (from 10.0.2.80:80)") != std::string::npos);
     auto unknown = daemon.emu({"exec", lab, "h1", "--", "emu-host", "get", "http://nowhere.example.com/"});
     CHECK(unknown.exit_code == 1);
     CHECK(unknown.err.find("nowhere.example.com: no such name (NXDOMAIN)") != std::string::npos);
