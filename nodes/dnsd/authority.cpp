@@ -1,7 +1,6 @@
 #include "nodes/dnsd/authority.hpp"
 
 #include <algorithm>
-#include <set>
 #include <stdexcept>
 
 namespace emu::dns {
@@ -26,6 +25,13 @@ DnsMessage response_to(const DnsMessage& query) {
     response.header.checking_disabled = query.header.checking_disabled;
     response.questions = query.questions;
     return response;
+}
+
+// Where, in a name's key, the suffix that holds its last `depth` labels begins.
+std::size_t suffix_offset(const DnsName& name, std::size_t depth) {
+    std::size_t offset = 0;
+    for (std::size_t i = 0; i + depth < name.labels.size(); ++i) offset += 1 + name.labels[i].size();
+    return offset;
 }
 
 bool has_type(const std::vector<const DnsRecord*>& records, std::uint16_t type) {
@@ -65,7 +71,12 @@ Authority::Authority(std::vector<Zone> zones) {
                 indexed.soa = record;
                 have_soa = true;
             }
-            indexed.by_name[name_key(record.name)].push_back(&record);
+            auto key = name_key(record.name);
+            // Its ancestors down to the origin have names below them.
+            for (auto depth = origin.labels.size(); depth < record.name.labels.size(); ++depth) {
+                indexed.with_names_below.insert(key.substr(suffix_offset(record.name, depth)));
+            }
+            indexed.by_name[std::move(key)].push_back(&record);
         }
         if (!have_soa) throw std::invalid_argument("the zone " + origin.to_string() + " has no SOA record at its origin");
     }
@@ -89,29 +100,19 @@ const Authority::IndexedZone* Authority::zone_for(const DnsName& name) const {
     return best;
 }
 
-const std::vector<const DnsRecord*>* Authority::records_at(const IndexedZone& zone, const DnsName& name) const {
-    auto it = zone.by_name.find(name_key(name));
+const Authority::RecordSet* Authority::records_at(const IndexedZone& zone, std::string_view key) const {
+    auto it = zone.by_name.find(key);
     return it == zone.by_name.end() ? nullptr : &it->second;
 }
 
-bool Authority::has_names_below(const IndexedZone& zone, const DnsName& name) const {
-    // RFC 8020: a name with nothing of its own but names below it exists (an empty
-    // non-terminal): NODATA, not NXDOMAIN.
-    return std::any_of(zone.zone.records.begin(), zone.zone.records.end(), [&](const DnsRecord& record) {
-        return record.name.labels.size() > name.labels.size() && record.name.is_within(name);
-    });
-}
-
-const std::vector<const DnsRecord*>* Authority::delegation(const IndexedZone& zone, const DnsName& name,
-                                                           DnsName& cut) const {
+const Authority::RecordSet* Authority::delegation(const IndexedZone& zone, const DnsName& name, std::string_view key,
+                                                  DnsName& cut) const {
     // From just below the apex down to the name itself: the first NS RRset is a zone cut.
     auto apex_depth = zone.zone.origin.labels.size();
     for (auto depth = apex_depth + 1; depth <= name.labels.size(); ++depth) {
-        DnsName candidate;
-        candidate.labels.assign(name.labels.end() - static_cast<std::ptrdiff_t>(depth), name.labels.end());
-        const auto* records = records_at(zone, candidate);
+        const auto* records = records_at(zone, key.substr(suffix_offset(name, depth)));
         if (records != nullptr && has_type(*records, dns_type::kNs)) {
-            cut = candidate;
+            cut.labels.assign(name.labels.end() - static_cast<std::ptrdiff_t>(depth), name.labels.end());
             return records;
         }
     }
@@ -121,7 +122,7 @@ const std::vector<const DnsRecord*>* Authority::delegation(const IndexedZone& zo
 void Authority::add_addresses_of(const DnsName& target, DnsMessage& response) const {
     const auto* zone = zone_for(target);
     if (zone == nullptr) return;
-    const auto* records = records_at(*zone, target);
+    const auto* records = records_at(*zone, name_key(target));
     if (records == nullptr) return;
     for (const auto* record : *records) {
         if (record->type != dns_type::kA && record->type != dns_type::kAaaa) continue;
@@ -195,7 +196,8 @@ std::optional<Answer> Authority::answer(const DnsMessage& query) {
     }
 
     DnsName cut;
-    if (const auto* ns = delegation(*zone, question.name, cut)) {
+    auto key = name_key(question.name);
+    if (const auto* ns = delegation(*zone, question.name, key, cut)) {
         // RFC 1034 §4.3.2 step 3b: below a zone cut we are not the authority: a referral,
         // with the NS records and the glue addresses we hold for them.
         ++counters_.referrals;
@@ -209,14 +211,14 @@ std::optional<Answer> Authority::answer(const DnsMessage& query) {
     }
 
     response.header.authoritative = true;
-    auto name = question.name;
-    std::set<std::string> seen;
+    const DnsName* name = &question.name;
+    std::vector<std::string> seen;  // the chain's names, a few at most
     for (int step = 0; step < kMaximumChain; ++step) {
-        seen.insert(name_key(name));
-        const auto* records = records_at(*zone, name);
+        const auto* records = records_at(*zone, key);
+        seen.push_back(std::move(key));
         if (records == nullptr) {
             if (step > 0) break;  // a CNAME to nothing: the chain is the answer (RFC 1034 §4.3.2)
-            if (has_names_below(*zone, name)) {
+            if (zone->with_names_below.contains(seen.back())) {
                 ++counters_.nodata;
                 add_negative_soa(*zone, response);
                 result.event = "dns.nodata";
@@ -248,14 +250,15 @@ std::optional<Answer> Authority::answer(const DnsMessage& query) {
             break;
         }
         response.answers.push_back(*cname);
-        name = std::get<DnsName>(cname->data);
+        name = &std::get<DnsName>(cname->data);
+        key = name_key(*name);
         // Followed only inside this zone, and never round a loop.
-        if (!name.is_within(zone->zone.origin) || seen.count(name_key(name)) > 0) break;
-        if (DnsName inner_cut; delegation(*zone, name, inner_cut) != nullptr) break;
+        if (!name->is_within(zone->zone.origin) || std::find(seen.begin(), seen.end(), key) != seen.end()) break;
+        if (DnsName inner_cut; delegation(*zone, *name, key, inner_cut) != nullptr) break;
     }
     // Additional section processing (RFC 1034 §3.7, RFC 2782): the addresses of the names
-    // an answer points to, when we hold them.
-    for (const auto& record : std::vector<DnsRecord>(response.answers)) {
+    // an answer points to, when we hold them (only the additional section grows meanwhile).
+    for (const auto& record : response.answers) {
         if (const auto* mx = std::get_if<wire::DnsMx>(&record.data)) add_addresses_of(mx->exchange, response);
         if (const auto* srv = std::get_if<wire::DnsSrv>(&record.data)) add_addresses_of(srv->target, response);
         if (record.type == dns_type::kNs) add_addresses_of(std::get<DnsName>(record.data), response);

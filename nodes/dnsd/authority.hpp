@@ -1,9 +1,12 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
+#include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "lib/wire/dns.hpp"
@@ -62,19 +65,25 @@ public:
     std::size_t zone_count() const { return zones_.size(); }
 
 private:
+    struct KeyHash {
+        using is_transparent = void;  // found by string_view: an ancestor's key is a suffix
+        std::size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+    };
+    using RecordSet = std::vector<const wire::DnsRecord*>;
     struct IndexedZone {
         Zone zone;
         wire::DnsRecord soa;
-        /// Records by owner name, in lower case (RFC 4343).
-        std::map<std::string, std::vector<const wire::DnsRecord*>> by_name;
+        /// Records by owner name (name_key).
+        std::unordered_map<std::string, RecordSet, KeyHash, std::equal_to<>> by_name;
+        /// Every name with a name below it in the zone: an empty non-terminal exists too (RFC 8020).
+        std::unordered_set<std::string, KeyHash, std::equal_to<>> with_names_below;
     };
 
     const IndexedZone* zone_for(const wire::DnsName& name) const;
-    const std::vector<const wire::DnsRecord*>* records_at(const IndexedZone& zone, const wire::DnsName& name) const;
-    bool has_names_below(const IndexedZone& zone, const wire::DnsName& name) const;
+    const RecordSet* records_at(const IndexedZone& zone, std::string_view key) const;
     /// The NS RRset of a zone cut between the apex (excluded) and `name` (included), if any.
-    const std::vector<const wire::DnsRecord*>* delegation(const IndexedZone& zone, const wire::DnsName& name,
-                                                          wire::DnsName& cut) const;
+    const RecordSet* delegation(const IndexedZone& zone, const wire::DnsName& name, std::string_view key,
+                                wire::DnsName& cut) const;
     void add_addresses_of(const wire::DnsName& target, wire::DnsMessage& response) const;
     void add_negative_soa(const IndexedZone& zone, wire::DnsMessage& response) const;
 
@@ -83,6 +92,7 @@ private:
 };
 
 /// The key a name is indexed by: its labels, each after its length, ASCII letters lowered.
+/// The key of an ancestor is a suffix of it.
 std::string name_key(const wire::DnsName& name);
 
 }  // namespace emu::dns
