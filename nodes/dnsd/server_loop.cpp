@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "lib/net/udp_batch.hpp"
+#include "nodes/common/accept_next.hpp"
 
 namespace emu::dns {
 namespace {
@@ -86,14 +87,13 @@ asio::awaitable<void> ServerLoop::serve_udp() {
 
 asio::awaitable<void> ServerLoop::serve_tcp() {
     auto executor = co_await asio::this_coro::executor;
-    while (true) {
-        auto socket = co_await tcp_.async_accept(asio::use_awaitable);
+    while (auto socket = co_await node::accept_next(tcp_, "dns.tcp_accept_failed")) {
         if (connections_ >= kMaximumConnections) {
             spdlog::warn("dns.tcp_refused: {} connections already", connections_);
             continue;  // closed as it goes out of scope
         }
         ++connections_;
-        asio::co_spawn(executor, serve_connection(std::move(socket)), [this](std::exception_ptr) { --connections_; });
+        asio::co_spawn(executor, serve_connection(std::move(*socket)), [this](std::exception_ptr) { --connections_; });
     }
 }
 

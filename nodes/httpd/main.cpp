@@ -1,5 +1,7 @@
 // emu-httpd: the web server of an emu lab node. emud starts it inside the node with the
 // site it wrote from the node's `services: http:` (docs/http.md).
+#include <sys/resource.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 
@@ -48,6 +50,12 @@ int main(int argc, char** argv) {
     } catch (const std::exception& error) {
         std::cerr << "emu-httpd: configuration " << config_path << ": " << error.what() << '\n';
         return 2;
+    }
+    // A descriptor per connection and per file kept open: take what the hard limit allows
+    // (the soft limit is often 1024, the most connections it serves at once).
+    if (rlimit files{}; ::getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &files);
     }
     try {
         emu::http::Responder responder(root);

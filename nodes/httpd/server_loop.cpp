@@ -7,6 +7,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nodes/common/accept_next.hpp"
+
 namespace emu::http {
 namespace {
 
@@ -35,14 +37,13 @@ ServerLoop::ServerLoop(asio::io_context& io, const Responder& responder, std::ui
 
 asio::awaitable<void> ServerLoop::run() {
     auto executor = co_await asio::this_coro::executor;
-    while (true) {
-        auto socket = co_await acceptor_.async_accept(asio::use_awaitable);
+    while (auto socket = co_await node::accept_next(acceptor_, "http.accept_failed")) {
         if (connections_ >= kMaximumConnections) {
             spdlog::warn("http.refused: {} connections already", connections_);
             continue;
         }
         ++connections_;
-        asio::co_spawn(executor, serve(std::move(socket)), [this](std::exception_ptr) { --connections_; });
+        asio::co_spawn(executor, serve(std::move(*socket)), [this](std::exception_ptr) { --connections_; });
     }
 }
 

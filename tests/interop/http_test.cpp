@@ -142,7 +142,7 @@ links:
     CHECK(trace.find("HTTP 304 Not Modified 0 bytes") != std::string::npos);
 }
 
-TEST_CASE("emu-httpd under strain: a slow request gets 408, a large body 413, and wrk's 300 connections are all served",
+TEST_CASE("emu-httpd under strain: a slow request gets 408, a large body 413, wrk's 300 connections are all served, and running out of descriptors is survived",
           "[root][interop][http]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("ihttpload");
@@ -187,6 +187,25 @@ links:
     CHECK(wrk.out.find("Socket errors") == std::string::npos);
     CHECK(wrk.out.find("Non-2xx") == std::string::npos);
     CHECK(wrk.out.find(" requests in ") != std::string::npos);
+
+    // Out of file descriptors: a second emu-httpd, started by hand with 16 of them, cannot
+    // take all of wrk's connections, says so, and serves again once they are gone.
+    auto work = daemon.state_dir().string();
+    emu::util::write_file_atomic(work + "/small.json", R"({"pages": {"/index.html": "<p>small</p>\n"}, "port": 8080})");
+    REQUIRE(daemon
+                .emu({"exec", lab, "srv", "--", "sh", "-c",
+                      "prlimit --nofile=16 emu-httpd -c " + work + "/small.json -d " + work + " > " + work +
+                          "/small.log 2>&1 &"})
+                .ok());
+    auto small_page = [&] {
+        return daemon.emu({"exec", lab, "cli", "--", "curl", "-s", "--max-time", "2", "http://10.0.9.1:8080/"}).out ==
+               "<p>small</p>\n";
+    };
+    REQUIRE(wait_until(small_page, std::chrono::seconds(5)));
+    daemon.emu({"exec", lab, "cli", "--", "wrk", "-t1", "-c40", "-d1s", "http://10.0.9.1:8080/"});
+    CHECK(small_page());
+    CHECK(emu::util::read_file(work + "/small.log").value_or("").find("http.accept_failed: Too many open files") !=
+          std::string::npos);
 
     auto logs = daemon.emu({"logs", lab, "srv"}).out;
     CHECK(logs.find("http.access 10.0.9.2 - 408") != std::string::npos);
