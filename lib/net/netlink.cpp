@@ -79,7 +79,8 @@ void NetlinkSocket::execute(std::vector<NetlinkRequest>& requests) {
     int fd = nl_socket_get_fd(socket_.get());
     std::uint32_t port = nl_socket_get_local_port(socket_.get());
     std::vector<std::uint8_t> datagram;
-    std::vector<std::uint8_t> reply(256 * 1024);
+    constexpr std::size_t kReplyBytes = 256 * 1024;
+    if (!reply_) reply_ = std::make_unique_for_overwrite<std::uint8_t[]>(kReplyBytes);
     std::size_t next = 0;
     while (next < requests.size()) {
         // Pack a window of requests into one datagram; the kernel handles each in turn and
@@ -107,13 +108,13 @@ void NetlinkSocket::execute(std::vector<NetlinkRequest>& requests) {
 
         std::optional<NetlinkError> failure;
         while (pending > 0) {
-            ssize_t received = ::recv(fd, reply.data(), reply.size(), 0);
+            ssize_t received = ::recv(fd, reply_.get(), kReplyBytes, 0);
             if (received < 0) {
                 if (errno == EINTR) continue;
                 util::throw_errno("netlink receive");
             }
             auto length = static_cast<std::size_t>(received);
-            for (auto* header = reinterpret_cast<nlmsghdr*>(reply.data()); NLMSG_OK(header, length);
+            for (auto* header = reinterpret_cast<nlmsghdr*>(reply_.get()); NLMSG_OK(header, length);
                  header = NLMSG_NEXT(header, length)) {
                 if (header->nlmsg_type != NLMSG_ERROR) continue;
                 std::uint32_t index = header->nlmsg_seq - first_sequence;

@@ -1,5 +1,6 @@
 #include "nodes/host/http_get.hpp"
 
+#include <memory>
 #include <stdexcept>
 
 #include <fmt/format.h>
@@ -54,11 +55,13 @@ asio::awaitable<HttpFetch> http_get(asio::io_context& io, const ResolverConfig& 
     if (error) fail("send to");
 
     std::vector<std::uint8_t> buffer;
-    std::vector<std::uint8_t> chunk(64 * 1024);
+    constexpr std::size_t kChunkBytes = 64 * 1024;
+    auto chunk = std::make_unique_for_overwrite<std::uint8_t[]>(kChunkBytes);  // only what is read is used
     bool ended = false;
     auto read_more = [&]() -> asio::awaitable<void> {
-        auto got = co_await socket.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
-        buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
+        auto got = co_await socket.async_read_some(asio::buffer(chunk.get(), kChunkBytes),
+                                                   asio::redirect_error(asio::use_awaitable, error));
+        buffer.insert(buffer.end(), chunk.get(), chunk.get() + got);
         if (error == asio::error::eof) {
             ended = true;
             error.clear();
