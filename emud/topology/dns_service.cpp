@@ -2,11 +2,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include "emud/topology/services.hpp"
+#include "lib/util/files.hpp"
 #include "lib/wire/dns_zone.hpp"
 
 namespace emu::topology {
@@ -170,14 +169,12 @@ private:
                                std::to_string(kMaxZoneFileBytes / (1024 * 1024)) + " MiB");
             return std::nullopt;
         }
-        std::ifstream in(path, std::ios::binary);
-        std::ostringstream text;
-        text << in.rdbuf();
-        if (!in) {
+        auto text = util::read_file(path);
+        if (!text) {
             error(pointer, "zone file " + path.string() + " cannot be read");
             return std::nullopt;
         }
-        auto parsed = wire::parse_zone_text(text.str(), origin, ttl);
+        auto parsed = wire::parse_zone_text(*text, origin, ttl);
         if (!parsed) {
             error(pointer, name + ":" + std::to_string(parsed.error().line) + ":" +
                                std::to_string(parsed.error().column) + ": " + parsed.error().message);

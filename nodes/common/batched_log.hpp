@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "lib/net/asio.hpp"
+#include "nodes/common/node_program.hpp"
 
 namespace emu::node {
 
@@ -74,7 +75,7 @@ private:
 inline std::shared_ptr<BatchedLogSink> use_batched_log(asio::io_context& io) {
     auto sink = std::make_shared<BatchedLogSink>(io, STDOUT_FILENO);
     auto logger = std::make_shared<spdlog::logger>("node", sink);
-    logger->set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+    logger->set_pattern(kLogPattern);
     logger->set_level(spdlog::get_level());
     logger->flush_on(spdlog::level::warn);
     spdlog::set_default_logger(logger);

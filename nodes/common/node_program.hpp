@@ -19,6 +19,9 @@
 
 namespace emu::node {
 
+/// How every node program's log lines begin: local time to the millisecond, then the level.
+inline constexpr const char* kLogPattern = "%Y-%m-%dT%H:%M:%S.%e %l %v";
+
 /// The configuration file as JSON. Throws std::invalid_argument when it cannot be read or
 /// is not JSON; the program then says so and exits 2.
 inline nlohmann::json read_json_config(const std::filesystem::path& path) {

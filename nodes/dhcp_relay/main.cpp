@@ -42,7 +42,7 @@ int main(int argc, char** argv) {
     app.add_option("-c,--config", config_path, "the configuration file (JSON, as emud writes it)")->required();
     app.add_option("-d,--data", data_directory, "unused: the relay keeps no state");
     CLI11_PARSE(app, argc, argv);
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+    spdlog::set_pattern(emu::node::kLogPattern);
 
     emu::dhcp::RelayConfig config;
     try {

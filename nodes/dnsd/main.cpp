@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     app.add_option("-d,--data", data_directory, "unused: the zones are in the configuration")->capture_default_str();
     app.add_option("-p,--port", port, "the port to answer on")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+    spdlog::set_pattern(emu::node::kLogPattern);
 
     std::vector<emu::dns::Zone> zones;
     try {

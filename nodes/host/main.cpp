@@ -8,12 +8,13 @@
 
 #include <spdlog/spdlog.h>
 
+#include "nodes/common/node_program.hpp"
 #include "nodes/host/commands.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"emu-host: the host node program of emu labs."};
     app.require_subcommand(1);
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+    spdlog::set_pattern(emu::node::kLogPattern);
 
     auto* agent = app.add_subcommand(
         "agent", "run as the node's agent (emud starts it): a DHCP client (RFC 2131) on each `dhcp` interface, "

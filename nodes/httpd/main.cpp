@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     app.add_option("-c,--config", config_path, "the configuration file (JSON, as emud writes it)")->required();
     app.add_option("-d,--data", data_directory, "where a site given inline (`pages`) is written")->capture_default_str();
     CLI11_PARSE(app, argc, argv);
-    spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %l %v");
+    spdlog::set_pattern(emu::node::kLogPattern);
 
     std::string root;
     std::uint16_t port = 80;

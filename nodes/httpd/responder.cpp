@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/util/xml.hpp"
 #include "nodes/httpd/site.hpp"
 
 namespace emu::http {
@@ -25,20 +26,6 @@ bool has_token(const wire::HttpRequestHead& request, std::string_view name, std:
     return false;
 }
 
-std::string escaped(std::string_view text) {
-    std::string out;
-    for (char c : text) {
-        switch (c) {
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '&': out += "&amp;"; break;
-            case '"': out += "&quot;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
-
 }  // namespace
 
 bool keeps_alive(const wire::HttpRequestHead& request) {
@@ -53,7 +40,7 @@ ResponsePlan Responder::page(int status, std::string_view why, bool close, std::
     plan.head.status = status;
     plan.head.reason = std::string(wire::http_reason(status));
     plan.body = fmt::format("<!doctype html>\n<title>{0} {1}</title>\n<h1>{0} {1}</h1>\n<p>{2}</p>\n", status,
-                            plan.head.reason, escaped(why));
+                            plan.head.reason, util::xml_escape(why));
     plan.head.fields.add("Date", http_date(now));
     plan.head.fields.add("Server", "emu-httpd");
     plan.head.fields.add("Content-Type", "text/html; charset=utf-8");
