@@ -5,9 +5,11 @@
 #include <cerrno>
 #include <memory>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "nodes/common/accept_next.hpp"
+#include "nodes/httpd/next_request.hpp"
 
 namespace emu::http {
 namespace {
@@ -93,53 +95,21 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
             boost::system::error_code cancel_error;
             socket.cancel(cancel_error);
         });
-        std::optional<wire::HttpHeadResult<wire::HttpRequestHead>> head;
-        std::size_t body_end = 0;
-        bool body_too_large = false;
-        std::optional<wire::HttpFramingResult> framing;
+        std::optional<NextRequest> request;
         while (true) {
-            auto parsed = wire::read_request_head(buffer);
-            if (parsed.state == wire::HttpHeadResult<wire::HttpRequestHead>::State::complete) {
-                framing = wire::request_body_framing(parsed.head);
-                if (framing->status == 0) {
-                    if (framing->framing.kind == wire::HttpBodyFraming::Kind::length) {
-                        if (framing->framing.length > kMaximumBody) {
-                            body_too_large = true;
-                        } else if (buffer.size() - parsed.size < framing->framing.length) {
-                            parsed.state = wire::HttpHeadResult<wire::HttpRequestHead>::State::incomplete;
-                        }
-                        body_end = parsed.size + static_cast<std::size_t>(framing->framing.length);
-                    } else if (framing->framing.kind == wire::HttpBodyFraming::Kind::chunked) {
-                        wire::ChunkedDecoder decoder(kMaximumBody);
-                        std::vector<std::uint8_t> discarded;
-                        auto rest = wire::Bytes(buffer).subspan(parsed.size);
-                        auto used = decoder.feed(rest, discarded);
-                        if (decoder.failed()) {
-                            body_too_large = decoder.error().find("larger") != std::string::npos;
-                            if (!body_too_large) {
-                                framing->status = 400;
-                                framing->error = decoder.error();
-                            }
-                        } else if (!decoder.done()) {
-                            parsed.state = wire::HttpHeadResult<wire::HttpRequestHead>::State::incomplete;
-                        }
-                        body_end = parsed.size + used;
-                    } else {
-                        body_end = parsed.size;
-                    }
-                }
-            }
-            if (parsed.state != wire::HttpHeadResult<wire::HttpRequestHead>::State::incomplete) {
-                head = std::move(parsed);
+            auto next = next_request(buffer, kMaximumBody);
+            if (next.state != NextRequest::State::incomplete) {
+                request = std::move(next);
                 break;
             }
             boost::system::error_code error;
-            auto got = co_await socket.async_read_some(asio::buffer(chunk.get(), kReadChunk), asio::redirect_error(asio::use_awaitable, error));
+            auto got = co_await socket.async_read_some(asio::buffer(chunk.get(), kReadChunk),
+                                                       asio::redirect_error(asio::use_awaitable, error));
             if (error) break;
             buffer.insert(buffer.end(), chunk.get(), chunk.get() + got);
         }
         deadline.cancel();
-        if (!head) {
+        if (!request) {
             // Timed out: a 408 if a request had begun (RFC 9110 §15.5.9), else an idle close.
             if (timed_out && !buffer.empty()) {
                 auto plan = responder_.error(408, "the request did not arrive in time", now());
@@ -148,26 +118,19 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
             }
             break;
         }
-        ResponsePlan plan;
         std::string request_line = "-";
-        if (head->state == wire::HttpHeadResult<wire::HttpRequestHead>::State::error) {
-            plan = responder_.error(head->status, head->error, now());
-        } else {
-            request_line = head->head.method + " " + head->head.target + " HTTP/" +
-                           std::to_string(head->head.version.major) + "." + std::to_string(head->head.version.minor);
-            if (body_too_large) {
-                plan = responder_.error(413, "the request body is larger than 1 MiB", now());
-            } else if (framing && framing->status != 0) {
-                plan = responder_.error(framing->status, framing->error, now());
-            } else {
-                plan = responder_.respond(head->head, now());
-            }
+        if (request->has_head) {
+            const auto& head = request->head;
+            request_line = fmt::format("{} {} HTTP/{}.{}", head.method, head.target, head.version.major, head.version.minor);
         }
+        auto plan = request->state == NextRequest::State::refused
+                        ? responder_.error(request->status, request->error, now())
+                        : responder_.respond(request->head, now());
         bool sent = co_await send(socket, plan, file_span);
         spdlog::info("http.access {} \"{}\" {} {}", peer, request_line, plan.head.status,
                      plan.file ? plan.file_size : plan.body.size());
         if (!sent || plan.close) break;
-        buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(std::min(body_end, buffer.size())));
+        buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(request->size));
     }
     socket.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
     socket.close(ignored);

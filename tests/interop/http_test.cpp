@@ -10,6 +10,17 @@
 using namespace emu::test;
 using namespace std::chrono_literals;
 
+namespace {
+
+// curl in the lab's client node `cli`, quiet, given 5 s.
+CommandResult curl_from_cli(TestDaemon& daemon, const std::string& lab, const std::vector<std::string>& arguments) {
+    std::vector<std::string> command{"exec", lab, "cli", "--", "curl", "-s", "--max-time", "5"};
+    command.insert(command.end(), arguments.begin(), arguments.end());
+    return daemon.emu(command);
+}
+
+}  // namespace
+
 TEST_CASE("the trace decodes curl's requests to nginx and its answers, plain and chunked", "[root][interop][http]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("ihttp");
@@ -53,11 +64,7 @@ links:
 )",
                                               work));
     REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
-    auto curl = [&](std::vector<std::string> arguments) {
-        std::vector<std::string> command{"exec", lab, "cli", "--", "curl", "-s", "--max-time", "5"};
-        command.insert(command.end(), arguments.begin(), arguments.end());
-        return daemon.emu(command);
-    };
+    auto curl = [&](const std::vector<std::string>& arguments) { return curl_from_cli(daemon, lab, arguments); };
     REQUIRE(wait_until([&] { return curl({"http://10.0.9.1/"}).ok(); }, 5s));
     // Two pages over one connection (keep-alive), then a gzipped one, sent chunked.
     auto both = curl({"http://10.0.9.1/", "http://10.0.9.1/missing"});
@@ -110,11 +117,7 @@ links:
   - endpoints: [cli:eth0, lan]
 )");
     REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
-    auto curl = [&](std::vector<std::string> arguments) {
-        std::vector<std::string> command{"exec", lab, "cli", "--", "curl", "-s", "--max-time", "5"};
-        command.insert(command.end(), arguments.begin(), arguments.end());
-        return daemon.emu(command);
-    };
+    auto curl = [&](const std::vector<std::string>& arguments) { return curl_from_cli(daemon, lab, arguments); };
     auto page = curl({"-i", "http://10.0.9.1/"});
     INFO(page.out << page.err);
     REQUIRE(page.ok());
@@ -169,7 +172,6 @@ links:
 )",
                                                   work));
     REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
-    auto in_client = [&](const std::string& script) { return daemon.emu({"exec", lab, "cli", "--", "sh", "-c", script}); };
 
     // Half a head, then nothing, the connection held open: after request_timeout the server
     // says 408 and closes (RFC 9110 §15.5.9), which ends cat.
@@ -181,8 +183,9 @@ links:
     CHECK(slow.out.find("Connection: close\r\n") != std::string::npos);
 
     // A body over 1 MiB: 413 from the head alone, before curl sends the body it announced.
-    auto large = in_client("head -c 2000000 /dev/zero > /tmp/emu-large-$$ && curl -s --max-time 5 -o /dev/null "
-                           "-w '%{http_code}' --data-binary @/tmp/emu-large-$$ http://10.0.9.1/; rm -f /tmp/emu-large-$$");
+    auto large = daemon.emu({"exec", lab, "cli", "--", "sh", "-c",
+                             "head -c 2000000 /dev/zero | curl -s --max-time 5 -o /dev/null -w '%{http_code}' "
+                             "--data-binary @- http://10.0.9.1/"});
     CHECK(large.out == "413");
 
     // Many connections at once, each kept alive: every request answered, no socket errors.

@@ -8,6 +8,7 @@
 
 #include <fstream>
 
+#include "nodes/httpd/next_request.hpp"
 #include "nodes/httpd/responder.hpp"
 #include "nodes/httpd/site.hpp"
 
@@ -179,4 +180,40 @@ TEST_CASE("Keep-alive as the version and the Connection field say", "[http][site
     Responder responder(site.root);
     auto answer = responder.respond(old_keep, std::chrono::system_clock::now());
     CHECK(answer.head.fields.find("Connection")->value == "keep-alive");
+}
+
+TEST_CASE("The next request in a connection's bytes: whole or not, where it ends, and why it is refused",
+          "[http][site]") {
+    auto next = [](const std::string& text) {
+        return next_request(wire::Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), 1 << 20);
+    };
+    using State = NextRequest::State;
+    std::string get = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+    auto whole = next(get + "GET /b HTTP/1.1\r\n");  // a pipelined second one begun
+    CHECK(whole.state == State::complete);
+    CHECK(whole.size == get.size());
+    CHECK(whole.head.target == "/");
+    CHECK(next("GET / HTTP/1.1\r\nHost:").state == State::incomplete);
+
+    std::string post = "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n";
+    CHECK(next(post + "abc").state == State::incomplete);
+    CHECK(next(post + "abcde").size == post.size() + 5);
+    std::string chunked = "POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n";
+    CHECK(next(chunked + "3\r\nabc\r\n").state == State::incomplete);
+    CHECK(next(chunked + "3\r\nabc\r\n0\r\n\r\n").size == chunked.size() + 13);
+
+    // Refused: the body too large (from its length alone, before it comes), a chunked body
+    // that is not, a head that is not HTTP.
+    auto large = next("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\n\r\n");
+    CHECK(large.state == State::refused);
+    CHECK(large.status == 413);
+    CHECK(large.has_head);
+    CHECK(large.error == "the request body is larger than 1 MiB");
+    auto bad_chunk = next(chunked + "zz\r\n");
+    CHECK(bad_chunk.state == State::refused);
+    CHECK(bad_chunk.status == 400);
+    auto not_http = next("GET / HTTP/9.9\r\n\r\n");
+    CHECK(not_http.state == State::refused);
+    CHECK(not_http.status == 505);
+    CHECK_FALSE(not_http.has_head);
 }
