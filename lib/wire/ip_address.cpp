@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 
 namespace emu::wire {
@@ -120,5 +121,17 @@ Ipv4Address IpPrefix::broadcast() const {
 std::string IpPrefix::to_string() const {
     return address.to_string() + "/" + std::to_string(length);
 }
+
+}  // namespace emu::wire
+
+namespace emu::wire {
+
+std::optional<int> ipv4_mask_length(Ipv4Address mask) {
+    const int length = std::countl_one(mask.value);
+    if (v4_mask(length) != mask.value) return std::nullopt;
+    return length;
+}
+
+Ipv4Address ipv4_mask(int length) { return Ipv4Address{v4_mask(std::clamp(length, 0, 32))}; }
 
 }  // namespace emu::wire

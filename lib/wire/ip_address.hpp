@@ -3,6 +3,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -76,5 +77,12 @@ struct IpPrefix {
     std::string to_string() const;
     auto operator<=>(const IpPrefix&) const = default;
 };
+
+/// The prefix length a subnet mask stands for (255.255.255.0 → 24); none when its one bits
+/// are not contiguous from the top, as RFC 4632 requires.
+std::optional<int> ipv4_mask_length(Ipv4Address mask);
+
+/// The subnet mask of a prefix length from 0 to 32 (24 → 255.255.255.0).
+Ipv4Address ipv4_mask(int length);
 
 }  // namespace emu::wire
