@@ -18,7 +18,8 @@ namespace {
 Ipv4Address ip(const char* text) { return *Ipv4Address::parse(text); }
 
 std::vector<std::uint8_t> golden_payload(const std::string& name) {
-    auto decoded = decode_frame(golden_frame(name));
+    auto frame = golden_frame(name);  // the decoded layers are views into it
+    auto decoded = decode_frame(frame);
     REQUIRE(decoded);
     REQUIRE(decoded->udp);
     return {decoded->udp->payload.begin(), decoded->udp->payload.end()};
@@ -177,7 +178,8 @@ TEST_CASE("a subnet mask is a prefix length only when its bits are contiguous", 
 TEST_CASE("the trace names each RIP message and the routes it carries", "[trace][rip]") {
     emu::trace::FlowTracker flows(emu::trace::make_application_decoders());
     auto layer_of = [&](const std::string& name) {
-        auto decoded = decode_frame(golden_frame(name));
+        auto frame = golden_frame(name);
+        auto decoded = decode_frame(frame);
         REQUIRE(decoded);
         auto layers = flows.on_frame(*decoded);
         REQUIRE(layers.size() == 1);
