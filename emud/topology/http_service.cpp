@@ -27,25 +27,6 @@ bool is_page_path(const std::string& path) {
     return true;
 }
 
-// Seconds written as a number, or as text: "2.5", "2.5s", "500ms".
-std::optional<double> seconds_of(const json& value) {
-    if (value.is_number()) return value.get<double>();
-    if (!value.is_string()) return std::nullopt;
-    std::string text = value.get<std::string>();
-    double scale = 1;
-    if (text.size() > 2 && text.ends_with("ms")) {
-        scale = 0.001;
-        text.resize(text.size() - 2);
-    } else if (text.size() > 1 && text.ends_with("s")) {
-        text.resize(text.size() - 1);
-    }
-    if (text.empty() || text.find_first_not_of("0123456789.") != std::string::npos) return std::nullopt;
-    char* end = nullptr;
-    double number = std::strtod(text.c_str(), &end);
-    if (end != text.c_str() + text.size()) return std::nullopt;
-    return number * scale;
-}
-
 }  // namespace
 
 void check_http_service(const Lab& lab, const Node& node, Service& service, Diagnostics& diagnostics) {

@@ -7,17 +7,19 @@
 #include "emud/topology/dhcp_service.hpp"
 #include "emud/topology/dns_service.hpp"
 #include "emud/topology/http_service.hpp"
+#include "emud/topology/rip_service.hpp"
 
 namespace emu::topology {
 
 const std::vector<ServiceKind>& known_services() {
-    // The node programs add their entries here as they land (FTP, mail and
-    // routing to come); any other `services:` entry is refused with a clear message.
+    // The node programs add their entries here as they land (FTP, mail and OSPF to
+    // come); any other `services:` entry is refused with a clear message.
     static const std::vector<ServiceKind> kServices{
         {"dhcp", "emu-dhcpd", {NodeKind::server, NodeKind::router}, check_dhcp_service},
         {"dhcp-relay", "emu-dhcp-relay", {NodeKind::router}, check_dhcp_relay_service},
         {"dns", "emu-dnsd", {NodeKind::server, NodeKind::router}, check_dns_service},
         {"http", "emu-httpd", {NodeKind::server}, check_http_service},
+        {"rip", "emu-router", {NodeKind::router}, check_rip_service},
         {"dhcp-client", "emu-host", {NodeKind::host, NodeKind::server, NodeKind::router}, nullptr, {"agent"},
          "`dhcp` on an interface (`eth0: dhcp`)"},
     };
@@ -63,6 +65,24 @@ std::string pointer_token(const std::string& key) {
     std::string token;
     for (char c : key) token += c == '~' ? "~0" : c == '/' ? "~1" : std::string(1, c);
     return token;
+}
+
+std::optional<double> seconds_of(const nlohmann::json& value) {
+    if (value.is_number()) return value.get<double>();
+    if (!value.is_string()) return std::nullopt;
+    std::string text = value.get<std::string>();
+    double scale = 1;
+    if (text.size() > 2 && text.ends_with("ms")) {
+        scale = 0.001;
+        text.resize(text.size() - 2);
+    } else if (text.size() > 1 && text.ends_with("s")) {
+        text.resize(text.size() - 1);
+    }
+    if (text.empty() || text.find_first_not_of("0123456789.") != std::string::npos) return std::nullopt;
+    char* end = nullptr;
+    double number = std::strtod(text.c_str(), &end);
+    if (end != text.c_str() + text.size()) return std::nullopt;
+    return number * scale;
 }
 
 std::string shown(const nlohmann::json& value) {

@@ -33,6 +33,10 @@ const ServiceKind* find_service(std::string_view name);
 /// UTF-8 replaced (a file may hold anything).
 std::string shown(const nlohmann::json& value);
 
+/// Seconds as a topology writes them: a number, or text "2.5", "2.5s", "500ms"; none when
+/// the value is neither.
+std::optional<double> seconds_of(const nlohmann::json& value);
+
 /// A key as one step of a JSON pointer (RFC 6901 §3: '~' and '/' are written ~0 and ~1), for
 /// the spots of a service's settings.
 std::string pointer_token(const std::string& key);

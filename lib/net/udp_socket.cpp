@@ -30,6 +30,20 @@ void InterfaceUdpSocket::set_receive_buffer(int bytes) {
     }
 }
 
+void InterfaceUdpSocket::join_multicast(wire::Ipv4Address group, int ifindex, int ttl) {
+    const int fd = socket_.native_handle();
+    ip_mreqn membership{};
+    membership.imr_multiaddr.s_addr = htonl(group.value);
+    membership.imr_ifindex = ifindex;
+    const unsigned char hops = static_cast<unsigned char>(ttl), no = 0;
+    if (::setsockopt(fd, IPPROTO_IP, IP_ADD_MEMBERSHIP, &membership, sizeof membership) != 0 ||
+        ::setsockopt(fd, IPPROTO_IP, IP_MULTICAST_TTL, &hops, sizeof hops) != 0 ||
+        ::setsockopt(fd, IPPROTO_IP, IP_MULTICAST_LOOP, &no, sizeof no) != 0) {
+        throw boost::system::system_error(errno, boost::system::system_category(),
+                                          "joining " + group.to_string() + " on interface " + std::to_string(ifindex));
+    }
+}
+
 asio::awaitable<InterfaceUdpSocket::Datagram> InterfaceUdpSocket::receive() {
     while (true) {
         if (auto datagram = try_receive()) co_return std::move(*datagram);

@@ -35,6 +35,12 @@ public:
     /// are busy, e.g. with the disk.
     void set_receive_buffer(int bytes);
 
+    /// Receives what is sent to `group` on the interface `ifindex` (IP_ADD_MEMBERSHIP), and
+    /// sends to multicast groups with a TTL of `ttl` and without hearing itself: what a
+    /// routing protocol on a link-local group (RIP's 224.0.0.9) needs. Throws
+    /// boost::system::system_error.
+    void join_multicast(wire::Ipv4Address group, int ifindex, int ttl = 1);
+
     /// The next datagram (a datagram longer than 65535 bytes cannot arrive over UDP).
     asio::awaitable<Datagram> receive();
     /// A datagram that has already arrived, without waiting; nullopt when there is none.

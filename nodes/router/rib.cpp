@@ -53,14 +53,16 @@ std::vector<FibChange> Rib::set_routes(RouteSource source, const std::vector<Rib
         auto winner = best(destination);
         auto installed = installed_.find(destination);
         const bool ours = winner && installs(winner->source);
+        std::optional<RibRoute> previous;
+        if (installed != installed_.end()) previous = installed->second;
         if (ours) {
-            if (installed == installed_.end() || installed->second != *winner) {
+            if (previous != winner) {
                 installed_[destination] = *winner;
-                changes.push_back({destination, *winner});
+                changes.push_back({destination, *winner, previous});
             }
-        } else if (installed != installed_.end()) {
+        } else if (previous) {
             installed_.erase(installed);
-            changes.push_back({destination, std::nullopt});
+            changes.push_back({destination, std::nullopt, previous});
         }
         if (auto it = routes_.find(destination); it != routes_.end() && it->second.empty()) routes_.erase(it);
     }

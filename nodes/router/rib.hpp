@@ -41,6 +41,8 @@ struct RibRoute {
 struct FibChange {
     wire::Ipv4Prefix destination;
     std::optional<RibRoute> route;
+    /// The route of ours it replaces or removes, if there was one.
+    std::optional<RibRoute> previous;
 };
 
 /// The router's routing information base: every source's routes side by side, and for each

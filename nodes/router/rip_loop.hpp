@@ -1,0 +1,43 @@
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "lib/net/asio.hpp"
+#include "lib/net/netlink.hpp"
+#include "lib/net/udp_socket.hpp"
+#include "nodes/router/rib.hpp"
+#include "nodes/router/rip_engine.hpp"
+
+namespace emu::router {
+
+/// RIP's I/O: the engine behind one UDP socket on port 520 that has joined 224.0.0.9 on each
+/// RIP interface, a timer set to the engine's next deadline, and the RIB, whose changes go to
+/// the kernel's table through netlink as `proto rip` routes.
+class RipLoop {
+public:
+    RipLoop(asio::io_context& io, RipEngine& engine, Rib& rib, net::NetlinkSocket& netlink);
+
+    /// Starts the engine and runs until the io_context stops.
+    asio::awaitable<void> run();
+
+    std::uint64_t malformed() const { return malformed_; }
+
+private:
+    asio::awaitable<void> receive_loop();
+    /// Sends what the engine asked for, logs its events and brings the kernel up to date.
+    void flush();
+    void apply(const FibChange& change);
+
+    asio::io_context& io_;
+    RipEngine& engine_;
+    Rib& rib_;
+    net::NetlinkSocket& netlink_;
+    net::InterfaceUdpSocket socket_;
+    asio::steady_timer timer_;
+    std::map<std::string, int> ifindex_by_name_;
+    std::map<int, std::string> name_by_ifindex_;
+    std::uint64_t malformed_ = 0;
+};
+
+}  // namespace emu::router

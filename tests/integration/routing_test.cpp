@@ -1,0 +1,81 @@
+// emu-router in real labs: RIP routes reach the kernel as `proto rip`, packets follow them,
+// the trace shows the exchange, and a cut link's routes go away.
+#include <catch2/catch.hpp>
+
+#include "tests/integration/harness.hpp"
+
+using namespace emu::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// h1 - r1 - r2 - r3 - h3, RIP on every router with timers of a second or so.
+const char* kRipLine = R"(name: ripline
+nodes:
+  lan1: {kind: switch}
+  lan3: {kind: switch}
+  h1: {interfaces: {eth0: 10.0.1.10/24}, gateway: 10.0.1.1}
+  h3: {interfaces: {eth0: 10.0.3.10/24}, gateway: 10.0.3.1}
+  r1:
+    kind: router
+    interfaces: {eth0: 10.0.1.1/24, eth1: 10.0.12.1/24}
+    services: {rip: {update: 1, timeout: 3, garbage: 2, passive: [eth0]}}
+  r2:
+    kind: router
+    interfaces: {eth0: 10.0.12.2/24, eth1: 10.0.23.2/24}
+    services: {rip: {update: 1, timeout: 3, garbage: 2}}
+  r3:
+    kind: router
+    interfaces: {eth0: 10.0.3.1/24, eth1: 10.0.23.3/24}
+    services: {rip: {update: 1, timeout: 3, garbage: 2, passive: [eth0]}}
+links:
+  - endpoints: [h1:eth0, lan1]
+  - endpoints: [r1:eth0, lan1]
+  - endpoints: [r1:eth1, r2:eth0]
+  - endpoints: [r2:eth1, r3:eth1]
+  - endpoints: [r3:eth0, lan3]
+  - endpoints: [h3:eth0, lan3]
+)";
+
+}  // namespace
+
+TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them, and a cut link's routes go",
+          "[root][routing][rip]") {
+    TestDaemon daemon;
+    auto file = write_topology("ripline", kRipLine);
+    auto lab = daemon.lab_name("rip");
+    REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
+    auto routes_of = [&](const char* node) { return daemon.emu({"exec", lab, node, "--", "ip", "route"}).out; };
+    auto has = [](const std::string& routes, const std::string& route) { return routes.find(route) != std::string::npos; };
+
+    CHECK(wait_until([&] { return has(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2 dev eth1 proto rip metric 20"); }, 10s));
+    CHECK(wait_until([&] { return has(routes_of("r3"), "10.0.1.0/24 via 10.0.23.2 dev eth1 proto rip metric 20"); }, 10s));
+    auto r2 = routes_of("r2");
+    CHECK(has(r2, "10.0.1.0/24 via 10.0.12.1 dev eth0 proto rip"));
+    CHECK(has(r2, "10.0.3.0/24 via 10.0.23.3 dev eth1 proto rip"));
+    // Nothing but RIP's winners is ours: the connected networks stay the kernel's.
+    CHECK_FALSE(has(r2, "10.0.12.0/24 via"));
+    CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.3.10"}).ok());
+
+    // The trace tells the story: requests at start, responses with routes, TTL 1 to 224.0.0.9.
+    auto trace = daemon.emu({"trace", lab, "--protocol", "rip"}).out;
+    CHECK(has(trace, "10.0.12.1 → 224.0.0.9 ttl 1"));
+    CHECK(has(trace, "RIP request whole table"));
+    CHECK(has(trace, "RIP response 1 route: 10.0.1.0/24 metric 1"));
+    CHECK(has(trace, "10.0.3.0/24 metric 2"));  // r2 passing r3's LAN on to r1
+    // And the log says what the router learned and put in the kernel.
+    auto log = daemon.emu({"logs", lab, "r1"}).out;
+    CHECK(has(log, "rip.route_learned 10.0.3.0/24 metric 3 via 10.0.12.2 eth1"));
+    CHECK(has(log, "rib.installed 10.0.3.0/24 via 10.0.12.2 eth1 (rip metric 3)"));
+
+    // Cut r2–r3: r2 stops hearing r3, times its routes out and poisons them towards r1,
+    // which takes them out of its kernel table.
+    REQUIRE(daemon.emu({"link", lab, "r3:eth1", "down"}).ok());
+    CHECK(wait_until([&] { return !has(routes_of("r1"), "10.0.3.0/24"); }, 15s));
+    CHECK(has(daemon.emu({"logs", lab, "r1"}).out, "rip.route_withdrawn 10.0.3.0/24 (from 10.0.12.2)"));
+    CHECK_FALSE(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W1", "-q", "10.0.3.10"}).ok());
+    // Back up: relearned.
+    REQUIRE(daemon.emu({"link", lab, "r3:eth1", "up"}).ok());
+    CHECK(wait_until([&] { return has(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2"); }, 15s));
+    REQUIRE(daemon.emu({"down", lab}).ok());
+}
