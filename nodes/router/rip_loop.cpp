@@ -19,7 +19,7 @@ constexpr std::uint32_t kKernelMetric = 20;
 
 RipLoop::RipLoop(asio::io_context& io, RipEngine& engine, Rib& rib, net::NetlinkSocket& netlink)
     : io_(io), engine_(engine), rib_(rib), netlink_(netlink),
-      socket_(io, wire::RipMessage::kPort), timer_(io) {
+      socket_(io, wire::RipMessage::kPort), links_(io), timer_(io) {
     for (const auto& interface : engine_.config().interfaces) {
         const int ifindex = static_cast<int>(::if_nametoindex(interface.name.c_str()));
         if (ifindex == 0) throw std::runtime_error("no interface " + interface.name);
@@ -30,13 +30,18 @@ RipLoop::RipLoop(asio::io_context& io, RipEngine& engine, Rib& rib, net::Netlink
 }
 
 asio::awaitable<void> RipLoop::run() {
-    for (const auto& interface : engine_.config().interfaces) engine_.interface_up(interface.name, Clock::now());
+    for (const auto& interface : engine_.config().interfaces) {
+        auto state = net::link_state(interface.name);
+        if (state && state->usable()) engine_.interface_up(interface.name, Clock::now());
+    }
     engine_.start(Clock::now());
     flush();
     // A socket that fails ends the program (non-zero: the lab restarts it), not just its reading.
-    asio::co_spawn(io_, receive_loop(), [](std::exception_ptr failure) {
+    auto rethrow = [](std::exception_ptr failure) {
         if (failure) std::rethrow_exception(failure);
-    });
+    };
+    asio::co_spawn(io_, receive_loop(), rethrow);
+    asio::co_spawn(io_, watch_links(), rethrow);
     for (;;) {
         timer_.expires_at(engine_.next_deadline());
         boost::system::error_code cancelled;  // a message came in: the deadline may be sooner
@@ -61,6 +66,34 @@ asio::awaitable<void> RipLoop::receive_loop() {
         engine_.receive(interface->second, datagram.source, datagram.source_port, *message, Clock::now());
         flush();
         timer_.cancel();
+    }
+}
+
+asio::awaitable<void> RipLoop::watch_links() {
+    for (;;) {
+        auto states = co_await links_.next();
+        if (links_.overflowed()) {  // news was lost: ask for each interface's state
+            for (const auto& [name, ifindex] : ifindex_by_name_) {
+                auto state = net::link_state(name);
+                link_changed(name, state && state->usable());
+            }
+        }
+        for (const auto& state : states) {
+            auto interface = name_by_ifindex_.find(state.ifindex);
+            if (interface != name_by_ifindex_.end()) link_changed(interface->second, state.usable());
+        }
+        flush();
+        timer_.cancel();
+    }
+}
+
+void RipLoop::link_changed(const std::string& name, bool usable) {
+    if (usable == engine_.interface_is_up(name)) return;
+    spdlog::info("router.link_{} {}", usable ? "up" : "down", name);
+    if (usable) {
+        engine_.interface_up(name, Clock::now());
+    } else {
+        engine_.interface_down(name, Clock::now());
     }
 }
 

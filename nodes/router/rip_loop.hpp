@@ -4,6 +4,7 @@
 #include <string>
 
 #include "lib/net/asio.hpp"
+#include "lib/net/link_monitor.hpp"
 #include "lib/net/netlink.hpp"
 #include "lib/net/udp_socket.hpp"
 #include "nodes/router/rib.hpp"
@@ -12,8 +13,9 @@
 namespace emu::router {
 
 /// RIP's I/O: the engine behind one UDP socket on port 520 that has joined 224.0.0.9 on each
-/// RIP interface, a timer set to the engine's next deadline, and the RIB, whose changes go to
-/// the kernel's table through netlink as `proto rip` routes.
+/// RIP interface, a timer set to the engine's next deadline, the kernel's link news (an
+/// interface down or without carrier is down for RIP at once), and the RIB, whose changes go
+/// to the kernel's table through netlink as `proto rip` routes.
 class RipLoop {
 public:
     RipLoop(asio::io_context& io, RipEngine& engine, Rib& rib, net::NetlinkSocket& netlink);
@@ -25,6 +27,9 @@ public:
 
 private:
     asio::awaitable<void> receive_loop();
+    asio::awaitable<void> watch_links();
+    /// Tells the engine of an interface that became usable or stopped being so.
+    void link_changed(const std::string& name, bool usable);
     /// Sends what the engine asked for, logs its events and brings the kernel up to date.
     void flush();
     void apply(const FibChange& change);
@@ -34,6 +39,7 @@ private:
     Rib& rib_;
     net::NetlinkSocket& netlink_;
     net::InterfaceUdpSocket socket_;
+    net::LinkMonitor links_;
     asio::steady_timer timer_;
     std::map<std::string, int> ifindex_by_name_;
     std::map<int, std::string> name_by_ifindex_;

@@ -1,5 +1,5 @@
 // emu-router in real labs: RIP routes reach the kernel as `proto rip`, packets follow them,
-// the trace shows the exchange, and a cut link's routes go away.
+// the trace shows the exchange, and a cut link's routes go at once and come back with it.
 #include <catch2/catch.hpp>
 
 #include "tests/integration/harness.hpp"
@@ -9,7 +9,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-// h1 - r1 - r2 - r3 - h3, RIP on every router with timers of a second or so.
+// h1 - r1 - r2 - r3 - h3, RIP on every router with updates every second; the 30 s timeout
+// is long so that a route that goes sooner can only have gone by a link event.
 const char* kRipLine = R"(name: ripline
 nodes:
   lan1: {kind: switch}
@@ -19,15 +20,15 @@ nodes:
   r1:
     kind: router
     interfaces: {eth0: 10.0.1.1/24, eth1: 10.0.12.1/24}
-    services: {rip: {update: 1, timeout: 3, garbage: 2, passive: [eth0]}}
+    services: {rip: {update: 1, timeout: 30, garbage: 2, passive: [eth0]}}
   r2:
     kind: router
     interfaces: {eth0: 10.0.12.2/24, eth1: 10.0.23.2/24}
-    services: {rip: {update: 1, timeout: 3, garbage: 2}}
+    services: {rip: {update: 1, timeout: 30, garbage: 2}}
   r3:
     kind: router
     interfaces: {eth0: 10.0.3.1/24, eth1: 10.0.23.3/24}
-    services: {rip: {update: 1, timeout: 3, garbage: 2, passive: [eth0]}}
+    services: {rip: {update: 1, timeout: 30, garbage: 2, passive: [eth0]}}
 links:
   - endpoints: [h1:eth0, lan1]
   - endpoints: [r1:eth0, lan1]
@@ -68,14 +69,18 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
     CHECK(has(log, "rip.route_learned 10.0.3.0/24 metric 3 via 10.0.12.2 eth1"));
     CHECK(has(log, "rib.installed 10.0.3.0/24 via 10.0.12.2 eth1 (rip metric 3)"));
 
-    // Cut r2–r3: r2 stops hearing r3, times its routes out and poisons them towards r1,
-    // which takes them out of its kernel table.
+    // Cut r2–r3: r2's eth1 loses its carrier, so r2 takes what it learned there as lost at
+    // once and poisons it towards r1, which takes it out of its kernel table — long before
+    // any timeout.
     REQUIRE(daemon.emu({"link", lab, "r3:eth1", "down"}).ok());
-    CHECK(wait_until([&] { return !has(routes_of("r1"), "10.0.3.0/24"); }, 15s));
+    CHECK(wait_until([&] { return !has(routes_of("r1"), "10.0.3.0/24"); }, 5s));
+    CHECK(has(daemon.emu({"logs", lab, "r2"}).out, "router.link_down eth1"));
+    CHECK(has(daemon.emu({"logs", lab, "r2"}).out, "rip.route_lost 10.0.3.0/24 (eth1 down)"));
     CHECK(has(daemon.emu({"logs", lab, "r1"}).out, "rip.route_withdrawn 10.0.3.0/24 (from 10.0.12.2)"));
     CHECK_FALSE(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W1", "-q", "10.0.3.10"}).ok());
-    // Back up: relearned.
+    // Back up: both ends ask for the other's table at once, and the route is back.
     REQUIRE(daemon.emu({"link", lab, "r3:eth1", "up"}).ok());
-    CHECK(wait_until([&] { return has(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2"); }, 15s));
+    CHECK(wait_until([&] { return has(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2"); }, 10s));
+    CHECK(has(daemon.emu({"logs", lab, "r2"}).out, "router.link_up eth1"));
     REQUIRE(daemon.emu({"down", lab}).ok());
 }
