@@ -2,6 +2,8 @@
 
 #include <net/if.h>
 
+#include <cerrno>
+
 #include <spdlog/spdlog.h>
 
 #include "lib/net/route_requests.hpp"
@@ -130,6 +132,11 @@ void RipLoop::apply(const FibChange& change) {
             spdlog::info("rib.removed {}", change.destination.to_string());
         }
     } catch (const net::NetlinkError& error) {
+        // An interface taken down takes its routes out of the kernel itself: ours may be gone already.
+        if (!change.route && error.error_number() == ESRCH) {
+            spdlog::info("rib.removed {} (the kernel had already dropped it)", change.destination.to_string());
+            return;
+        }
         spdlog::warn("rib.kernel_refused {}: {}", change.destination.to_string(), error.what());
     }
 }
