@@ -214,11 +214,8 @@ bool RipEngine::consider(const InterfaceState& interface, Ipv4Address source, co
                                  !is_own_address(route.next_hop);
     const auto next_hop = next_hop_usable ? route.next_hop : source;
 
-    auto found = table_.find(destination);
-    if (found == table_.end()) {
-        if (metric >= kRipInfinity) return false;
-        RipRouteEntry entry;
-        entry.destination = destination;
+    // Takes the route as this response gives it, its timeout started afresh.
+    auto adopt = [&](RipRouteEntry& entry) {
         entry.metric = metric;
         entry.origin = RipRouteEntry::Origin::learned;
         entry.interface = interface.config.name;
@@ -226,7 +223,15 @@ bool RipEngine::consider(const InterfaceState& interface, Ipv4Address source, co
         entry.learned_from = source;
         entry.tag = route.route_tag;
         entry.expires = now + config_.timers.timeout;
+        entry.forgotten_at.reset();
         entry.changed = true;
+    };
+    auto found = table_.find(destination);
+    if (found == table_.end()) {
+        if (metric >= kRipInfinity) return false;
+        RipRouteEntry entry;
+        entry.destination = destination;
+        adopt(entry);
         log("rip.route_learned", route_text(entry));
         table_[destination] = entry;
         return true;
@@ -245,15 +250,7 @@ bool RipEngine::consider(const InterfaceState& interface, Ipv4Address source, co
             make_unreachable(entry, now, "rip.route_withdrawn", "from " + source.to_string());
             return true;
         }
-        entry.metric = metric;
-        entry.origin = RipRouteEntry::Origin::learned;
-        entry.interface = interface.config.name;
-        entry.next_hop = next_hop;
-        entry.learned_from = source;
-        entry.tag = route.route_tag;
-        entry.expires = now + config_.timers.timeout;
-        entry.forgotten_at.reset();
-        entry.changed = true;
+        adopt(entry);
         log(was_reachable ? "rip.route_changed" : "rip.route_learned", route_text(entry));
         return true;
     }

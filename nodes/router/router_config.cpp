@@ -10,18 +10,9 @@ namespace {
 using nlohmann::json;
 
 wire::Ipv4Prefix interface_address(const json& value, const std::string& where) {
-    auto text = value.is_string() ? value.get<std::string>() : std::string();
-    auto slash = text.find('/');
-    auto address = wire::Ipv4Address::parse(text.substr(0, slash));
-    int length = -1;
-    if (slash != std::string::npos) {
-        try {
-            length = std::stoi(text.substr(slash + 1));
-        } catch (const std::exception&) {
-        }
-    }
-    if (!address || length < 0 || length > 32) throw std::invalid_argument(where + ": not an IPv4 address/length");
-    return wire::Ipv4Prefix{*address, length};
+    auto prefix = wire::IpPrefix::parse(value.is_string() ? value.get<std::string>() : std::string());
+    if (!prefix || !prefix->address.is_v4()) throw std::invalid_argument(where + ": not an IPv4 address/length");
+    return wire::Ipv4Prefix{prefix->address.v4(), prefix->length};
 }
 
 Duration seconds(const json& rip, const char* key, Duration fallback) {
