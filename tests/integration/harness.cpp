@@ -117,6 +117,11 @@ int BackgroundCommand::wait(std::chrono::milliseconds deadline) {
     return exited_ && WIFEXITED(status_) ? WEXITSTATUS(status_) : -1;
 }
 
+int BackgroundCommand::stop(int signal, std::chrono::milliseconds deadline) {
+    if (!exited_ && pid_ > 0) ::kill(pid_, signal);
+    return wait(deadline);
+}
+
 std::string BackgroundCommand::output() { return output_; }
 
 bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds deadline) {

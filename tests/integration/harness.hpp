@@ -35,6 +35,9 @@ public:
     bool wait_for_output(const std::string& text, std::chrono::milliseconds deadline);
     /// Waits for it to exit (at most `deadline`); its exit status, or -1.
     int wait(std::chrono::milliseconds deadline);
+    /// Sends it `signal` and waits for it to exit (at most `deadline`); its exit status, or -1.
+    int stop(int signal, std::chrono::milliseconds deadline);
+    pid_t pid() const { return pid_; }
     std::string output();
 
 private:
