@@ -1,6 +1,6 @@
 // emu-router: the routing daemon of an emu lab's router. emud starts it inside the node with
 // the protocols its `services:` name (docs/routing.md); what they choose goes into the
-// node's kernel table.
+// node's kernel table. `emu-router show …`, run in the node, asks the running daemon.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <random>
@@ -8,17 +8,48 @@
 #include <spdlog/spdlog.h>
 
 #include "nodes/common/node_program.hpp"
+#include "nodes/router/inspection.hpp"
+#include "nodes/router/inspection_socket.hpp"
 #include "nodes/router/rib.hpp"
 #include "nodes/router/rip_loop.hpp"
 #include "nodes/router/router_config.hpp"
+
+namespace {
+
+// `emu-router show TOPIC…`: the running daemon's report, for a person or (--json) a script.
+int show(const std::vector<std::string>& words, bool as_json) {
+    std::string topic;
+    for (const auto& word : words) topic += (topic.empty() ? "" : " ") + word;
+    auto report = emu::router::ask_router(topic, std::chrono::seconds(5));
+    if (!report) {
+        std::cerr << "emu-router show " << topic << ": " << report.error() << '\n';
+        return 1;
+    }
+    std::cout << (as_json ? report->dump(2) + '\n' : emu::router::format_report(topic, *report));
+    return 0;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
     CLI::App app{"emu-router: RIPv2 (RFC 2453) for emu labs' routers; the routes it chooses go into the node's "
                  "kernel table as `proto rip`."};
     std::string config_path, data_directory = ".";
-    app.add_option("-c,--config", config_path, "the configuration file (JSON, as emud writes it)")->required();
+    app.add_option("-c,--config", config_path, "run the daemon with this configuration file (JSON, as emud writes it)");
     app.add_option("-d,--data", data_directory, "unused: a router keeps no state on disk")->capture_default_str();
+    auto* show_command = app.add_subcommand(
+        "show", std::string("ask the daemon running in this node (emu exec LAB NODE -- emu-router show routes): ") +
+                    emu::router::kInspectionTopics);
+    std::vector<std::string> topic_words;
+    bool as_json = false;
+    show_command->add_option("topic", topic_words, emu::router::kInspectionTopics)->required();
+    show_command->add_flag("--json", as_json, "print the daemon's report as JSON");
     CLI11_PARSE(app, argc, argv);
+    if (show_command->parsed()) return show(topic_words, as_json);
+    if (config_path.empty()) {
+        std::cerr << "emu-router: --config is required to run the daemon (or: emu-router show TOPIC)\n";
+        return 2;
+    }
     spdlog::set_pattern(emu::node::kLogPattern);
 
     emu::router::RouterConfig config;
@@ -34,7 +65,13 @@ int main(int argc, char** argv) {
         auto netlink = emu::net::NetlinkSocket::open();
         emu::router::Rib rib;
         emu::router::RipEngine engine(*config.rip, std::random_device{}());
-        emu::router::RipLoop loop(io, engine, rib, netlink);
+        emu::router::RipLoop loop(io, config.interfaces, engine, rib, netlink);
+        emu::router::InspectionServer inspection(io, [&](const std::string& topic) {
+            return emu::router::report(topic, rib, engine, emu::router::Clock::now());
+        });
+        emu::asio::co_spawn(io, inspection.run(), [](std::exception_ptr failure) {
+            if (failure) std::rethrow_exception(failure);
+        });
         spdlog::info("router.start rip_interfaces={}", config.rip->interfaces.size());
         bool stopped_cleanly = emu::node::run_until_stopped(io, loop.run(), "router.failed");
         const auto& counters = engine.counters();

@@ -2,6 +2,7 @@
 
 #include <net/if.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <spdlog/spdlog.h>
@@ -19,23 +20,35 @@ constexpr std::uint32_t kKernelMetric = 20;
 
 }  // namespace
 
-RipLoop::RipLoop(asio::io_context& io, RipEngine& engine, Rib& rib, net::NetlinkSocket& netlink)
-    : io_(io), engine_(engine), rib_(rib), netlink_(netlink),
+RipLoop::RipLoop(asio::io_context& io, const std::vector<RouterInterface>& interfaces, RipEngine& engine, Rib& rib,
+                 net::NetlinkSocket& netlink)
+    : interfaces_(interfaces), io_(io), engine_(engine), rib_(rib), netlink_(netlink),
       socket_(io, wire::RipMessage::kPort), links_(io), timer_(io) {
-    for (const auto& interface : engine_.config().interfaces) {
+    for (const auto& interface : interfaces_) {
         const int ifindex = static_cast<int>(::if_nametoindex(interface.name.c_str()));
         if (ifindex == 0) throw std::runtime_error("no interface " + interface.name);
         ifindex_by_name_[interface.name] = ifindex;
         name_by_ifindex_[ifindex] = interface.name;
-        if (!interface.passive) socket_.join_multicast(wire::RipMessage::kMulticastGroup, ifindex);
+    }
+    for (const auto& interface : engine_.config().interfaces) {
+        if (!ifindex_by_name_.contains(interface.name)) throw std::runtime_error("no interface " + interface.name);
+        if (!interface.passive) {
+            socket_.join_multicast(wire::RipMessage::kMulticastGroup, ifindex_by_name_.at(interface.name));
+        }
     }
 }
 
+bool RipLoop::runs_rip(const std::string& interface) const {
+    const auto& rip = engine_.config().interfaces;
+    return std::any_of(rip.begin(), rip.end(), [&](const auto& config) { return config.name == interface; });
+}
+
 asio::awaitable<void> RipLoop::run() {
-    for (const auto& interface : engine_.config().interfaces) {
+    for (const auto& interface : interfaces_) {
         auto state = net::link_state(interface.name);
-        if (state && state->usable()) engine_.interface_up(interface.name, Clock::now());
+        if (state && state->usable()) link_changed(interface.name, true);
     }
+    started_ = true;
     engine_.start(Clock::now());
     flush();
     // A socket that fails ends the program (non-zero: the lab restarts it), not just its reading.
@@ -57,7 +70,7 @@ asio::awaitable<void> RipLoop::receive_loop() {
     for (;;) {
         auto datagram = co_await socket_.receive();
         auto interface = name_by_ifindex_.find(datagram.ifindex);
-        if (interface == name_by_ifindex_.end()) continue;  // not an interface RIP runs on
+        if (interface == name_by_ifindex_.end() || !runs_rip(interface->second)) continue;
         auto message = wire::parse_rip(datagram.bytes);
         if (!message) {
             ++malformed_;
@@ -90,12 +103,20 @@ asio::awaitable<void> RipLoop::watch_links() {
 }
 
 void RipLoop::link_changed(const std::string& name, bool usable) {
-    if (usable == engine_.interface_is_up(name)) return;
-    spdlog::info("router.link_{} {}", usable ? "up" : "down", name);
+    if (usable == usable_.contains(name)) return;
     if (usable) {
-        engine_.interface_up(name, Clock::now());
+        usable_.insert(name);
     } else {
-        engine_.interface_down(name, Clock::now());
+        usable_.erase(name);
+    }
+    // At start every interface comes up here; only a change later is news for the log.
+    if (started_) spdlog::info("router.link_{} {}", usable ? "up" : "down", name);
+    if (runs_rip(name) && usable != engine_.interface_is_up(name)) {
+        if (usable) {
+            engine_.interface_up(name, Clock::now());
+        } else {
+            engine_.interface_down(name, Clock::now());
+        }
     }
 }
 
@@ -109,6 +130,15 @@ void RipLoop::flush() {
         }
     }
     for (const auto& event : engine_.take_events()) spdlog::info("{} {}", event.name, event.text);
+    // The kernel keeps connected networks itself; the RIB knows them so that they win, and so
+    // that `emu-router show routes` lists them as routers do.
+    std::vector<RibRoute> connected;
+    for (const auto& interface : interfaces_) {
+        if (!usable_.contains(interface.name)) continue;
+        connected.push_back(RibRoute{interface.address.network(), RouteSource::connected, 0,
+                                     {{wire::Ipv4Address{}, interface.name}}});
+    }
+    for (const auto& change : rib_.set_routes(RouteSource::connected, connected)) apply(change);
     std::vector<RibRoute> routes;
     for (const auto& entry : engine_.usable_learned_routes()) {
         routes.push_back(RibRoute{entry.destination, RouteSource::rip, entry.metric, {{entry.next_hop, entry.interface}}});

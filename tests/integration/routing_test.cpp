@@ -2,6 +2,10 @@
 // the trace shows the exchange, and a cut link's routes go at once and come back with it.
 #include <catch2/catch.hpp>
 
+#include <regex>
+
+#include <nlohmann/json.hpp>
+
 #include "tests/integration/harness.hpp"
 
 using namespace emu::test;
@@ -68,6 +72,25 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
     auto log = daemon.emu({"logs", lab, "r1"}).out;
     CHECK(has(log, "rip.route_learned 10.0.3.0/24 metric 3 via 10.0.12.2 eth1"));
     CHECK(has(log, "rib.installed 10.0.3.0/24 via 10.0.12.2 eth1 (rip metric 3)"));
+
+    // The running daemon explains its choices: the RIB with the kernel's routes marked, and
+    // RIP's distance vector with each route's source and timer.
+    auto shown_routes = daemon.emu({"exec", lab, "r1", "--", "emu-router", "show", "routes"});
+    INFO(shown_routes.out << shown_routes.err);
+    CHECK(std::regex_search(shown_routes.out, std::regex(R"(R>\* +10\.0\.3\.0/24 +\[120/3\] +via 10\.0\.12\.2, eth1)")));
+    CHECK(std::regex_search(shown_routes.out, std::regex(R"(C> +10\.0\.1\.0/24 +\[0/0\] +directly connected, eth0)")));
+    auto shown_rip = daemon.emu({"exec", lab, "r2", "--", "emu-router", "show", "rip"});
+    INFO(shown_rip.out << shown_rip.err);
+    CHECK(std::regex_search(shown_rip.out, std::regex(R"(10\.0\.3\.0/24 +2 +10\.0\.23\.3 +10\.0\.23\.3 +eth1 +times out in)")));
+    CHECK(std::regex_search(shown_rip.out, std::regex(R"(10\.0\.12\.1 on eth0: last heard)")));
+    auto as_json = nlohmann::json::parse(daemon.emu({"exec", lab, "r2", "--", "emu-router", "show", "rip", "--json"}).out,
+                                         nullptr, false);
+    REQUIRE(as_json.is_object());
+    CHECK(as_json["timers"]["update"] == 1.0);
+    // Where no router runs, the command says so.
+    auto nobody = daemon.emu({"exec", lab, "h1", "--", "emu-router", "show", "routes"});
+    CHECK(nobody.exit_code == 1);
+    CHECK(has(nobody.err, "no emu-router runs in this node"));
 
     // Cut r2–r3: r2's eth1 loses its carrier, so r2 takes what it learned there as lost at
     // once and poisons it towards r1, which takes it out of its kernel table — long before

@@ -69,6 +69,7 @@ TEST_CASE("emu-router and FRR's ripd learn each other's networks and withdraw th
     INFO(table);
     CHECK(std::regex_search(table, std::regex(R"(R\(n\) +10\.0\.1\.0/24 +10\.0\.12\.1 +2 )")));
     CHECK(has(daemon.emu({"logs", lab, "emu"}).out, "rip.route_learned 10.0.2.0/24 metric 2 via 10.0.12.2 eth1"));
+    CHECK(has(daemon.emu({"exec", lab, "emu", "--", "emu-router", "show", "rip"}).out, "10.0.12.2 on eth1: last heard"));
     CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.2.10"}).ok());
     // The trace decodes ripd's messages as it decodes ours.
     auto trace = daemon.emu({"trace", lab, "--protocol", "rip"}).out;
