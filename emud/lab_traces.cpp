@@ -122,6 +122,13 @@ asio::awaitable<json> LabTraces::trace(const std::string& lab, const json& param
     auto limit = std::min(params.value("limit", kEventsPerMessage), kEventsPerMessage);
     auto request = request_of(params);
     if (!params.value("follow", false)) {
+        find(lab);
+        if (after == 0) {
+            // Whoever asks after doing something expects to see it: frames are final once the
+            // capture's timeline window has passed (docs/trace.md). Later pages come after this.
+            asio::steady_timer settle(io_, trace::LabCapture::kSettleTime);
+            co_await settle.async_wait(asio::use_awaitable);
+        }
         const auto& capture = find(lab);
         auto result = slice_json(capture, capture.store().read_after(after, limit), request);
         result["counts"] = counts(lab);

@@ -29,6 +29,13 @@ net::RingSize ring_size(bool fabric) {
     return size;
 }
 
+// The clock of the kernel's capture timestamps.
+std::uint64_t realtime_ns() {
+    timespec now{};
+    ::clock_gettime(CLOCK_REALTIME, &now);
+    return static_cast<std::uint64_t>(now.tv_sec) * 1'000'000'000 + static_cast<std::uint64_t>(now.tv_nsec);
+}
+
 void write_all(int fd, const std::vector<std::uint8_t>& bytes) {
     std::size_t done = 0;
     while (done < bytes.size()) {
@@ -47,6 +54,7 @@ LabCapture::LabCapture(const build::LabPlan& plan, const topology::Lab& lab, Cap
       addresses_(lab),
       options_(std::move(options)),
       on_frames_(std::move(on_frames)),
+      timeline_(static_cast<std::uint64_t>(std::chrono::nanoseconds(kTimelineWindow).count())),
       store_(options_.ring_bytes),
       flows_(std::move(decoders)) {
     std::map<std::string, std::uint32_t> segments;
@@ -111,16 +119,23 @@ void LabCapture::run() {
     fds.push_back({stop_.get(), POLLIN, 0});
     bool stopping = false;
     while (true) {
+        // Wake for the rings, the stop, or the oldest held frame's turn in the timeline.
+        int timeout_ms = -1;
+        if (auto due = timeline_.next_release_ns()) {
+            auto now = realtime_ns();
+            timeout_ms = *due <= now ? 0 : static_cast<int>((*due - now + 999'999) / 1'000'000);
+        }
         // After the stop, one more round takes what the kernel still holds.
-        if (!stopping && ::poll(fds.data(), fds.size(), -1) < 0 && errno != EINTR) {
+        if (!stopping && ::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) {
             spdlog::error("capture.poll_failed: {}", std::strerror(errno));
             break;
         }
         stopping = stopping || (fds.back().revents & POLLIN) != 0;
-        std::size_t frames = 0;
-        for (const auto& ring : rings_) {
-            frames += ring.ring->drain([&](const net::CapturedFrame& frame) { handle(ring, frame); });
+        for (std::size_t i = 0; i < rings_.size(); ++i) {
+            rings_[i].ring->drain([&](const net::CapturedFrame& frame) { timeline_.hold(i, frame); });
         }
+        auto keep = [this](HeldFrame&& held) { handle(std::move(held)); };
+        std::size_t frames = stopping ? timeline_.release_all(keep) : timeline_.release(realtime_ns(), keep);
         std::uint64_t dropped = 0;
         for (const auto& ring : rings_) dropped += ring.ring->take_counts().dropped;
         try {
@@ -138,7 +153,9 @@ void LabCapture::run() {
     }
 }
 
-void LabCapture::handle(const Ring& ring, const net::CapturedFrame& frame) {
+void LabCapture::handle(HeldFrame&& held) {
+    const auto& ring = rings_[held.source];
+    const auto& frame = held.frame;
     auto index = static_cast<std::size_t>(frame.ifindex);
     if (index >= ring.point_of_ifindex.size() || ring.point_of_ifindex[index] < 0) return;
     const auto& point = plan_.points[static_cast<std::size_t>(ring.point_of_ifindex[index])];
@@ -155,7 +172,11 @@ void LabCapture::handle(const Ring& ring, const net::CapturedFrame& frame) {
     stored.link = static_cast<std::uint32_t>(point.link);
     stored.original_length = original_length;
     stored.checksum_not_ready = frame.checksum_not_ready;
-    stored.bytes.assign(data.begin(), data.end());
+    if (frame.vlan_tci) {
+        stored.bytes.assign(data.begin(), data.end());
+    } else {
+        stored.bytes = std::move(held.bytes);  // `data` still points at them
+    }
     if (auto decoded = wire::decode_frame(data)) {
         if (decoded->arp) {
             auto owner = plan_.mac_owners.find(decoded->arp->sender_mac);

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -13,6 +14,7 @@
 #include "emud/trace/address_book.hpp"
 #include "emud/trace/capture_plan.hpp"
 #include "emud/trace/flow_tracker.hpp"
+#include "emud/trace/frame_timeline.hpp"
 #include "emud/trace/event.hpp"
 #include "emud/trace/trace_store.hpp"
 #include "lib/net/packet_ring.hpp"
@@ -39,10 +41,18 @@ struct CaptureCounts {
 
 /// Captures every frame of one lab from the moment it is made until it is destroyed: one
 /// TPACKET_V3 ring per namespace that has capture points, read on a thread of its own that
-/// keeps each frame in the TraceStore and appends it to the lab's pcapng. Frames are decoded
-/// when they are read (event_of).
+/// puts the rings' frames into one timeline (FrameTimeline), keeps each in the TraceStore
+/// and appends it to the lab's pcapng, numbered in time order. Frames are decoded when they
+/// are read (event_of).
 class LabCapture {
 public:
+    /// How long a frame waits in the timeline. A ring hands a block over at the latest its
+    /// block timeout (10 ms) after the block's first frame, rounded up to the kernel's timer
+    /// tick; three timeouts leave room for the capture thread to wake.
+    static constexpr std::chrono::milliseconds kTimelineWindow{3 * net::RingSize{}.block_timeout_ms};
+    /// From any moment, how long until every frame captured before it is in the store.
+    static constexpr std::chrono::milliseconds kSettleTime = kTimelineWindow + std::chrono::milliseconds(5);
+
     /// Opens the rings (entering each namespace on the calling thread, then coming back) and
     /// starts the thread. `on_frames` runs on that thread after each batch of new events.
     LabCapture(const build::LabPlan& plan, const topology::Lab& lab, CaptureOptions options,
@@ -65,7 +75,7 @@ private:
     };
 
     void run();
-    void handle(const Ring& ring, const net::CapturedFrame& frame);
+    void handle(HeldFrame&& held);
     void write_out();
 
     void name_path_ends(TraceEvent& event) const;
@@ -75,6 +85,7 @@ private:
     CaptureOptions options_;
     std::function<void()> on_frames_;
     std::vector<Ring> rings_;
+    FrameTimeline timeline_;
     TraceStore store_;
     FlowTracker flows_;
     std::vector<std::uint32_t> segment_of_link_;  ///< a number per segment, by link, for the flow tracker
