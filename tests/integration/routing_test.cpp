@@ -42,6 +42,8 @@ links:
   - endpoints: [h3:eth0, lan3]
 )";
 
+bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
+
 }  // namespace
 
 TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them, and a cut link's routes go",
@@ -51,7 +53,6 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
     auto lab = daemon.lab_name("rip");
     REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
     auto routes_of = [&](const char* node) { return daemon.emu({"exec", lab, node, "--", "ip", "route"}).out; };
-    auto has = [](const std::string& routes, const std::string& route) { return routes.find(route) != std::string::npos; };
 
     CHECK(wait_until([&] { return has(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2 dev eth1 proto rip metric 20"); }, 10s));
     CHECK(wait_until([&] { return has(routes_of("r3"), "10.0.1.0/24 via 10.0.23.2 dev eth1 proto rip metric 20"); }, 10s));
@@ -106,4 +107,15 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
     CHECK(wait_until([&] { return has(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2"); }, 10s));
     CHECK(has(daemon.emu({"logs", lab, "r2"}).out, "router.link_up eth1"));
     REQUIRE(daemon.emu({"down", lab}).ok());
+}
+
+TEST_CASE("the RIP ring scenario converges, reroutes the long way round a cut link, and heals",
+          "[root][routing][rip][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("ring");
+    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/rip-ring/reroute.scenario.yaml", "--name", lab,
+                           "--pcapng", (daemon.state_dir() / "ring.pcapng").string()});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(has(run.out, "PASSED: 14 passed"));
 }
