@@ -36,20 +36,38 @@ public:
     std::size_t release_all(const std::function<void(HeldFrame&&)>& visit);
     /// When the oldest frame held may leave; none when nothing is held.
     std::optional<std::uint64_t> next_release_ns() const;
-    std::size_t size() const { return held_.size(); }
+    std::size_t size() const { return size_; }
 
 private:
-    struct Entry {
-        std::uint64_t sequence = 0;
-        HeldFrame held;
+    struct Held {
+        std::uint64_t sequence = 0;  ///< arrival order, for equal timestamps
+        HeldFrame frame;
     };
-    /// For the heap: the entry that leaves later sorts first.
-    static bool leaves_later(const Entry& a, const Entry& b);
-    std::size_t release_while(const std::function<bool(const Entry&)>& due, const std::function<void(HeldFrame&&)>& visit);
+    /// The oldest frame waiting from one ring. A ring's frames come in time order, so only
+    /// the rings' first frames compete: a heap of those is all the merge needs, and each
+    /// frame costs a push and a pop on a heap as small as the number of rings.
+    struct Front {
+        std::uint64_t timestamp_ns = 0;
+        std::uint64_t sequence = 0;
+        std::size_t source = 0;
+    };
+    static bool leaves_later(const Front& a, const Front& b);
+    void push_front_of(std::size_t source);
+    std::size_t release_while(const std::function<bool(std::uint64_t timestamp_ns)>& due,
+                              const std::function<void(HeldFrame&&)>& visit);
 
     std::uint64_t window_ns_;
     std::uint64_t next_sequence_ = 0;
-    std::vector<Entry> held_;  ///< a min-heap by (timestamp, sequence)
+    std::size_t size_ = 0;
+    /// Per ring, in arrival order: frames from `first` on wait; the vector's room is reused
+    /// (no allocation per frame but the bytes' own).
+    struct Queue {
+        std::vector<Held> frames;
+        std::size_t first = 0;
+        bool empty() const { return first == frames.size(); }
+    };
+    std::vector<Queue> waiting_;
+    std::vector<Front> fronts_;              ///< a min-heap: each ring's first waiting frame
 };
 
 }  // namespace emu::trace

@@ -7,6 +7,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <map>
@@ -28,6 +29,9 @@ net::RingSize ring_size(bool fabric) {
     size.block_count = fabric ? 8 : 4;
     return size;
 }
+
+// How often held frames are let go at most, when nothing else wakes the capture thread.
+constexpr int kReleaseIntervalMs = static_cast<int>(net::RingSize{}.block_timeout_ms);
 
 // The clock of the kernel's capture timestamps.
 std::uint64_t realtime_ns() {
@@ -119,11 +123,14 @@ void LabCapture::run() {
     fds.push_back({stop_.get(), POLLIN, 0});
     bool stopping = false;
     while (true) {
-        // Wake for the rings, the stop, or the oldest held frame's turn in the timeline.
+        // Wake for the rings, the stop, or the oldest held frame's turn in the timeline — but
+        // for the timeline not more often than a block timeout: frames leave in batches, and a
+        // wake-up per millisecond under load would cost more than the capture itself.
         int timeout_ms = -1;
         if (auto due = timeline_.next_release_ns()) {
             auto now = realtime_ns();
-            timeout_ms = *due <= now ? 0 : static_cast<int>((*due - now + 999'999) / 1'000'000);
+            auto until_due_ms = *due <= now ? 0 : static_cast<int>((*due - now + 999'999) / 1'000'000);
+            timeout_ms = std::max(until_due_ms, kReleaseIntervalMs);
         }
         // After the stop, one more round takes what the kernel still holds.
         if (!stopping && ::poll(fds.data(), fds.size(), timeout_ms) < 0 && errno != EINTR) {

@@ -50,8 +50,10 @@ public:
     /// block timeout (10 ms) after the block's first frame, rounded up to the kernel's timer
     /// tick; three timeouts leave room for the capture thread to wake.
     static constexpr std::chrono::milliseconds kTimelineWindow{3 * net::RingSize{}.block_timeout_ms};
-    /// From any moment, how long until every frame captured before it is in the store.
-    static constexpr std::chrono::milliseconds kSettleTime = kTimelineWindow + std::chrono::milliseconds(5);
+    /// From any moment, how long until every frame captured before it is in the store: the
+    /// window, plus up to one release interval (a block timeout) before a waiting frame goes.
+    static constexpr std::chrono::milliseconds kSettleTime =
+        kTimelineWindow + std::chrono::milliseconds(net::RingSize{}.block_timeout_ms + 5);
 
     /// Opens the rings (entering each namespace on the calling thread, then coming back) and
     /// starts the thread. `on_frames` runs on that thread after each batch of new events.
