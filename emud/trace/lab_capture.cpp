@@ -191,21 +191,21 @@ void LabCapture::handle(HeldFrame&& held) {
         }
         if (flows_.has_decoders()) stored.application = flows_.on_frame(*decoded, segment_of_link_[point.link]);
     }
-    store_.push(std::move(stored));
-
     // On a switch port the frame comes in from the node; on a node's own end, "outgoing" is
     // what that node sent.
     auto direction = point.ingress_only ? FrameDirection::inbound
                                         : (outgoing ? FrameDirection::outbound : FrameDirection::inbound);
-    std::lock_guard lock(counts_mutex_);
-    ++counts_.frames;
+    // Counted when written out, with the file's own counts, so that a reader never sees a
+    // frame counted and not yet accounted for (this thread is the counts' only writer).
     if (counts_.file_bytes + pending_.size() < options_.max_file_bytes) {
         pcapng::enhanced_packet(pending_, static_cast<std::uint32_t>(point.link), frame.timestamp_ns, data,
                                 original_length, direction);
         ++pending_frames_;
     } else {
-        ++counts_.frames_not_in_file;
+        ++pending_not_in_file_;
     }
+    // Last: `data` may be the stored frame's own bytes, which the store owns from here on.
+    store_.push(std::move(stored));
 }
 
 TraceEvent LabCapture::event_of(const StoredFrame& frame) const {
@@ -248,13 +248,15 @@ void LabCapture::name_path_ends(TraceEvent& event) const {
 }
 
 void LabCapture::write_out() {
-    if (pending_.empty()) return;
-    write_all(file_.get(), pending_);
+    if (!pending_.empty()) write_all(file_.get(), pending_);
     std::lock_guard lock(counts_mutex_);
+    counts_.frames += pending_frames_ + pending_not_in_file_;
     counts_.file_bytes += pending_.size();
     counts_.frames_in_file += pending_frames_;
+    counts_.frames_not_in_file += pending_not_in_file_;
     pending_.clear();
     pending_frames_ = 0;
+    pending_not_in_file_ = 0;
 }
 
 }  // namespace emu::trace

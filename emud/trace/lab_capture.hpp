@@ -95,6 +95,7 @@ private:
     util::UniqueFd stop_;  ///< an eventfd
     std::vector<std::uint8_t> pending_;  ///< pcapng blocks not yet written
     std::uint64_t pending_frames_ = 0;
+    std::uint64_t pending_not_in_file_ = 0;  ///< frames kept in the trace but past max_file_bytes
     std::vector<std::uint8_t> retagged_;
     std::uint64_t next_number_ = 1;
 
