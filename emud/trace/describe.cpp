@@ -1,5 +1,7 @@
 #include "emud/trace/describe.hpp"
 
+#include "emud/trace/ospf_describe.hpp"
+
 #include <fmt/format.h>
 
 #include "lib/wire/checksum.hpp"
@@ -247,6 +249,12 @@ std::vector<Layer> describe_frame(Bytes frame, CaptureFacts facts) {
         if (decoded->icmp) layers.push_back(icmp_layer(*decoded->icmp));
         if (decoded->udp) layers.push_back(udp_layer(*decoded->udp, *decoded->ipv4, facts));
         if (decoded->tcp) layers.push_back(tcp_layer(*decoded->tcp, *decoded->ipv4, facts));
+        // OSPF rides on IP itself (protocol 89), so it is read here rather than by a flow's
+        // application decoder; a fragment's piece is not a packet to read.
+        const auto& header = decoded->ipv4->header;
+        if (header.protocol == ip_protocol::kOspf && !header.is_fragment()) {
+            layers.push_back(ospf_layer(decoded->ipv4->payload));
+        }
     }
     if (decoded->error) {
         const auto& [layer, error] = *decoded->error;

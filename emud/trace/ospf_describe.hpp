@@ -1,0 +1,13 @@
+#pragma once
+
+#include "emud/trace/event.hpp"
+#include "lib/wire/buffer.hpp"
+
+namespace emu::trace {
+
+/// An OSPFv2 packet (IP protocol 89) as a trace layer: `OSPF Hello dr=… bdr=… neighbors=…`,
+/// `OSPF LSU router-LSA 10.0.0.1 seq=0x80000003, …`, with its fields for patterns; a packet
+/// that does not parse is an `OSPF malformed: …` layer.
+Layer ospf_layer(wire::Bytes payload);
+
+}  // namespace emu::trace
