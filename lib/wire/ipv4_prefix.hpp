@@ -1,6 +1,9 @@
 #pragma once
 
 #include <string>
+#include <string_view>
+
+#include <tl/expected.hpp>
 
 #include "lib/wire/ip_address.hpp"
 
@@ -10,6 +13,10 @@ namespace emu::wire {
 struct Ipv4Prefix {
     Ipv4Address address;
     int length = 0;
+
+    /// "10.0.1.0/24" (host bits allowed: "10.0.1.1/24" is an interface's address); the error
+    /// says why not.
+    static tl::expected<Ipv4Prefix, std::string> parse(std::string_view text);
 
     /// The prefix with every host bit cleared.
     Ipv4Prefix network() const;
