@@ -201,8 +201,9 @@ struct OspfPacket {
     std::uint16_t checksum = 0;
     std::uint16_t auth_type = kAuthNone;
     std::array<std::uint8_t, 8> authentication{};
-    std::variant<OspfHello, OspfDatabaseDescription, OspfLinkStateRequest, OspfLinkStateUpdate, OspfLinkStateAck>
-        body;
+    using Body =
+        std::variant<OspfHello, OspfDatabaseDescription, OspfLinkStateRequest, OspfLinkStateUpdate, OspfLinkStateAck>;
+    Body body;
 
     OspfType type() const { return static_cast<OspfType>(body.index() + 1); }
     auto operator<=>(const OspfPacket&) const = default;

@@ -44,7 +44,11 @@ void OspfInterface::log(const char* name, std::string text) { events_.push_back(
 void OspfInterface::up(Time now) {
     if (state_ != OspfInterfaceState::down) return;
     next_hello_ = now;  // the first Hello goes at once
-    if (config_.type == OspfNetworkType::point_to_point) {
+    if (config_.passive && config_.type == OspfNetworkType::broadcast) {
+        // No Hellos, so no other router: it is the network's DR (as FRR shows a passive LAN).
+        state_ = OspfInterfaceState::dr;
+        dr_ = config_.address.address;
+    } else if (config_.type == OspfNetworkType::point_to_point) {
         state_ = OspfInterfaceState::point_to_point;
     } else if (config_.priority == 0) {
         state_ = OspfInterfaceState::dr_other;
@@ -235,6 +239,21 @@ OspfInterface::Time OspfInterface::next_deadline() const {
         next = std::min(next, neighbour.last_heard + seconds(config_.dead_interval));
     }
     return next;
+}
+
+void OspfInterface::set_adjacency_state(Ipv4Address router_id, OspfNeighbourState state) {
+    auto it = neighbours_.find(router_id);
+    if (it != neighbours_.end() && it->second.state >= OspfNeighbourState::exstart) set_neighbour_state(it->second, state);
+}
+
+bool OspfInterface::transit_network_ready() const {
+    if (config_.type != OspfNetworkType::broadcast || state_ == OspfInterfaceState::waiting) return false;
+    const bool we_are_dr = dr_ == config_.address.address;
+    for (const auto& [id, neighbour] : neighbours_) {
+        if (neighbour.state != OspfNeighbourState::full) continue;
+        if (we_are_dr || neighbour.address == dr_) return true;
+    }
+    return false;
 }
 
 std::vector<wire::OspfHello> OspfInterface::take_hellos() { return std::exchange(hellos_, {}); }

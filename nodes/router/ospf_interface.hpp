@@ -92,6 +92,12 @@ public:
     /// point-to-point link; on a LAN when either end is DR or BDR.
     bool should_be_adjacent(const OspfNeighbour& neighbour) const;
 
+    /// The database exchange moved a neighbour on (Exchange, Loading, Full) or back (ExStart).
+    void set_adjacency_state(wire::Ipv4Address router_id, OspfNeighbourState state);
+    /// Whether a neighbour in state Full is the network's DR (or we are DR with one Full
+    /// neighbour): the network is then a transit network in our router-LSA (§12.4.1.2).
+    bool transit_network_ready() const;
+
     const OspfInterfaceConfig& config() const { return config_; }
     OspfInterfaceState state() const { return state_; }
     wire::Ipv4Address dr() const { return dr_; }
