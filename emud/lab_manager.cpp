@@ -274,7 +274,7 @@ asio::awaitable<void> LabManager::start_processes(std::string lab_name) {
         if (node.is_switch()) continue;
         for (const auto& service : node.services) {
             const auto* kind = topology::find_service(service.name);
-            if (kind == nullptr || kind->implied_by != nullptr) continue;
+            if (kind == nullptr || kind->implied_by != nullptr || !service.runs_in.empty()) continue;
             ++*waiting;
             start_service(*record, node, service, [waiting, all_ready] {
                 if (--*waiting == 0) all_ready->cancel();

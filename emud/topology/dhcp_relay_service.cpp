@@ -54,12 +54,6 @@ void check_dhcp_relay_service(const Lab& /*lab*/, const Node& node, Service& ser
         return std::any_of(servers.begin(), servers.end(),
                            [&](Ipv4Address server) { return address.prefix.contains(wire::IpAddress(server)); });
     };
-    auto v4_address = [](const Interface& interface) -> const InterfaceAddress* {
-        for (const auto& address : interface.addresses) {
-            if (address.prefix.address.is_v4()) return &address;
-        }
-        return nullptr;
-    };
     json interfaces = json::array();
     if (auto listed = config.find("interfaces"); listed != config.end()) {
         if (!listed->is_array()) {
@@ -74,7 +68,7 @@ void check_dhcp_relay_service(const Lab& /*lab*/, const Node& node, Service& ser
                 error(pointer, "'" + node.name + "' has no interface " + shown(name));
                 continue;
             }
-            if (v4_address(*interface) == nullptr) {
+            if (interface->ipv4_address() == nullptr) {
                 error(pointer, "interface " + interface->name + " of '" + node.name +
                                    "' has no static IPv4 address to relay from (it becomes giaddr)");
                 continue;
@@ -83,7 +77,7 @@ void check_dhcp_relay_service(const Lab& /*lab*/, const Node& node, Service& ser
         }
     } else {
         for (const auto& interface : node.interfaces) {
-            const auto* address = v4_address(interface);
+            const auto* address = interface.ipv4_address();
             if (address != nullptr && !on_server_subnet(*address) && interface.name != "lo") {
                 interfaces.push_back(interface.kernel_name);
             }

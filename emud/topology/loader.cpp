@@ -553,7 +553,7 @@ private:
                                    "it runs on: " + kinds);
                 continue;
             }
-            Service service{*name, {}, key_where, {}, nullptr};
+            Service service{*name, {}, key_where, {}, nullptr, {}};
             service.config = to_json(it->second, "", service.spots);
             node.services.push_back(std::move(service));
         }

@@ -58,6 +58,13 @@ void Lab::index_nodes() {
     for (std::size_t i = 0; i < nodes.size(); ++i) node_positions_.emplace(nodes[i].name, i);
 }
 
+const InterfaceAddress* Interface::ipv4_address() const {
+    for (const auto& address : addresses) {
+        if (address.prefix.address.is_v4()) return &address;
+    }
+    return nullptr;
+}
+
 const Node* Lab::find_node(std::string_view node_name) const {
     auto position = node_position(node_name);
     return position == nodes.size() ? nullptr : &nodes[position];

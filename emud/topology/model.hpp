@@ -43,6 +43,9 @@ struct Interface {
     std::optional<wire::MacAddress> mac;
     bool declared = false;  ///< listed under `interfaces:` (else only named by a link)
     SourceSpot where;
+
+    /// The first static IPv4 address, or nullptr: what routing protocols and relays run on.
+    const InterfaceAddress* ipv4_address() const;
 };
 
 /// A static route; `destination` 0.0.0.0/0 (or ::/0) is a default route.
@@ -74,6 +77,9 @@ struct Service {
     std::map<std::string, SourceSpot> spots;
     /// What the node program is given, once the checks have made it from `config`.
     nlohmann::json program_config;
+    /// Set when this service runs inside another's process (a router's `ospf` in the
+    /// emu-router that its `rip` starts): the name of that service. Nothing is started for it.
+    std::string runs_in;
 
     /// The spot of the value at `pointer`, else of the nearest enclosing one, else the key's.
     SourceSpot spot(const std::string& pointer) const;

@@ -13,12 +13,6 @@ using nlohmann::json;
 
 const std::vector<std::string> kKeys{"interfaces", "passive", "update", "timeout", "garbage", "poisoned_reverse"};
 
-const InterfaceAddress* ipv4_address(const Interface& interface) {
-    for (const auto& address : interface.addresses) {
-        if (address.prefix.address.is_v4()) return &address;
-    }
-    return nullptr;
-}
 
 }  // namespace
 
@@ -41,7 +35,7 @@ void check_rip_service(const Lab& /*lab*/, const Node& node, Service& service, D
     // Every interface with an IPv4 address is the router's; RIP runs on those listed (all by default).
     json interfaces = json::array();
     for (const auto& interface : node.interfaces) {
-        const auto* address = ipv4_address(interface);
+        const auto* address = interface.ipv4_address();
         if (address == nullptr || interface.name == "lo") continue;
         interfaces.push_back({{"name", interface.kernel_name}, {"address", address->prefix.to_string()}});
     }
@@ -59,7 +53,7 @@ void check_rip_service(const Lab& /*lab*/, const Node& node, Service& service, D
             const auto* interface = name.is_string() ? node.find_interface(name.get<std::string>()) : nullptr;
             if (interface == nullptr) {
                 error(std::string("/") + key + "/" + std::to_string(i), "'" + node.name + "' has no interface " + shown(name));
-            } else if (ipv4_address(*interface) == nullptr) {
+            } else if (interface->ipv4_address() == nullptr) {
                 error(std::string("/") + key + "/" + std::to_string(i),
                       "interface " + interface->name + " of '" + node.name + "' has no static IPv4 address for RIP");
             } else {

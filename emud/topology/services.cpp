@@ -7,19 +7,21 @@
 #include "emud/topology/dhcp_service.hpp"
 #include "emud/topology/dns_service.hpp"
 #include "emud/topology/http_service.hpp"
+#include "emud/topology/ospf_service.hpp"
 #include "emud/topology/rip_service.hpp"
 
 namespace emu::topology {
 
 const std::vector<ServiceKind>& known_services() {
-    // The node programs add their entries here as they land (FTP, mail and OSPF to
-    // come); any other `services:` entry is refused with a clear message.
+    // The node programs add their entries here as they land (FTP and mail to come); any
+    // other `services:` entry is refused with a clear message.
     static const std::vector<ServiceKind> kServices{
         {"dhcp", "emu-dhcpd", {NodeKind::server, NodeKind::router}, check_dhcp_service},
         {"dhcp-relay", "emu-dhcp-relay", {NodeKind::router}, check_dhcp_relay_service},
         {"dns", "emu-dnsd", {NodeKind::server, NodeKind::router}, check_dns_service},
         {"http", "emu-httpd", {NodeKind::server}, check_http_service},
         {"rip", "emu-router", {NodeKind::router}, check_rip_service},
+        {"ospf", "emu-router", {NodeKind::router}, check_ospf_service},
         {"dhcp-client", "emu-host", {NodeKind::host, NodeKind::server, NodeKind::router}, nullptr, {"agent"},
          "`dhcp` on an interface (`eth0: dhcp`)"},
     };
@@ -44,9 +46,26 @@ void add_dhcp_client(Node& node) {
         if (interface.dhcp) interfaces.push_back(interface.kernel_name);
     }
     if (interfaces.empty()) return;
-    Service service{"dhcp-client", nlohmann::json::object(), node.where, {}, nullptr};
+    Service service{"dhcp-client", nlohmann::json::object(), node.where, {}, nullptr, {}};
     service.program_config = {{"hostname", node.name}, {"dhcp_interfaces", interfaces}, {"resolv_conf", "/etc/resolv.conf"}};
     node.services.push_back(std::move(service));
+}
+
+// One emu-router runs a router's RIP and OSPF: the second protocol's settings join the
+// first's, and the second runs in its process (its RIB chooses between the two).
+void merge_routing_protocols(Node& node) {
+    Service* first = nullptr;
+    for (auto& service : node.services) {
+        if (service.name != "rip" && service.name != "ospf") continue;
+        if (first == nullptr) {
+            first = &service;
+            continue;
+        }
+        if (service.program_config.contains(service.name)) {
+            first->program_config[service.name] = service.program_config[service.name];
+        }
+        service.runs_in = first->name;
+    }
 }
 
 }  // namespace
@@ -95,6 +114,7 @@ void check_services(Lab& lab, Diagnostics& diagnostics) {
             const auto* kind = find_service(service.name);
             if (kind != nullptr && kind->check != nullptr) kind->check(lab, node, service, diagnostics);
         }
+        merge_routing_protocols(node);
         add_dhcp_client(node);
     }
 }

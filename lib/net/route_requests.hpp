@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "lib/net/netlink.hpp"
 #include "lib/wire/ip_address.hpp"
@@ -19,6 +20,23 @@ NetlinkRequest route_request(const wire::IpPrefix& destination, const wire::IpAd
 /// metric already, put in its place: a DHCP client's default route, renewed or moved.
 NetlinkRequest route_replacement_request(const wire::IpPrefix& destination, const wire::IpAddress& gateway,
                                          std::optional<std::uint32_t> metric, std::uint8_t protocol, std::string what);
+
+/// One of a multipath route's next hops.
+struct RouteNextHop {
+    wire::Ipv4Address gateway;
+    int ifindex = 0;
+};
+
+/// RTM_NEWROUTE, made or put in place of the one with that metric, through several next hops
+/// at once (RTA_MULTIPATH): the kernel spreads flows over them, an equal-cost multipath route.
+NetlinkRequest multipath_route_replacement_request(const wire::IpPrefix& destination,
+                                                   const std::vector<RouteNextHop>& next_hops,
+                                                   std::optional<std::uint32_t> metric, std::uint8_t protocol,
+                                                   std::string what);
+
+/// RTM_DELROUTE for the route to `destination` with `metric`, whatever its next hops.
+NetlinkRequest route_removal_request(const wire::IpPrefix& destination, std::optional<std::uint32_t> metric,
+                                     std::string what);
 
 /// RTM_DELROUTE for the route to `destination` through `gateway`.
 NetlinkRequest route_removal_request(const wire::IpPrefix& destination, const wire::IpAddress& gateway,

@@ -202,15 +202,144 @@ std::string format_rip(const json& report) {
     return text;
 }
 
-json report(const std::string& topic, const Rib& rib, const RipEngine& rip, Time now) {
+json ospf_neighbors_report(const OspfEngine& engine, Time now) {
+    json interfaces = json::array();
+    for (const auto* interface : engine.interfaces()) {
+        const auto& config = interface->config();
+        json neighbours = json::array();
+        for (const auto& [id, neighbour] : interface->neighbours()) {
+            std::string role = config.type == OspfNetworkType::point_to_point ? "-"
+                               : neighbour.address == interface->dr()    ? "DR"
+                               : neighbour.address == interface->bdr()   ? "Backup"
+                                                                           : "DROther";
+            const auto dead_at = neighbour.last_heard + std::chrono::seconds(config.dead_interval);
+            neighbours.push_back({{"router_id", id.to_string()},
+                                  {"address", neighbour.address.to_string()},
+                                  {"priority", neighbour.priority},
+                                  {"state", to_string(neighbour.state)},
+                                  {"role", role},
+                                  {"dead_in", seconds(dead_at - now)}});
+        }
+        interfaces.push_back({{"name", config.name},
+                              {"address", config.address.to_string()},
+                              {"network", config.type == OspfNetworkType::broadcast ? "broadcast" : "point-to-point"},
+                              {"state", to_string(interface->state())},
+                              {"cost", config.cost},
+                              {"priority", config.priority},
+                              {"passive", config.passive},
+                              {"hello", config.hello_interval},
+                              {"dead", config.dead_interval},
+                              {"dr", interface->dr().to_string()},
+                              {"bdr", interface->bdr().to_string()},
+                              {"neighbors", neighbours}});
+    }
+    return {{"router_id", engine.config().router_id.to_string()}, {"interfaces", interfaces}};
+}
+
+json ospf_database_report(const OspfEngine& engine, Time now) {
+    json lsas = json::array();
+    for (const auto& lsa : engine.lsdb().snapshot(now)) {
+        const auto& header = lsa.header;
+        json entry{{"type", wire::lsa_type_name(header.type)},
+                   {"id", header.link_state_id.to_string()},
+                   {"adv_router", header.advertising_router.to_string()},
+                   {"age", header.age},
+                   {"seq", fmt::format("{:#010x}", header.sequence)},
+                   {"checksum", fmt::format("{:#06x}", header.checksum)}};
+        if (const auto* router = std::get_if<wire::RouterLsa>(&lsa.body)) {
+            json links = json::array();
+            for (const auto& link : router->links) {
+                const char* type = link.type == wire::RouterLink::kPointToPoint ? "point-to-point"
+                                   : link.type == wire::RouterLink::kTransit    ? "transit"
+                                   : link.type == wire::RouterLink::kStub       ? "stub"
+                                                                                : "virtual";
+                links.push_back({{"type", type},
+                                 {"id", link.link_id.to_string()},
+                                 {"data", link.link_data.to_string()},
+                                 {"metric", link.metric}});
+            }
+            entry["links"] = links;
+        } else if (const auto* network = std::get_if<wire::NetworkLsa>(&lsa.body)) {
+            json attached = json::array();
+            for (const auto& member : network->attached_routers) attached.push_back(member.to_string());
+            entry["mask"] = network->network_mask.to_string();
+            entry["attached_routers"] = attached;
+        }
+        lsas.push_back(std::move(entry));
+    }
+    return {{"router_id", engine.config().router_id.to_string()}, {"lsas", lsas}};
+}
+
+std::string format_ospf_neighbors(const json& report) {
+    std::string text = "OSPF router " + report.at("router_id").get<std::string>() + "\n";
+    std::vector<std::vector<std::string>> rows{{"Neighbor ID", "Pri", "State", "Dead Time", "Address", "Interface"}};
+    for (const auto& interface : report.at("interfaces")) {
+        text += fmt::format("  {} {} {}, {}, cost {}{}: DR {}, BDR {}\n", interface.at("name").get<std::string>(),
+                            interface.at("address").get<std::string>(), interface.at("network").get<std::string>(),
+                            interface.at("state").get<std::string>(), interface.at("cost").get<int>(),
+                            interface.at("passive").get<bool>() ? " (passive)" : "",
+                            interface.at("dr").get<std::string>(), interface.at("bdr").get<std::string>());
+        for (const auto& neighbour : interface.at("neighbors")) {
+            rows.push_back({neighbour.at("router_id").get<std::string>(), std::to_string(neighbour.at("priority").get<int>()),
+                            neighbour.at("state").get<std::string>() + "/" + neighbour.at("role").get<std::string>(),
+                            fmt::format("{:.1f} s", neighbour.at("dead_in").get<double>()),
+                            neighbour.at("address").get<std::string>(), interface.at("name").get<std::string>()});
+        }
+    }
+    text += "\n";
+    if (rows.size() == 1) return text + "No neighbour heard yet.\n";
+    return text + aligned(rows, "");
+}
+
+std::string format_ospf_database(const json& report) {
+    std::string text = "OSPF router " + report.at("router_id").get<std::string>() + ", area 0.0.0.0\n";
+    for (const char* type : {"router-LSA", "network-LSA"}) {
+        std::vector<std::vector<std::string>> rows{{"Link ID", "ADV Router", "Age", "Seq#", "CkSum", "What it says"}};
+        for (const auto& lsa : report.at("lsas")) {
+            if (lsa.at("type") != type) continue;
+            std::string says;
+            if (lsa.contains("links")) {
+                for (const auto& link : lsa.at("links")) {
+                    says += (says.empty() ? "" : "; ") + link.at("type").get<std::string>() + " " +
+                            link.at("id").get<std::string>() + " (" + link.at("data").get<std::string>() + ") cost " +
+                            std::to_string(link.at("metric").get<int>());
+                }
+            } else if (lsa.contains("attached_routers")) {
+                says = "mask " + lsa.at("mask").get<std::string>() + ", routers";
+                for (const auto& router : lsa.at("attached_routers")) says += " " + router.get<std::string>();
+            }
+            rows.push_back({lsa.at("id").get<std::string>(), lsa.at("adv_router").get<std::string>(),
+                            std::to_string(lsa.at("age").get<int>()), lsa.at("seq").get<std::string>(),
+                            lsa.at("checksum").get<std::string>(), says});
+        }
+        if (rows.size() == 1) continue;
+        text += std::string("\n") + (std::string(type) == "router-LSA" ? "Router" : "Network") + " link states\n" +
+                aligned(rows, "  ");
+    }
+    return text;
+}
+
+json report(const std::string& topic, const Rib& rib, const RipEngine* rip, const OspfEngine* ospf, Time now) {
+    auto not_running = [&](const char* protocol) {
+        return std::invalid_argument(std::string("this router does not run ") + protocol);
+    };
     if (topic == "routes") return routes_report(rib);
-    if (topic == "rip") return rip_report(rip, now);
+    if (topic == "rip") {
+        if (rip == nullptr) throw not_running("RIP");
+        return rip_report(*rip, now);
+    }
+    if (topic == "ospf neighbors" || topic == "ospf database") {
+        if (ospf == nullptr) throw not_running("OSPF");
+        return topic == "ospf neighbors" ? ospf_neighbors_report(*ospf, now) : ospf_database_report(*ospf, now);
+    }
     throw std::invalid_argument("emu-router shows " + std::string(kInspectionTopics) + ", not '" + topic + "'");
 }
 
 std::string format_report(const std::string& topic, const json& report) {
     if (topic == "routes") return format_routes(report);
     if (topic == "rip") return format_rip(report);
+    if (topic == "ospf neighbors") return format_ospf_neighbors(report);
+    if (topic == "ospf database") return format_ospf_database(report);
     throw std::invalid_argument("emu-router shows " + std::string(kInspectionTopics) + ", not '" + topic + "'");
 }
 

@@ -3,6 +3,7 @@
 // node's kernel table. `emu-router show …`, run in the node, asks the running daemon.
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include <spdlog/spdlog.h>
@@ -11,7 +12,7 @@
 #include "nodes/router/inspection.hpp"
 #include "nodes/router/inspection_socket.hpp"
 #include "nodes/router/rib.hpp"
-#include "nodes/router/rip_loop.hpp"
+#include "nodes/router/router_loop.hpp"
 #include "nodes/router/router_config.hpp"
 
 namespace {
@@ -32,8 +33,8 @@ int show(const std::vector<std::string>& words, bool as_json) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    CLI::App app{"emu-router: RIPv2 (RFC 2453) for emu labs' routers; the routes it chooses go into the node's "
-                 "kernel table as `proto rip`."};
+    CLI::App app{"emu-router: RIPv2 (RFC 2453) and OSPFv2 (RFC 2328, the backbone) for emu labs' routers; the routes "
+                 "it chooses go into the node's kernel table as `proto rip` and `proto ospf`."};
     std::string config_path, data_directory = ".";
     app.add_option("-c,--config", config_path, "run the daemon with this configuration file (JSON, as emud writes it)");
     app.add_option("-d,--data", data_directory, "unused: a router keeps no state on disk")->capture_default_str();
@@ -55,7 +56,7 @@ int main(int argc, char** argv) {
     emu::router::RouterConfig config;
     try {
         config = emu::router::router_config_from_json(emu::node::read_json_config(config_path));
-        if (!config.rip) throw std::invalid_argument("no routing protocol to run (rip)");
+        if (!config.rip && !config.ospf) throw std::invalid_argument("no routing protocol to run (rip, ospf)");
     } catch (const std::exception& error) {
         std::cerr << "emu-router: configuration " << config_path << ": " << error.what() << '\n';
         return 2;
@@ -64,20 +65,37 @@ int main(int argc, char** argv) {
         emu::asio::io_context io;
         auto netlink = emu::net::NetlinkSocket::open();
         emu::router::Rib rib;
-        emu::router::RipEngine engine(*config.rip, std::random_device{}());
-        emu::router::RipLoop loop(io, config.interfaces, engine, rib, netlink);
+        std::random_device random;
+        std::optional<emu::router::RipEngine> rip;
+        std::optional<emu::router::OspfEngine> ospf;
+        if (config.rip) rip.emplace(*config.rip, random());
+        if (config.ospf) ospf.emplace(*config.ospf, random());
+        emu::router::RouterLoop loop(io, config.interfaces, rip ? &*rip : nullptr, ospf ? &*ospf : nullptr, rib, netlink);
         emu::router::InspectionServer inspection(io, [&](const std::string& topic) {
-            return emu::router::report(topic, rib, engine, emu::router::Clock::now());
+            return emu::router::report(topic, rib, rip ? &*rip : nullptr, ospf ? &*ospf : nullptr,
+                                       emu::router::Clock::now());
         });
         emu::asio::co_spawn(io, inspection.run(), [](std::exception_ptr failure) {
             if (failure) std::rethrow_exception(failure);
         });
-        spdlog::info("router.start rip_interfaces={}", config.rip->interfaces.size());
+        spdlog::info("router.start rip_interfaces={} ospf_interfaces={}{}", rip ? config.rip->interfaces.size() : 0,
+                     ospf ? config.ospf->interfaces.size() : 0,
+                     ospf ? " router_id=" + config.ospf->router_id.to_string() : std::string());
         bool stopped_cleanly = emu::node::run_until_stopped(io, loop.run(), "router.failed");
-        const auto& counters = engine.counters();
-        spdlog::info("router.stop rip_updates={} rip_triggered={} rip_ignored={} rip_bad_routes={} rip_malformed={}",
-                     counters.updates_sent, counters.triggered_updates_sent, counters.ignored_messages,
-                     counters.bad_routes, loop.malformed());
+        if (rip) {
+            const auto& counters = rip->counters();
+            spdlog::info("router.stop rip_updates={} rip_triggered={} rip_ignored={} rip_bad_routes={}",
+                         counters.updates_sent, counters.triggered_updates_sent, counters.ignored_messages,
+                         counters.bad_routes);
+        }
+        if (ospf) {
+            const auto& counters = ospf->counters();
+            spdlog::info("router.stop ospf_lsas_received={} ospf_lsas_flooded={} ospf_retransmissions={} ospf_spf_runs={} "
+                         "ospf_ignored={}",
+                         counters.lsas_received, counters.lsas_flooded, counters.retransmissions, counters.spf_runs,
+                         counters.packets_ignored);
+        }
+        spdlog::info("router.stop malformed={}", loop.malformed());
         return stopped_cleanly ? 0 : 1;
     } catch (const std::exception& error) {
         std::cerr << "emu-router: " << error.what() << '\n';

@@ -36,6 +36,59 @@ std::vector<std::string> names(const json& rip, const char* key) {
     return list;
 }
 
+// A whole number in [low, high] at `key` of `object`, or `fallback` when it is not there.
+std::uint32_t whole(const json& object, const char* key, std::uint32_t fallback, std::uint32_t low, std::uint32_t high,
+                    const std::string& where) {
+    auto found = object.find(key);
+    if (found == object.end()) return fallback;
+    if (!found->is_number_integer() || found->get<std::int64_t>() < static_cast<std::int64_t>(low) ||
+        found->get<std::int64_t>() > static_cast<std::int64_t>(high)) {
+        throw std::invalid_argument(where + "." + key + ": not a whole number from " + std::to_string(low) + " to " +
+                                    std::to_string(high));
+    }
+    return static_cast<std::uint32_t>(found->get<std::int64_t>());
+}
+
+OspfConfig ospf_config(const json& ospf, const std::vector<RouterInterface>& addresses) {
+    if (!ospf.is_object()) throw std::invalid_argument("ospf: not a map");
+    OspfConfig config;
+    auto router_id = wire::Ipv4Address::parse(ospf.value("router_id", std::string()));
+    if (!router_id) throw std::invalid_argument("ospf.router_id: not an IPv4 address");
+    config.router_id = *router_id;
+    config.retransmit_interval = std::chrono::seconds(whole(ospf, "retransmit", 5, 1, 3600, "ospf"));
+    config.min_ls_interval = std::chrono::milliseconds(whole(ospf, "min_ls_interval_ms", 5000, 0, 60000, "ospf"));
+    config.min_ls_arrival = std::chrono::milliseconds(whole(ospf, "min_ls_arrival_ms", 1000, 0, 60000, "ospf"));
+    auto interfaces = ospf.find("interfaces");
+    if (interfaces == ospf.end() || !interfaces->is_array()) throw std::invalid_argument("ospf.interfaces: missing");
+    for (const auto& item : *interfaces) {
+        if (!item.is_object() || !item.contains("name") || !item["name"].is_string()) {
+            throw std::invalid_argument("ospf.interfaces: each needs a name");
+        }
+        OspfInterfaceConfig port;
+        port.name = item["name"].get<std::string>();
+        auto address = std::find_if(addresses.begin(), addresses.end(),
+                                    [&](const RouterInterface& interface) { return interface.name == port.name; });
+        if (address == addresses.end()) throw std::invalid_argument("ospf.interfaces: no interface " + port.name);
+        port.address = address->address;
+        const auto where = "ospf.interfaces." + port.name;
+        const auto network = item.value("network", std::string("broadcast"));
+        if (network != "broadcast" && network != "point-to-point") {
+            throw std::invalid_argument(where + ".network: broadcast or point-to-point");
+        }
+        port.type = network == "broadcast" ? OspfNetworkType::broadcast : OspfNetworkType::point_to_point;
+        port.cost = static_cast<std::uint16_t>(whole(item, "cost", 10, 1, 65535, where));
+        port.priority = static_cast<std::uint8_t>(whole(item, "priority", 1, 0, 255, where));
+        port.hello_interval = static_cast<std::uint16_t>(whole(item, "hello", 10, 1, 65535, where));
+        port.dead_interval = whole(item, "dead", 4u * port.hello_interval, 1, 0x7fffffff, where);
+        if (auto passive = item.find("passive"); passive != item.end()) {
+            if (!passive->is_boolean()) throw std::invalid_argument(where + ".passive: not true or false");
+            port.passive = passive->get<bool>();
+        }
+        config.interfaces.push_back(std::move(port));
+    }
+    return config;
+}
+
 }  // namespace
 
 RouterConfig router_config_from_json(const json& json_config) {
@@ -75,6 +128,8 @@ RouterConfig router_config_from_json(const json& json_config) {
         }
         config.rip = std::move(rip_config);
     }
+    auto ospf = json_config.find("ospf");
+    if (ospf != json_config.end() && !ospf->is_null()) config.ospf = ospf_config(*ospf, config.interfaces);
     return config;
 }
 

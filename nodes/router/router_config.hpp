@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/wire/ipv4_prefix.hpp"
+#include "nodes/router/ospf_engine.hpp"
 #include "nodes/router/rip_engine.hpp"
 
 namespace emu::router {
@@ -17,10 +18,11 @@ struct RouterInterface {
     wire::Ipv4Prefix address;
 };
 
-/// What emud tells emu-router (emud/topology/rip_service.cpp writes it).
+/// What emud tells emu-router (emud/topology/rip_service.cpp and ospf_service.cpp write it).
 struct RouterConfig {
     std::vector<RouterInterface> interfaces;
     std::optional<RipConfig> rip;
+    std::optional<OspfConfig> ospf;
 };
 
 /// Reads emud's JSON. Throws std::invalid_argument naming the key at fault.

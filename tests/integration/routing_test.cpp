@@ -119,3 +119,85 @@ TEST_CASE("the RIP ring scenario converges, reroutes the long way round a cut li
     CHECK(run.ok());
     CHECK(has(run.out, "PASSED: 14 passed"));
 }
+
+namespace {
+
+// h1 - r1, r1 to r2 and to r3, both to r4, r4 - h4: two paths of equal cost from r1 to h4's
+// LAN. r4 runs RIP too (nobody to talk to): one emu-router runs both.
+const char* kOspfSquare = R"(name: ospfsquare
+nodes:
+  lan1: {kind: switch}
+  lan4: {kind: switch}
+  h1: {interfaces: {eth0: 10.0.1.10/24}, gateway: 10.0.1.1}
+  h4: {interfaces: {eth0: 10.0.4.10/24}, gateway: 10.0.4.1}
+  r1:
+    kind: router
+    interfaces: {eth0: 10.0.1.1/24, eth1: 10.0.12.1/24, eth2: 10.0.13.1/24}
+    services: {ospf: {hello: 1, dead: 4, min_ls_interval: 0, min_ls_arrival: 0, passive: [eth0]}}
+  r2:
+    kind: router
+    interfaces: {eth0: 10.0.12.2/24, eth1: 10.0.24.2/24}
+    services: {ospf: {hello: 1, dead: 4, min_ls_interval: 0, min_ls_arrival: 0}}
+  r3:
+    kind: router
+    interfaces: {eth0: 10.0.13.3/24, eth1: 10.0.34.3/24}
+    services: {ospf: {hello: 1, dead: 4, min_ls_interval: 0, min_ls_arrival: 0}}
+  r4:
+    kind: router
+    interfaces: {eth0: 10.0.4.1/24, eth1: 10.0.24.4/24, eth2: 10.0.34.4/24}
+    services:
+      rip: {passive: [eth0, eth1, eth2]}
+      ospf: {hello: 1, dead: 4, min_ls_interval: 0, min_ls_arrival: 0, passive: [eth0]}
+links:
+  - endpoints: [h1:eth0, lan1]
+  - endpoints: [r1:eth0, lan1]
+  - endpoints: [r1:eth1, r2:eth0]
+  - endpoints: [r1:eth2, r3:eth0]
+  - endpoints: [r2:eth1, r4:eth1]
+  - endpoints: [r3:eth1, r4:eth2]
+  - endpoints: [r4:eth0, lan4]
+  - endpoints: [h4:eth0, lan4]
+)";
+
+}  // namespace
+
+TEST_CASE("OSPF routers fill their kernel tables with both equal-cost paths, and a cut link leaves the other",
+          "[root][routing][ospf]") {
+    TestDaemon daemon;
+    auto file = write_topology("ospfsquare", kOspfSquare);
+    auto lab = daemon.lab_name("ospf");
+    REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
+    auto route_to_lan4 = [&] { return daemon.emu({"exec", lab, "r1", "--", "ip", "route", "show", "10.0.4.0/24"}).out; };
+
+    // Two next hops in one kernel route (RTA_MULTIPATH), as `ip route` shows them.
+    CHECK(wait_until([&] {
+        auto route = route_to_lan4();
+        return has(route, "proto ospf metric 20") && has(route, "nexthop via 10.0.12.2 dev eth1") &&
+               has(route, "nexthop via 10.0.13.3 dev eth2");
+    }, 15s));
+    CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.4.10"}).ok());
+    auto routes = daemon.emu({"exec", lab, "r1", "--", "emu-router", "show", "routes"}).out;
+    INFO(routes);
+    CHECK(std::regex_search(routes, std::regex(R"(O>\* +10\.0\.4\.0/24 +\[110/30\] +via 10\.0\.12\.2, eth1\n +via 10\.0\.13\.3, eth2)")));
+    auto log = daemon.emu({"logs", lab, "r1"}).out;
+    CHECK(has(log, "ospf.adjacency_full"));
+    CHECK(has(log, "rib.installed 10.0.4.0/24 via 10.0.12.2 eth1, 10.0.13.3 eth2 (ospf metric 30)"));
+    CHECK(has(daemon.emu({"trace", lab, "--protocol", "ospf"}).out, "OSPF LSU router-LSA"));
+
+    // r4 runs RIP and OSPF in one emu-router.
+    CHECK(process_pid(daemon, lab, "r4", "rip") != 0);
+    CHECK(process_pid(daemon, lab, "r4", "ospf") == 0);
+    CHECK(daemon.emu({"exec", lab, "r4", "--", "emu-router", "show", "rip"}).ok());
+    CHECK(has(daemon.emu({"exec", lab, "r4", "--", "emu-router", "show", "ospf", "neighbors"}).out, "Full"));
+
+    // Cut r1–r2: r1 sees it at once; only the path by r3 is left.
+    REQUIRE(daemon.emu({"link", lab, "r2:eth0", "down"}).ok());
+    CHECK(wait_until([&] {
+        auto route = route_to_lan4();
+        return has(route, "10.0.4.0/24 via 10.0.13.3 dev eth2 proto ospf") && !has(route, "10.0.12.2");
+    }, 10s));
+    CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.4.10"}).ok());
+    REQUIRE(daemon.emu({"link", lab, "r2:eth0", "up"}).ok());
+    CHECK(wait_until([&] { return has(route_to_lan4(), "nexthop via 10.0.12.2 dev eth1"); }, 15s));
+    REQUIRE(daemon.emu({"down", lab}).ok());
+}

@@ -111,11 +111,13 @@ TEST_CASE("show rip lists the distance vector with each route's source and its t
           std::string::npos);
 }
 
-TEST_CASE("a topic the router has no report on is refused with the list of those it has", "[router][inspection]") {
+TEST_CASE("a topic the router has no report on is refused with the list of those it has, or says which protocol it does not run", "[router][inspection]") {
     auto engine = started_engine();
     Rib rib;
-    CHECK_THROWS_WITH(report("ospf neighbors", rib, engine, kStart),
-                      "emu-router shows routes, rip, not 'ospf neighbors'");
+    CHECK_THROWS_WITH(report("bgp", rib, &engine, nullptr, kStart),
+                      "emu-router shows routes, rip, ospf neighbors, ospf database, not 'bgp'");
+    CHECK_THROWS_WITH(report("ospf neighbors", rib, &engine, nullptr, kStart), "this router does not run OSPF");
+    CHECK_THROWS_WITH(report("rip", rib, nullptr, nullptr, kStart), "this router does not run RIP");
     CHECK_THROWS_AS(format_report("bgp", nlohmann::json::object()), std::invalid_argument);
-    CHECK(format_report("routes", report("routes", rib, engine, kStart)).find("Codes:") == 0);
+    CHECK(format_report("routes", report("routes", rib, &engine, nullptr, kStart)).find("Codes:") == 0);
 }
