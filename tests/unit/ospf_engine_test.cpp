@@ -186,7 +186,7 @@ TEST_CASE("three routers in a line become Full, agree on one database and route 
     CHECK(area.route("r1", "10.0.23.0/24") == nullptr);
 }
 
-TEST_CASE("on a LAN the routers elect a DR, which originates the network-LSA; routes cross the LAN to the far "
+TEST_CASE("on a LAN the routers elect a DR, which originates the network-LSA, and routes cross the LAN to the far "
           "router's own address",
           "[router][ospf][engine]") {
     Area area;

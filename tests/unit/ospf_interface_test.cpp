@@ -152,7 +152,7 @@ TEST_CASE("a router that arrives on a LAN with a DR stops waiting as soon as it 
     CHECK(lan.members["c"].interface->dr() == ip("10.0.0.2"));
 }
 
-TEST_CASE("Hellos whose intervals or mask differ are refused and say why; a priority-0 router never waits",
+TEST_CASE("Hellos whose intervals or mask differ are refused and say why, and a priority-0 router never waits",
           "[router][ospf][hello]") {
     Network lan;
     lan.add("a", "1.1.1.1", "10.0.0.1", OspfNetworkType::broadcast);
