@@ -142,6 +142,7 @@ void check_ospf_service(const Lab& lab, const Node& node, Service& service, Diag
     json interfaces = json::array();
     for (const auto* interface : chosen) {
         json port{{"name", interface->kernel_name}, {"hello", hello}, {"dead", dead}};
+        if (interface->mtu) port["mtu"] = *interface->mtu;  // else the veth's 1500
         port["passive"] = std::find(passive.begin(), passive.end(), interface) != passive.end();
         const auto where = [&](const char* key) {
             return std::string("/") + key + (config[key].is_object() ? "/" + pointer_token(interface->name) : "");

@@ -114,6 +114,11 @@ Ipv4Address OspfEngine::flood_destination(const Port& port) const {
     return OspfPacket::kAllSpfRouters;
 }
 
+DatabaseExchange::Settings OspfEngine::exchange_settings(const Port& port, Ipv4Address neighbour) const {
+    // §10.6: the DBDs carry the interface's real MTU; FRR refuses a neighbour whose is larger.
+    return {config_.router_id, neighbour, port.hello->config().mtu, config_.retransmit_interval};
+}
+
 void OspfEngine::sync_adjacencies(Port& port, Time now) {
     const auto& neighbours = port.hello->neighbours();
     bool lost_full = false;
@@ -129,8 +134,7 @@ void OspfEngine::sync_adjacencies(Port& port, Time now) {
     }
     for (const auto& [id, neighbour] : neighbours) {
         if (neighbour.state != OspfNeighbourState::exstart || port.adjacencies.contains(id)) continue;
-        DatabaseExchange::Settings settings{config_.router_id, id, 1500, config_.retransmit_interval};
-        port.adjacencies[id].exchange = std::make_unique<DatabaseExchange>(settings, next_dd_sequence_++, now);
+        port.adjacencies[id].exchange = std::make_unique<DatabaseExchange>(exchange_settings(port, id), next_dd_sequence_++, now);
     }
     if (lost_full) originate();
 }
@@ -157,8 +161,7 @@ void OspfEngine::adjacency_outcome(Port& port, Adjacency& adjacency, DatabaseExc
                                               adjacency.exchange->reason());
             const bool was_full = adjacency.exchange->phase() == DatabaseExchange::Phase::full;
             port.hello->set_adjacency_state(id, OspfNeighbourState::exstart);
-            DatabaseExchange::Settings settings{config_.router_id, id, 1500, config_.retransmit_interval};
-            adjacency.exchange = std::make_unique<DatabaseExchange>(settings, next_dd_sequence_++, now);
+            adjacency.exchange = std::make_unique<DatabaseExchange>(exchange_settings(port, id), next_dd_sequence_++, now);
             adjacency.retransmit.clear();
             if (was_full) originate();
             break;
@@ -223,25 +226,30 @@ void OspfEngine::receive_request(Port& port, Adjacency& adjacency, const wire::O
             log("ospf.adjacency_restart", id.to_string() + " " + port.hello->config().name +
                                               ": it asked for an LSA we do not have");
             port.hello->set_adjacency_state(id, OspfNeighbourState::exstart);
-            DatabaseExchange::Settings settings{config_.router_id, id, 1500, config_.retransmit_interval};
-            adjacency.exchange = std::make_unique<DatabaseExchange>(settings, next_dd_sequence_++, now);
+            adjacency.exchange = std::make_unique<DatabaseExchange>(exchange_settings(port, id), next_dd_sequence_++, now);
+            adjacency.retransmit.clear();
             return;
         }
         answer.push_back(aged_for_sending(lsdb_.current(*entry, now)));
     }
-    // The answer goes straight to the neighbour, in as many updates as it takes.
+    // The answer goes straight to the neighbour.
+    send_updates(port, neighbour.address, std::move(answer));
+}
+
+void OspfEngine::send_updates(const Port& port, Ipv4Address destination, std::vector<Lsa> lsas) {
+    const std::size_t mtu = port.hello->config().mtu;
     std::size_t bytes = kUpdateOverhead;
     wire::OspfLinkStateUpdate update;
-    for (auto& lsa : answer) {
-        if (!update.lsas.empty() && bytes + lsa.header.length > 1500) {
-            send(port, neighbour.address, std::move(update));
+    for (auto& lsa : lsas) {
+        if (!update.lsas.empty() && bytes + lsa.header.length > mtu) {
+            send(port, destination, std::move(update));
             update = {};
             bytes = kUpdateOverhead;
         }
         bytes += lsa.header.length;
         update.lsas.push_back(std::move(lsa));
     }
-    if (!update.lsas.empty()) send(port, neighbour.address, std::move(update));
+    if (!update.lsas.empty()) send(port, destination, std::move(update));
 }
 
 void OspfEngine::receive_update(Port& port, Ipv4Address source, Ipv4Address router_id,
@@ -256,8 +264,10 @@ void OspfEngine::receive_update(Port& port, Ipv4Address source, Ipv4Address rout
             continue;
         }
         if (lsa.header.type != wire::lsa_type::kRouter && lsa.header.type != wire::lsa_type::kNetwork) {
+            // Acknowledged all the same, or the neighbour would send it again for ever.
             log("ospf.lsa_dropped", lsa_text(lsa.header) + " from " + router_id.to_string() +
                                         ": OSPF-lite takes router- and network-LSAs only");
+            direct_acks.push_back(lsa.header);
             continue;
         }
         const auto key = key_of(lsa.header);
@@ -284,22 +294,22 @@ void OspfEngine::receive_update(Port& port, Ipv4Address source, Ipv4Address rout
             const bool own = lsa.header.advertising_router == config_.router_id;
             if (own) {
                 own_lsa_came_back(lsa, now);
+                // It answers a request for it all the same (§10.9), or the adjacency stays Loading.
+                lsa_arrived(lsa.header, now);
                 direct_acks.push_back(lsa.header);
                 continue;
             }
-            flood(lsa, &port, router_id, now);
+            // §13 (5b, 5c): the older instance leaves every retransmission list, then the new
+            // one goes out (onto those lists) and is installed.
             for (auto& other : ports_) {
                 for (auto& [id, adjacency] : other->adjacencies) adjacency.retransmit.erase(key);
             }
+            const bool sent_back = flood(lsa, &port, router_id, now);
             if (lsdb_.install(lsa, now)) spf_wanted_ = true;
             log("ospf.lsa_installed", lsa_text(lsa.header) + " from " + router_id.to_string());
-            for (auto& other : ports_) {
-                for (auto& [id, adjacency] : other->adjacencies) {
-                    adjacency_outcome(*other, adjacency, adjacency.exchange->lsa_arrived(lsa.header, now), now);
-                }
-            }
-            // §13.5: acknowledged, unless flooding it back out this interface said so already.
-            port.delayed_acks.push_back(lsa.header);
+            lsa_arrived(lsa.header, now);
+            // §13.5: acknowledged, unless flooding it back out of this interface said so already.
+            if (!sent_back) port.delayed_acks.push_back(lsa.header);
         } else if (newer == 0) {
             // §13 (7): the same instance. From a neighbour we sent it to, it is an implied ack.
             auto listed = from.retransmit.find(key);
@@ -326,16 +336,18 @@ void OspfEngine::receive_ack(Port& port, Ipv4Address router_id, const wire::Ospf
     }
 }
 
-void OspfEngine::flood(const Lsa& lsa, const Port* arrived_on, std::optional<Ipv4Address> from, Time now) {
+bool OspfEngine::flood(const Lsa& lsa, const Port* arrived_on, std::optional<Ipv4Address> from, Time now) {
     const auto key = key_of(lsa.header);
+    bool sent_back = false;
     for (auto& port : ports_) {
         if (port->hello->state() == OspfInterfaceState::down || port->hello->config().passive) continue;
         bool listed = false;
         for (auto& [id, adjacency] : port->adjacencies) {
             if (adjacency.exchange->phase() == DatabaseExchange::Phase::exstart) continue;
             if (port.get() == arrived_on && from && id == *from) continue;
+            // The retransmission timer starts when the list stops being empty (§13.6).
+            if (adjacency.retransmit.empty()) adjacency.retransmit_at = now + config_.retransmit_interval;
             adjacency.retransmit[key] = lsa.header;
-            if (adjacency.retransmit_at == Time::max()) adjacency.retransmit_at = now + config_.retransmit_interval;
             listed = true;
         }
         if (!listed) continue;
@@ -347,9 +359,16 @@ void OspfEngine::flood(const Lsa& lsa, const Port* arrived_on, std::optional<Ipv
         }
         send(*port, flood_destination(*port), wire::OspfLinkStateUpdate{{aged_for_sending(lsa)}});
         ++counters_.lsas_flooded;
-        if (port.get() == arrived_on) {
-            // Flooded back out where it came from: that is its acknowledgment (§13.5).
-            std::erase_if(port->delayed_acks, [&](const LsaHeader& header) { return key_of(header) == key; });
+        // Flooded back out of where it came from: that is its acknowledgment (§13.5).
+        sent_back = sent_back || port.get() == arrived_on;
+    }
+    return sent_back;
+}
+
+void OspfEngine::lsa_arrived(const LsaHeader& header, Time now) {
+    for (auto& port : ports_) {
+        for (auto& [id, adjacency] : port->adjacencies) {
+            adjacency_outcome(*port, adjacency, adjacency.exchange->lsa_arrived(header, now), now);
         }
     }
 }
@@ -361,12 +380,15 @@ void OspfEngine::install_own(Lsa lsa, Time now) {
     wire::seal_lsa(lsa);
     if (lsdb_.install(lsa, now)) spf_wanted_ = true;
     log("ospf.lsa_originated", lsa_text(lsa.header));
+    for (auto& port : ports_) {
+        for (auto& [id, adjacency] : port->adjacencies) adjacency.retransmit.erase(key_of(lsa.header));
+    }
     flood(lsa, nullptr, std::nullopt, now);
+    lsa_arrived(lsa.header, now);  // a newer instance of ours answers any request for the old one
 }
 
 void OspfEngine::originate_now(Time now) {
     origination_wanted_ = false;
-    refresh_at_ = now + config_.ls_refresh_time;
     const auto originations_before = originations_;
     // §12.4.1: the router-LSA, a link for each interface that is up.
     wire::RouterLsa body;
@@ -425,8 +447,7 @@ void OspfEngine::originate_now(Time now) {
                               std::get_if<wire::NetworkLsa>(&ours->lsa.body) &&
                               *std::get_if<wire::NetworkLsa>(&ours->lsa.body) == network;
             if (same && !(now >= ours->installed + config_.ls_refresh_time)) continue;
-            auto& sequence = network_lsa_sequence_[address];
-            if (sequence == 0) sequence = LsaHeader::kInitialSequence - 1;
+            auto& sequence = network_lsa_sequence_.try_emplace(address, LsaHeader::kInitialSequence - 1).first->second;
             Lsa lsa;
             lsa.header.type = wire::lsa_type::kNetwork;
             lsa.header.options = wire::ospf_option::kExternal;
@@ -446,6 +467,13 @@ void OspfEngine::originate_now(Time now) {
     }
     // MinLSInterval counts from an origination, not from a look that changed nothing.
     if (originations_ != originations_before) last_origination_ = now;
+    // LSRefreshTime counts from each of our LSAs' own origination (§12.4).
+    refresh_at_ = Time::max();
+    for (const auto& [key, entry] : lsdb_.entries()) {
+        if (key.advertising_router == config_.router_id && lsdb_.age(entry, now) < LsaHeader::kMaxAge) {
+            refresh_at_ = std::min(refresh_at_, entry.installed + config_.ls_refresh_time);
+        }
+    }
 }
 
 void OspfEngine::own_lsa_came_back(const Lsa& lsa, Time now) {
@@ -459,11 +487,13 @@ void OspfEngine::own_lsa_came_back(const Lsa& lsa, Time now) {
         lsdb_.install(lsa, now);
         lsdb_.remove(key_of(lsa.header));  // so that the origination below is not taken as unchanged
     } else {
-        auto& sequence = network_lsa_sequence_[lsa.header.link_state_id];
-        sequence = std::max<std::int32_t>(static_cast<std::int32_t>(sequence), static_cast<std::int32_t>(lsa.header.sequence));
-        auto stale = lsa;
-        stale.header.age = LsaHeader::kMaxAge;
-        lsdb_.install(stale, now);
+        auto& sequence =
+            network_lsa_sequence_.try_emplace(lsa.header.link_state_id, LsaHeader::kInitialSequence - 1).first->second;
+        sequence = static_cast<std::uint32_t>(
+            std::max<std::int32_t>(static_cast<std::int32_t>(sequence), static_cast<std::int32_t>(lsa.header.sequence)));
+        // Installed as the instance that came, so that the origination below (as DR) outdates
+        // it; where we are DR no more, it is flushed: aged to MaxAge and flooded (§14.1).
+        lsdb_.install(lsa, now);
     }
     origination_wanted_ = true;
     last_origination_.reset();  // at once: the network holds an instance newer than ours
@@ -496,19 +526,19 @@ void OspfEngine::advance(Time now) {
             // §13.6: what a neighbour has not acknowledged goes again, straight to it.
             if (now >= adjacency.retransmit_at) {
                 adjacency.retransmit_at = Time::max();
-                wire::OspfLinkStateUpdate update;
+                std::vector<Lsa> again;
                 for (auto it = adjacency.retransmit.begin(); it != adjacency.retransmit.end();) {
                     const auto* entry = lsdb_.find(it->first);
                     if (entry == nullptr) {
                         it = adjacency.retransmit.erase(it);
                         continue;
                     }
-                    update.lsas.push_back(aged_for_sending(lsdb_.current(*entry, now)));
+                    again.push_back(aged_for_sending(lsdb_.current(*entry, now)));
                     ++it;
                 }
-                if (!update.lsas.empty()) {
+                if (!again.empty()) {
                     ++counters_.retransmissions;
-                    send(*port, port->hello->neighbours().at(id).address, std::move(update));
+                    send_updates(*port, port->hello->neighbours().at(id).address, std::move(again));
                     adjacency.retransmit_at = now + config_.retransmit_interval;
                 }
             }
@@ -570,7 +600,7 @@ std::vector<OspfSend> OspfEngine::take_sends() {
             wire::OspfLinkStateAck ack;
             std::size_t bytes = kAckOverhead;
             for (auto& header : port->delayed_acks) {
-                if (bytes + LsaHeader::kSize > 1500) {
+                if (bytes + LsaHeader::kSize > interface.mtu) {
                     send(*port, flood_destination(*port), std::move(ack));
                     ack = {};
                     bytes = kAckOverhead;

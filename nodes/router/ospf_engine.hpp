@@ -94,6 +94,7 @@ private:
     struct Port;
 
     Port* find_port(const std::string& name);
+    DatabaseExchange::Settings exchange_settings(const Port& port, wire::Ipv4Address neighbour) const;
     void sync_adjacencies(Port& port, Time now);
     void adjacency_outcome(Port& port, Adjacency& adjacency, DatabaseExchange::Outcome outcome, Time now);
     void receive_dbd(Port& port, Adjacency& adjacency, const wire::OspfDatabaseDescription& packet, Time now);
@@ -102,8 +103,13 @@ private:
                         const wire::OspfLinkStateUpdate& packet, Time now);
     void receive_ack(Port& port, wire::Ipv4Address router_id, const wire::OspfLinkStateAck& packet);
     /// §13.3: sends `lsa` out of every interface where a neighbour needs it, keeping it on their
-    /// retransmission lists; `from` is the neighbour it came from (none when it is ours).
-    void flood(const wire::Lsa& lsa, const Port* arrived_on, std::optional<wire::Ipv4Address> from, Time now);
+    /// retransmission lists; `from` is the neighbour it came from (none when it is ours). True
+    /// when it went back out of the interface it came in on.
+    bool flood(const wire::Lsa& lsa, const Port* arrived_on, std::optional<wire::Ipv4Address> from, Time now);
+    /// An instance that every adjacency's request list may have been waiting for (§10.9).
+    void lsa_arrived(const wire::LsaHeader& header, Time now);
+    /// Sends `lsas` to `destination` in as many updates as the interface's MTU needs.
+    void send_updates(const Port& port, wire::Ipv4Address destination, std::vector<wire::Lsa> lsas);
     /// Our router-LSA and, where we are DR, network-LSAs, if what they would say changed.
     void originate();
     void originate_now(Time now);

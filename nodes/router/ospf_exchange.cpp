@@ -48,6 +48,8 @@ bool DatabaseExchange::take_headers(const std::vector<wire::LsaHeader>& headers,
             reason_ = "an LSA header of unknown type " + std::to_string(header.type);
             return false;
         }
+        // OSPF-lite keeps router- and network-LSAs only: asking for others would never be answered.
+        if (header.type != wire::lsa_type::kRouter && header.type != wire::lsa_type::kNetwork) continue;
         const auto key = key_of(header);
         const auto* ours = lsdb.find(key);
         if (ours == nullptr || compare_instances(header, lsdb.current(*ours, now).header) > 0) requests_[key] = header;

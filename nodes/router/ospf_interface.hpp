@@ -31,6 +31,8 @@ struct OspfInterfaceConfig {
     std::uint16_t cost = 10;
     /// Passive: its network is advertised, but no Hello goes out and none is listened to.
     bool passive = false;
+    /// The interface's MTU: what DBDs say (§10.6), and how big an update may be.
+    std::uint16_t mtu = 1500;
 };
 
 /// §9.1's interface states (Loopback aside).

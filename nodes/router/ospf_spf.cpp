@@ -134,6 +134,8 @@ private:
                 if (is_root) {
                     // §16.1.1: the neighbour's own address on the link, out of our end of it.
                     const auto ours = interface_with_address(link.link_data);
+                    // Our LSA may still name an interface that has gone down: no way out there.
+                    if (ours.empty()) continue;
                     std::optional<wire::Ipv4Prefix> subnet;
                     for (const auto& interface : interfaces_) {
                         if (interface.name == ours) subnet = interface.address;
@@ -148,8 +150,9 @@ private:
                 const auto& attached = network->second.lsa->attached_routers;
                 if (std::find(attached.begin(), attached.end(), router_id) == attached.end()) continue;
                 if (is_root) {
-                    offer({wire::lsa_type::kNetwork, link.link_id}, distance,
-                          {{Ipv4Address{}, interface_with_address(link.link_data)}}, true);
+                    const auto ours = interface_with_address(link.link_data);
+                    if (ours.empty()) continue;
+                    offer({wire::lsa_type::kNetwork, link.link_id}, distance, {{Ipv4Address{}, ours}}, true);
                 } else {
                     offer({wire::lsa_type::kNetwork, link.link_id}, distance, vertex.next_hops);
                 }
@@ -166,9 +169,12 @@ private:
             if (back == nullptr) continue;  // §16.1 (2b)
             auto next_hops = vertex.next_hops;
             if (vertex.attached_to_root) {
-                // A router on one of our own networks: forward to its address there.
+                // A router on one of our own networks: forward to its address there. Paths of
+                // the same cost that reach the network through another router keep their hop.
                 next_hops.clear();
-                for (const auto& hop : vertex.next_hops) next_hops.insert({back->link_data, hop.interface});
+                for (const auto& hop : vertex.next_hops) {
+                    next_hops.insert(hop.gateway == Ipv4Address{} ? OspfNextHop{back->link_data, hop.interface} : hop);
+                }
             }
             offer({wire::lsa_type::kRouter, attached}, vertex.distance, next_hops);  // network → router costs 0
         }

@@ -80,6 +80,7 @@ OspfConfig ospf_config(const json& ospf, const std::vector<RouterInterface>& add
         port.priority = static_cast<std::uint8_t>(whole(item, "priority", 1, 0, 255, where));
         port.hello_interval = static_cast<std::uint16_t>(whole(item, "hello", 10, 1, 65535, where));
         port.dead_interval = whole(item, "dead", 4u * port.hello_interval, 1, 0x7fffffff, where);
+        port.mtu = static_cast<std::uint16_t>(whole(item, "mtu", 1500, 576, 65535, where));
         if (auto passive = item.find("passive"); passive != item.end()) {
             if (!passive->is_boolean()) throw std::invalid_argument(where + ".passive: not true or false");
             port.passive = passive->get<bool>();

@@ -242,7 +242,10 @@ void RouterLoop::apply(const FibChange& change) {
                                                                 protocol, "route to " + change.destination.to_string()));
             } else {
                 std::vector<net::RouteNextHop> hops;
-                for (const auto& hop : route.next_hops) hops.push_back({hop.gateway, ifindex_by_name_.at(hop.interface)});
+                for (const auto& hop : route.next_hops) {
+                    auto ifindex = ifindex_by_name_.find(hop.interface);
+                    hops.push_back({hop.gateway, ifindex == ifindex_by_name_.end() ? 0 : ifindex->second});
+                }
                 netlink_.execute(net::multipath_route_replacement_request(destination, hops, kKernelMetric, protocol,
                                                                           "route to " + change.destination.to_string()));
             }

@@ -4,6 +4,7 @@
 // at both ends reroutes, and the LSAs of a lost neighbour go.
 #include <catch2/catch.hpp>
 
+#include <functional>
 #include <map>
 #include <memory>
 
@@ -35,6 +36,9 @@ struct Area {
     std::set<std::pair<std::string, std::string>> cut;  ///< interfaces whose link is down
     OspfEngine::Time now = kStart;
     std::vector<std::string> log;
+    /// Packets this says to lose are lost.
+    std::function<bool(const std::string& from, const OspfSend& send)> lose;
+    std::map<std::string, OspfConfig> configs;
 
     void router(const std::string& name, const char* router_id,
                 std::vector<std::tuple<std::string, std::string, const char*, OspfNetworkType, std::uint16_t>> interfaces) {
@@ -57,13 +61,19 @@ struct Area {
                 network_of[{name, interface}] = network;
             }
         }
-        auto engine = std::make_unique<OspfEngine>(config, 1000 * static_cast<std::uint32_t>(routers.size() + 1));
-        for (const auto& port : config.interfaces) engine->interface_up(port.name, now);
+        configs[name] = config;
+        start(name, 1000 * static_cast<std::uint32_t>(routers.size() + 1));
+    }
+    // (Re)starts a router's engine: a restarted router remembers nothing.
+    void start(const std::string& name, std::uint32_t seed) {
+        auto engine = std::make_unique<OspfEngine>(configs.at(name), seed);
+        for (const auto& port : configs.at(name).interfaces) engine->interface_up(port.name, now);
         routers[name] = std::move(engine);
     }
 
     void deliver(const std::string& from, const OspfSend& send) {
         if (cut.contains({from, send.interface})) return;
+        if (lose && lose(from, send)) return;
         auto network = network_of.find({from, send.interface});
         if (network == network_of.end()) return;
         std::vector<std::uint8_t> bytes;
@@ -249,4 +259,60 @@ TEST_CASE("a neighbour that falls silent is gone after the dead interval, with t
     bool logged = false;
     for (const auto& line : area.log) logged = logged || line.find("r1 ospf.neighbor_down 2.2.2.2 eth1 (dead interval passed)") == 0;
     CHECK(logged);
+}
+
+TEST_CASE("an LSA passed on to a neighbour that lost it goes again after RxmtInterval (RFC 2328 13.6)",
+          "[router][ospf][engine]") {
+    Area area;
+    area.router("r1", "1.1.1.1", {{"eth0", "", "10.0.1.1/24", kLan, 1}, {"eth1", "l12", "10.0.12.1/24", kP2p, 10}});
+    area.router("r2", "2.2.2.2", {{"eth0", "l12", "10.0.12.2/24", kP2p, 10}, {"eth1", "l23", "10.0.23.2/24", kP2p, 10}});
+    area.router("r3", "3.3.3.3", {{"eth0", "l23", "10.0.23.3/24", kP2p, 10}});
+    area.run_until(kStart + 5s);
+    const LsaKey r1_lsa{wire::lsa_type::kRouter, ip("1.1.1.1"), ip("1.1.1.1")};
+    const auto before = area.routers.at("r3")->lsdb().find(r1_lsa)->lsa.header.sequence;
+    // r1's LAN goes down: a new router-LSA, which r2 passes on to r3 — and loses, once.
+    bool lost = false;
+    area.lose = [&](const std::string& from, const OspfSend& send) {
+        if (from != "r2" || send.interface != "eth1" || lost) return false;
+        const auto* update = std::get_if<wire::OspfLinkStateUpdate>(&send.packet.body);
+        if (update == nullptr) return false;
+        lost = true;
+        return true;
+    };
+    area.log.clear();
+    area.routers.at("r1")->interface_down("eth0", area.now);
+    area.run_until(area.now + 1s);
+    INFO([&] { std::string text; for (const auto& line : area.log) text += line + "\n"; return text; }());
+    REQUIRE(lost);
+    CHECK(area.routers.at("r3")->lsdb().find(r1_lsa)->lsa.header.sequence == before);
+    area.run_until(area.now + 6s);  // RxmtInterval is 5 s
+    CHECK(area.routers.at("r3")->lsdb().find(r1_lsa)->lsa.header.sequence > before);
+    CHECK(area.route("r3", "10.0.1.0/24") == nullptr);
+    CHECK(area.routers.at("r2")->counters().retransmissions > 0);
+}
+
+TEST_CASE("a router that restarts goes on from the sequence number its neighbours still hold, and is Full again",
+          "[router][ospf][engine]") {
+    Area area;
+    area.router("r1", "1.1.1.1", {{"eth1", "l12", "10.0.12.1/24", kP2p, 10}});
+    area.router("r2", "2.2.2.2", {{"eth0", "l12", "10.0.12.2/24", kP2p, 10}, {"eth1", "", "10.0.2.1/24", kLan, 1}});
+    area.run_until(kStart + 4s);
+    // A few more originations, so that r1 holds r2's LSA well past the first sequence number.
+    for (int i = 0; i < 3; ++i) {
+        area.routers.at("r2")->interface_down("eth1", area.now);
+        area.run_until(area.now + 1s);
+        area.routers.at("r2")->interface_up("eth1", area.now);
+        area.run_until(area.now + 1s);
+    }
+    const LsaKey r2_lsa{wire::lsa_type::kRouter, ip("2.2.2.2"), ip("2.2.2.2")};
+    const auto held = area.routers.at("r1")->lsdb().find(r2_lsa)->lsa.header.sequence;
+    REQUIRE(static_cast<std::int32_t>(held) > static_cast<std::int32_t>(wire::LsaHeader::kInitialSequence + 2));
+    area.start("r2", 777);  // restarted: its first router-LSA has the initial sequence number
+    area.run_until(area.now + 6s);
+    INFO([&] { std::string text; for (const auto& line : area.log) text += line + "\n"; return text; }());
+    CHECK(area.all_full("r1"));
+    CHECK(area.all_full("r2"));
+    const auto now_held = area.routers.at("r1")->lsdb().find(r2_lsa)->lsa.header.sequence;
+    CHECK(static_cast<std::int32_t>(now_held) > static_cast<std::int32_t>(held));
+    CHECK(area.route("r1", "10.0.2.0/24") != nullptr);
 }

@@ -183,3 +183,25 @@ TEST_CASE("SPF takes the cheaper of two routers announcing the same network", "[
     std::get<wire::RouterLsa>(area[1].body).links.back().metric = 1;
     CHECK(route_to(shortest_paths(area, ip("1.1.1.1"), kR1Interfaces), "10.0.3.0/24")->cost == 11);
 }
+
+TEST_CASE("a LAN reached both directly and, at the same cost, through another router keeps each path's own next hop",
+          "[router][ospf][spf]") {
+    // r1 is on the LAN (cost 20) and has a link to r3 (10), which is on the LAN too (10): the
+    // LAN costs 20 either way, and so does r2 on it. Behind r2, a network of its own.
+    std::vector<Lsa> area = {
+        router_lsa("1.1.1.1", {transit("10.0.0.2", "10.0.0.1", 20), point_to_point("3.3.3.3", "10.0.13.1", 10)}),
+        router_lsa("2.2.2.2", {transit("10.0.0.2", "10.0.0.2", 10), stub("10.2.0.0", 16, 1)}),
+        router_lsa("3.3.3.3", {transit("10.0.0.2", "10.0.0.3", 10), point_to_point("1.1.1.1", "10.0.13.3", 10)}),
+        network_lsa("10.0.0.2", "2.2.2.2", 24, {"2.2.2.2", "1.1.1.1", "3.3.3.3"}),
+    };
+    auto routes = shortest_paths(area, ip("1.1.1.1"), {{"eth0", prefix("10.0.0.1/24")}, {"eth1", prefix("10.0.13.1/24")}});
+    const auto* behind = route_to(routes, "10.2.0.0/16");
+    REQUIRE(behind);
+    CHECK(behind->cost == 21);
+    // Straight across the LAN to r2's own address, or by r3: not r2's address out of eth1.
+    CHECK(behind->next_hops == via({{"10.0.0.2", "eth0"}, {"10.0.13.3", "eth1"}}));
+
+    // An interface that went down, still named in our own LSA: no path leaves by it.
+    auto without_eth1 = shortest_paths(area, ip("1.1.1.1"), {{"eth0", prefix("10.0.0.1/24")}});
+    CHECK(route_to(without_eth1, "10.2.0.0/16")->next_hops == via({{"10.0.0.2", "eth0"}}));
+}
