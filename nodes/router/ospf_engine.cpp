@@ -198,6 +198,13 @@ void OspfEngine::receive(const std::string& interface, Ipv4Address source, Ipv4A
         if (before != std::tuple{port->hello->state(), port->hello->dr(), port->hello->bdr()}) originate();
         return;
     }
+    if (std::holds_alternative<wire::OspfDatabaseDescription>(packet.body) &&
+        !port->adjacencies.contains(packet.router_id)) {
+        // §10.6: from a neighbour in Init, a DBD is 2-WayReceived; without it the first claim of
+        // a pair of routers coming up together would be lost, and the exchange wait RxmtInterval.
+        port->hello->two_way_received(packet.router_id, now);
+        sync_adjacencies(*port, now);
+    }
     auto adjacency = port->adjacencies.find(packet.router_id);
     if (adjacency == port->adjacencies.end()) return;  // no adjacency with it: §10.6/10.7 ignore
     if (const auto* dbd = std::get_if<wire::OspfDatabaseDescription>(&packet.body)) {

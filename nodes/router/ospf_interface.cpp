@@ -241,6 +241,13 @@ OspfInterface::Time OspfInterface::next_deadline() const {
     return next;
 }
 
+void OspfInterface::two_way_received(Ipv4Address router_id, Time now) {
+    auto it = neighbours_.find(router_id);
+    if (it == neighbours_.end() || it->second.state != OspfNeighbourState::init) return;
+    set_neighbour_state(it->second, OspfNeighbourState::two_way);
+    neighbour_changed(now);
+}
+
 void OspfInterface::set_adjacency_state(Ipv4Address router_id, OspfNeighbourState state) {
     auto it = neighbours_.find(router_id);
     if (it != neighbours_.end() && it->second.state >= OspfNeighbourState::exstart) set_neighbour_state(it->second, state);

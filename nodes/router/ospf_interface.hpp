@@ -94,6 +94,9 @@ public:
     /// point-to-point link; on a LAN when either end is DR or BDR.
     bool should_be_adjacent(const OspfNeighbour& neighbour) const;
 
+    /// §10.6: a Database Description from a neighbour still in Init means it hears us (its
+    /// Hello that says so has not come yet): 2-WayReceived, and an adjacency if one is wanted.
+    void two_way_received(wire::Ipv4Address router_id, Time now);
     /// The database exchange moved a neighbour on (Exchange, Loading, Full) or back (ExStart).
     void set_adjacency_state(wire::Ipv4Address router_id, OspfNeighbourState state);
     /// Whether a neighbour in state Full is the network's DR (or we are DR with one Full

@@ -201,3 +201,14 @@ TEST_CASE("OSPF routers fill their kernel tables with both equal-cost paths, and
     CHECK(wait_until([&] { return has(route_to_lan4(), "nexthop via 10.0.12.2 dev eth1"); }, 15s));
     REQUIRE(daemon.emu({"down", lab}).ok());
 }
+
+TEST_CASE("the OSPF mesh scenario converges with equal-cost paths, loses one to a cut link and gets it back",
+          "[root][routing][ospf][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("mesh");
+    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/ospf-mesh/reconverge.scenario.yaml", "--name", lab,
+                           "--pcapng", (daemon.state_dir() / "mesh.pcapng").string()});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(has(run.out, "PASSED: 12 passed"));
+}
