@@ -1,8 +1,11 @@
 #include "lib/net/ip_protocol_socket.hpp"
 
+#include "lib/net/pktinfo.hpp"
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <cstring>
 
 namespace emu::net {
@@ -40,13 +43,6 @@ void IpProtocolSocket::join_multicast(wire::Ipv4Address group, int ifindex) {
     }
 }
 
-void IpProtocolSocket::leave_multicast(wire::Ipv4Address group, int ifindex) {
-    ip_mreqn membership{};
-    membership.imr_multiaddr.s_addr = htonl(group.value);
-    membership.imr_ifindex = ifindex;
-    ::setsockopt(socket_.native_handle(), IPPROTO_IP, IP_DROP_MEMBERSHIP, &membership, sizeof membership);
-}
-
 asio::awaitable<IpProtocolSocket::Packet> IpProtocolSocket::receive() {
     while (true) {
         if (auto packet = try_receive()) co_return std::move(*packet);
@@ -56,21 +52,10 @@ asio::awaitable<IpProtocolSocket::Packet> IpProtocolSocket::receive() {
 
 std::optional<IpProtocolSocket::Packet> IpProtocolSocket::try_receive() {
     while (true) {
-        iovec vector{buffer_.data(), buffer_.size()};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
-        msghdr message{};
-        message.msg_iov = &vector;
-        message.msg_iovlen = 1;
-        message.msg_control = control;
-        message.msg_controllen = sizeof control;
-        auto n = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
-            fail("recvmsg");
-        }
+        auto receipt = receive_with_pktinfo(socket_.native_handle(), buffer_);
+        if (!receipt) return std::nullopt;
         // A raw IPv4 socket hands over the IP header too (RFC 791 §3.1): its length, addresses.
-        const auto size = static_cast<std::size_t>(n);
+        const auto size = receipt->size;
         if (size < 20) continue;
         const std::size_t header_length = static_cast<std::size_t>(buffer_[0] & 0x0f) * 4;
         const std::size_t total_length = static_cast<std::size_t>(buffer_[2]) << 8 | buffer_[3];
@@ -83,13 +68,7 @@ std::optional<IpProtocolSocket::Packet> IpProtocolSocket::try_receive() {
         std::memcpy(&destination, &buffer_[16], 4);
         packet.source.value = ntohl(source);
         packet.destination.value = ntohl(destination);
-        for (auto* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
-            if (header->cmsg_level == IPPROTO_IP && header->cmsg_type == IP_PKTINFO) {
-                in_pktinfo info{};
-                std::memcpy(&info, CMSG_DATA(header), sizeof info);
-                packet.ifindex = info.ipi_ifindex;
-            }
-        }
+        packet.ifindex = receipt->ifindex;
         return packet;
     }
 }
@@ -98,23 +77,7 @@ bool IpProtocolSocket::send(wire::Bytes payload, wire::Ipv4Address to, int ifind
     sockaddr_in destination{};
     destination.sin_family = AF_INET;
     destination.sin_addr.s_addr = htonl(to.value);
-    iovec vector{const_cast<std::uint8_t*>(payload.data()), payload.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))] = {};
-    msghdr message{};
-    message.msg_name = &destination;
-    message.msg_namelen = sizeof destination;
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    message.msg_control = control;
-    message.msg_controllen = sizeof control;
-    auto* header = CMSG_FIRSTHDR(&message);
-    header->cmsg_level = IPPROTO_IP;
-    header->cmsg_type = IP_PKTINFO;
-    header->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-    in_pktinfo info{};
-    info.ipi_ifindex = ifindex;
-    std::memcpy(CMSG_DATA(header), &info, sizeof info);
-    return ::sendmsg(socket_.native_handle(), &message, MSG_DONTWAIT) == static_cast<ssize_t>(payload.size());
+    return send_with_pktinfo(socket_.native_handle(), payload, destination, ifindex);
 }
 
 }  // namespace emu::net

@@ -28,7 +28,6 @@ public:
 
     /// Receives what is sent to `group` on interface `ifindex` (IP_ADD_MEMBERSHIP).
     void join_multicast(wire::Ipv4Address group, int ifindex);
-    void leave_multicast(wire::Ipv4Address group, int ifindex);
 
     /// The next packet of the protocol; packets too short for their IP header are skipped.
     asio::awaitable<Packet> receive();

@@ -1,5 +1,7 @@
 #include "lib/net/udp_socket.hpp"
 
+#include "lib/net/pktinfo.hpp"
+
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -52,37 +54,15 @@ asio::awaitable<InterfaceUdpSocket::Datagram> InterfaceUdpSocket::receive() {
 }
 
 std::optional<InterfaceUdpSocket::Datagram> InterfaceUdpSocket::try_receive() {
-    while (true) {
-        sockaddr_in from{};
-        iovec vector{buffer_.data(), buffer_.size()};
-        alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))];
-        msghdr message{};
-        message.msg_name = &from;
-        message.msg_namelen = sizeof from;
-        message.msg_iov = &vector;
-        message.msg_iovlen = 1;
-        message.msg_control = control;
-        message.msg_controllen = sizeof control;
-        auto n = ::recvmsg(socket_.native_handle(), &message, MSG_DONTWAIT);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            if (errno == EAGAIN || errno == EWOULDBLOCK) return std::nullopt;
-            throw boost::system::system_error(errno, boost::system::system_category(), "recvmsg");
-        }
-        Datagram datagram;
-        datagram.bytes.assign(buffer_.begin(), buffer_.begin() + n);
-        datagram.source.value = ntohl(from.sin_addr.s_addr);
-        datagram.source_port = ntohs(from.sin_port);
-        for (auto* header = CMSG_FIRSTHDR(&message); header != nullptr; header = CMSG_NXTHDR(&message, header)) {
-            if (header->cmsg_level == IPPROTO_IP && header->cmsg_type == IP_PKTINFO) {
-                in_pktinfo info{};
-                std::memcpy(&info, CMSG_DATA(header), sizeof info);
-                datagram.ifindex = info.ipi_ifindex;
-                datagram.destination.value = ntohl(info.ipi_addr.s_addr);
-            }
-        }
-        return datagram;
-    }
+    auto receipt = receive_with_pktinfo(socket_.native_handle(), buffer_);
+    if (!receipt) return std::nullopt;
+    Datagram datagram;
+    datagram.bytes.assign(buffer_.begin(), buffer_.begin() + static_cast<std::ptrdiff_t>(receipt->size));
+    datagram.source.value = ntohl(receipt->from.sin_addr.s_addr);
+    datagram.source_port = ntohs(receipt->from.sin_port);
+    datagram.ifindex = receipt->ifindex;
+    datagram.destination = receipt->destination;
+    return datagram;
 }
 
 bool InterfaceUdpSocket::send(wire::Bytes payload, wire::Ipv4Address to, std::uint16_t port, int ifindex) {
@@ -90,25 +70,7 @@ bool InterfaceUdpSocket::send(wire::Bytes payload, wire::Ipv4Address to, std::ui
     destination.sin_family = AF_INET;
     destination.sin_port = htons(port);
     destination.sin_addr.s_addr = htonl(to.value);
-    iovec vector{const_cast<std::uint8_t*>(payload.data()), payload.size()};
-    alignas(cmsghdr) char control[CMSG_SPACE(sizeof(in_pktinfo))] = {};
-    msghdr message{};
-    message.msg_name = &destination;
-    message.msg_namelen = sizeof destination;
-    message.msg_iov = &vector;
-    message.msg_iovlen = 1;
-    if (ifindex != 0) {
-        message.msg_control = control;
-        message.msg_controllen = sizeof control;
-        auto* header = CMSG_FIRSTHDR(&message);
-        header->cmsg_level = IPPROTO_IP;
-        header->cmsg_type = IP_PKTINFO;
-        header->cmsg_len = CMSG_LEN(sizeof(in_pktinfo));
-        in_pktinfo info{};
-        info.ipi_ifindex = ifindex;
-        std::memcpy(CMSG_DATA(header), &info, sizeof info);
-    }
-    return ::sendmsg(socket_.native_handle(), &message, MSG_DONTWAIT) == static_cast<ssize_t>(payload.size());
+    return send_with_pktinfo(socket_.native_handle(), payload, destination, ifindex);
 }
 
 }  // namespace emu::net

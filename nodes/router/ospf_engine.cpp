@@ -72,13 +72,14 @@ std::vector<const OspfInterface*> OspfEngine::interfaces() const {
     return interfaces;
 }
 
-const DatabaseExchange* OspfEngine::exchange_with(const std::string& interface, Ipv4Address router_id) const {
+bool OspfEngine::any_exchanging() const {
     for (const auto& port : ports_) {
-        if (port->hello->config().name != interface) continue;
-        auto it = port->adjacencies.find(router_id);
-        return it == port->adjacencies.end() ? nullptr : it->second.exchange.get();
+        for (const auto& [id, adjacency] : port->adjacencies) {
+            const auto phase = adjacency.exchange->phase();
+            if (phase == DatabaseExchange::Phase::exchange || phase == DatabaseExchange::Phase::loading) return true;
+        }
     }
-    return nullptr;
+    return false;
 }
 
 void OspfEngine::interface_up(const std::string& name, Time now) {
@@ -139,10 +140,9 @@ void OspfEngine::sync_adjacencies(Port& port, Time now) {
     if (lost_full) originate();
 }
 
-void OspfEngine::adjacency_outcome(Port& port, Adjacency& adjacency, DatabaseExchange::Outcome outcome, Time now) {
+void OspfEngine::adjacency_outcome(Port& port, Ipv4Address id, Adjacency& adjacency, DatabaseExchange::Outcome outcome,
+                                   Time now) {
     using Outcome = DatabaseExchange::Outcome;
-    const auto id = std::find_if(port.adjacencies.begin(), port.adjacencies.end(),
-                                 [&](const auto& entry) { return &entry.second == &adjacency; })->first;
     switch (outcome) {
         case Outcome::none: break;
         case Outcome::negotiation_done:
@@ -208,9 +208,10 @@ void OspfEngine::receive(const std::string& interface, Ipv4Address source, Ipv4A
     auto adjacency = port->adjacencies.find(packet.router_id);
     if (adjacency == port->adjacencies.end()) return;  // no adjacency with it: §10.6/10.7 ignore
     if (const auto* dbd = std::get_if<wire::OspfDatabaseDescription>(&packet.body)) {
-        adjacency_outcome(*port, adjacency->second, adjacency->second.exchange->receive(*dbd, lsdb_, now), now);
+        adjacency_outcome(*port, adjacency->first, adjacency->second,
+                          adjacency->second.exchange->receive(*dbd, lsdb_, now), now);
     } else if (const auto* request = std::get_if<wire::OspfLinkStateRequest>(&packet.body)) {
-        receive_request(*port, adjacency->second, *request, now);
+        receive_request(*port, adjacency->first, adjacency->second, *request, now);
     } else if (const auto* update = std::get_if<wire::OspfLinkStateUpdate>(&packet.body)) {
         if (adjacency->second.exchange->phase() == DatabaseExchange::Phase::exstart) return;  // §13: Exchange or later
         receive_update(*port, source, packet.router_id, *update, now);
@@ -219,10 +220,9 @@ void OspfEngine::receive(const std::string& interface, Ipv4Address source, Ipv4A
     }
 }
 
-void OspfEngine::receive_request(Port& port, Adjacency& adjacency, const wire::OspfLinkStateRequest& packet, Time now) {
+void OspfEngine::receive_request(Port& port, Ipv4Address id, Adjacency& adjacency,
+                                 const wire::OspfLinkStateRequest& packet, Time now) {
     if (adjacency.exchange->phase() == DatabaseExchange::Phase::exstart) return;
-    const auto id = std::find_if(port.adjacencies.begin(), port.adjacencies.end(),
-                                 [&](const auto& entry) { return &entry.second == &adjacency; })->first;
     const auto& neighbour = port.hello->neighbours().at(id);
     std::vector<Lsa> answer;
     for (const auto& asked : packet.requests) {
@@ -262,6 +262,7 @@ void OspfEngine::send_updates(const Port& port, Ipv4Address destination, std::ve
 void OspfEngine::receive_update(Port& port, Ipv4Address source, Ipv4Address router_id,
                                 const wire::OspfLinkStateUpdate& packet, Time now) {
     auto& from = port.adjacencies.at(router_id);
+    const bool exchanging = any_exchanging();
     std::vector<LsaHeader> direct_acks;
     for (const auto& lsa : packet.lsas) {
         ++counters_.lsas_received;
@@ -282,14 +283,6 @@ void OspfEngine::receive_update(Port& port, Ipv4Address source, Ipv4Address rout
         std::optional<LsaHeader> current;
         if (ours != nullptr) current = lsdb_.current(*ours, now).header;
         // §13 (4): a flush of something we do not hold, while nobody is still exchanging: just ack.
-        bool exchanging = false;
-        for (const auto& other : ports_) {
-            for (const auto& [id, adjacency] : other->adjacencies) {
-                const auto phase = adjacency.exchange->phase();
-                exchanging = exchanging || phase == DatabaseExchange::Phase::exchange ||
-                             phase == DatabaseExchange::Phase::loading;
-            }
-        }
         if (lsa.header.age >= LsaHeader::kMaxAge && !current && !exchanging) {
             direct_acks.push_back(lsa.header);
             continue;
@@ -375,7 +368,7 @@ bool OspfEngine::flood(const Lsa& lsa, const Port* arrived_on, std::optional<Ipv
 void OspfEngine::lsa_arrived(const LsaHeader& header, Time now) {
     for (auto& port : ports_) {
         for (auto& [id, adjacency] : port->adjacencies) {
-            adjacency_outcome(*port, adjacency, adjacency.exchange->lsa_arrived(header, now), now);
+            adjacency_outcome(*port, id, adjacency, adjacency.exchange->lsa_arrived(header, now), now);
         }
     }
 }
@@ -558,21 +551,18 @@ void OspfEngine::advance(Time now) {
         originate_now(now);
     }
     // §14: LSAs that reached MaxAge leave the database once nobody still needs them sent.
-    for (const auto& [key, entry] : std::map<LsaKey, Lsdb::Entry>(lsdb_.entries())) {
-        if (lsdb_.age(entry, now) < LsaHeader::kMaxAge) continue;
-        bool still_listed = false;
+    std::vector<LsaKey> done;
+    const bool exchanging = any_exchanging();
+    for (const auto& [key, entry] : lsdb_.entries()) {
+        if (lsdb_.age(entry, now) < LsaHeader::kMaxAge || exchanging) continue;
+        bool listed = false;
         for (const auto& port : ports_) {
-            for (const auto& [id, adjacency] : port->adjacencies) {
-                still_listed = still_listed || adjacency.retransmit.contains(key) ||
-                               adjacency.exchange->phase() == DatabaseExchange::Phase::exchange ||
-                               adjacency.exchange->phase() == DatabaseExchange::Phase::loading;
-            }
+            for (const auto& [id, adjacency] : port->adjacencies) listed = listed || adjacency.retransmit.contains(key);
         }
-        if (!still_listed) {
-            lsdb_.remove(key);
-            spf_wanted_ = true;
-        }
+        if (!listed) done.push_back(key);
     }
+    for (const auto& key : done) lsdb_.remove(key);
+    spf_wanted_ = spf_wanted_ || !done.empty();
     if (spf_wanted_) run_spf(now);
 }
 

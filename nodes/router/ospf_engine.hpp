@@ -77,8 +77,6 @@ public:
     const OspfConfig& config() const { return config_; }
     /// Every interface's Hello protocol state (for `show ospf neighbors`).
     std::vector<const OspfInterface*> interfaces() const;
-    /// A neighbour's adjacency, if one is being formed or is formed.
-    const DatabaseExchange* exchange_with(const std::string& interface, wire::Ipv4Address router_id) const;
 
     struct Counters {
         std::uint64_t packets_ignored = 0;
@@ -96,9 +94,13 @@ private:
     Port* find_port(const std::string& name);
     DatabaseExchange::Settings exchange_settings(const Port& port, wire::Ipv4Address neighbour) const;
     void sync_adjacencies(Port& port, Time now);
-    void adjacency_outcome(Port& port, Adjacency& adjacency, DatabaseExchange::Outcome outcome, Time now);
+    void adjacency_outcome(Port& port, wire::Ipv4Address id, Adjacency& adjacency, DatabaseExchange::Outcome outcome,
+                           Time now);
+    /// Whether any adjacency is in Exchange or Loading (§13 (4), §14 keep MaxAge LSAs then).
+    bool any_exchanging() const;
     void receive_dbd(Port& port, Adjacency& adjacency, const wire::OspfDatabaseDescription& packet, Time now);
-    void receive_request(Port& port, Adjacency& adjacency, const wire::OspfLinkStateRequest& packet, Time now);
+    void receive_request(Port& port, wire::Ipv4Address id, Adjacency& adjacency,
+                         const wire::OspfLinkStateRequest& packet, Time now);
     void receive_update(Port& port, wire::Ipv4Address source, wire::Ipv4Address router_id,
                         const wire::OspfLinkStateUpdate& packet, Time now);
     void receive_ack(Port& port, wire::Ipv4Address router_id, const wire::OspfLinkStateAck& packet);

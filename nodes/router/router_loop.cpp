@@ -163,6 +163,15 @@ void RouterLoop::link_changed(const std::string& name, bool usable) {
     }
     // At start every interface comes up here; only a change later is news for the log.
     if (started_) spdlog::info("router.link_{} {}", usable ? "up" : "down", name);
+    // The kernel keeps connected networks itself; the RIB knows them so that they win, and so
+    // that `emu-router show routes` lists them as routers do.
+    std::vector<RibRoute> connected;
+    for (const auto& interface : interfaces_) {
+        if (!usable_.contains(interface.name)) continue;
+        connected.push_back(RibRoute{interface.address.network(), RouteSource::connected, 0,
+                                     {{wire::Ipv4Address{}, interface.name}}});
+    }
+    for (const auto& change : rib_.set_routes(RouteSource::connected, connected)) apply(change);
     const auto now = Clock::now();
     if (runs_rip(name) && usable != rip_->interface_is_up(name)) {
         if (usable) {
@@ -203,15 +212,6 @@ void RouterLoop::flush() {
         }
         for (const auto& event : ospf_->take_events()) spdlog::info("{} {}", event.name, event.text);
     }
-    // The kernel keeps connected networks itself; the RIB knows them so that they win, and so
-    // that `emu-router show routes` lists them as routers do.
-    std::vector<RibRoute> connected;
-    for (const auto& interface : interfaces_) {
-        if (!usable_.contains(interface.name)) continue;
-        connected.push_back(RibRoute{interface.address.network(), RouteSource::connected, 0,
-                                     {{wire::Ipv4Address{}, interface.name}}});
-    }
-    for (const auto& change : rib_.set_routes(RouteSource::connected, connected)) apply(change);
     if (rip_ != nullptr) {
         std::vector<RibRoute> routes;
         for (const auto& entry : rip_->usable_learned_routes()) {

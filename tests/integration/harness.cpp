@@ -162,10 +162,13 @@ TestDaemon::~TestDaemon() {
 CommandResult TestDaemon::emu(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra) {
     std::vector<std::string> argv{program("emu")};
     argv.insert(argv.end(), args.begin(), args.end());
-    std::map<std::string, std::string> environment{{"EMU_RUNTIME_DIR", runtime_.string()},
-                                                   {"EMU_STATE_DIR", state_.string()}};
-    for (const auto& [key, value] : extra) environment[key] = value;
-    return run(argv, environment);
+    auto variables = environment();
+    for (const auto& [key, value] : extra) variables[key] = value;
+    return run(argv, variables);
+}
+
+std::map<std::string, std::string> TestDaemon::environment() const {
+    return {{"EMU_RUNTIME_DIR", runtime_.string()}, {"EMU_STATE_DIR", state_.string()}};
 }
 
 std::string TestDaemon::lab_name(const std::string& base) {

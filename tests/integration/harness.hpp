@@ -66,6 +66,8 @@ public:
     CommandResult emu(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra = {});
     /// A lab name unique to this test process.
     std::string lab_name(const std::string& base);
+    /// The environment that points `emu` (and programs it runs) at this test's emud.
+    std::map<std::string, std::string> environment() const;
     /// The pid of this test's emud, from its lock file; 0 when it is not running.
     pid_t daemon_pid() const;
     /// SIGKILLs this test's emud and waits until it is gone.
@@ -85,6 +87,9 @@ std::string program(const std::string& name);
 
 /// How often `what` occurs in `text` (log lines, trace lines).
 std::size_t count_of(const std::string& text, const std::string& what);
+
+/// Whether `text` (a command's output, a log, a trace) contains `what`.
+inline bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
 /// The first IPv4 address configured on a node's interface, without its prefix; empty when none.
 std::string ipv4_address_of(TestDaemon& daemon, const std::string& lab, const std::string& node,

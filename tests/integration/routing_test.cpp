@@ -42,8 +42,6 @@ links:
   - endpoints: [h3:eth0, lan3]
 )";
 
-bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
-
 }  // namespace
 
 TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them, and a cut link's routes go",
@@ -54,25 +52,25 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
     REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
     auto routes_of = [&](const char* node) { return daemon.emu({"exec", lab, node, "--", "ip", "route"}).out; };
 
-    CHECK(wait_until([&] { return has(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2 dev eth1 proto rip metric 20"); }, 10s));
-    CHECK(wait_until([&] { return has(routes_of("r3"), "10.0.1.0/24 via 10.0.23.2 dev eth1 proto rip metric 20"); }, 10s));
+    CHECK(wait_until([&] { return contains(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2 dev eth1 proto rip metric 20"); }, 10s));
+    CHECK(wait_until([&] { return contains(routes_of("r3"), "10.0.1.0/24 via 10.0.23.2 dev eth1 proto rip metric 20"); }, 10s));
     auto r2 = routes_of("r2");
-    CHECK(has(r2, "10.0.1.0/24 via 10.0.12.1 dev eth0 proto rip"));
-    CHECK(has(r2, "10.0.3.0/24 via 10.0.23.3 dev eth1 proto rip"));
+    CHECK(contains(r2, "10.0.1.0/24 via 10.0.12.1 dev eth0 proto rip"));
+    CHECK(contains(r2, "10.0.3.0/24 via 10.0.23.3 dev eth1 proto rip"));
     // Nothing but RIP's winners is ours: the connected networks stay the kernel's.
-    CHECK_FALSE(has(r2, "10.0.12.0/24 via"));
+    CHECK_FALSE(contains(r2, "10.0.12.0/24 via"));
     CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.3.10"}).ok());
 
     // The trace tells the story: requests at start, responses with routes, TTL 1 to 224.0.0.9.
     auto trace = daemon.emu({"trace", lab, "--protocol", "rip"}).out;
-    CHECK(has(trace, "10.0.12.1 → 224.0.0.9 ttl 1"));
-    CHECK(has(trace, "RIP request whole table"));
-    CHECK(has(trace, "RIP response 1 route: 10.0.1.0/24 metric 1"));
-    CHECK(has(trace, "10.0.3.0/24 metric 2"));  // r2 passing r3's LAN on to r1
+    CHECK(contains(trace, "10.0.12.1 → 224.0.0.9 ttl 1"));
+    CHECK(contains(trace, "RIP request whole table"));
+    CHECK(contains(trace, "RIP response 1 route: 10.0.1.0/24 metric 1"));
+    CHECK(contains(trace, "10.0.3.0/24 metric 2"));  // r2 passing r3's LAN on to r1
     // And the log says what the router learned and put in the kernel.
     auto log = daemon.emu({"logs", lab, "r1"}).out;
-    CHECK(has(log, "rip.route_learned 10.0.3.0/24 metric 3 via 10.0.12.2 eth1"));
-    CHECK(has(log, "rib.installed 10.0.3.0/24 via 10.0.12.2 eth1 (rip metric 3)"));
+    CHECK(contains(log, "rip.route_learned 10.0.3.0/24 metric 3 via 10.0.12.2 eth1"));
+    CHECK(contains(log, "rib.installed 10.0.3.0/24 via 10.0.12.2 eth1 (rip metric 3)"));
 
     // The running daemon explains its choices: the RIB with the kernel's routes marked, and
     // RIP's distance vector with each route's source and timer.
@@ -91,21 +89,21 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
     // Where no router runs, the command says so.
     auto nobody = daemon.emu({"exec", lab, "h1", "--", "emu-router", "show", "routes"});
     CHECK(nobody.exit_code == 1);
-    CHECK(has(nobody.err, "no emu-router runs in this node"));
+    CHECK(contains(nobody.err, "no emu-router runs in this node"));
 
     // Cut r2–r3: r2's eth1 loses its carrier, so r2 takes what it learned there as lost at
     // once and poisons it towards r1, which takes it out of its kernel table — long before
     // any timeout.
     REQUIRE(daemon.emu({"link", lab, "r3:eth1", "down"}).ok());
-    CHECK(wait_until([&] { return !has(routes_of("r1"), "10.0.3.0/24"); }, 5s));
-    CHECK(has(daemon.emu({"logs", lab, "r2"}).out, "router.link_down eth1"));
-    CHECK(has(daemon.emu({"logs", lab, "r2"}).out, "rip.route_lost 10.0.3.0/24 (eth1 down)"));
-    CHECK(has(daemon.emu({"logs", lab, "r1"}).out, "rip.route_withdrawn 10.0.3.0/24 (from 10.0.12.2)"));
+    CHECK(wait_until([&] { return !contains(routes_of("r1"), "10.0.3.0/24"); }, 5s));
+    CHECK(contains(daemon.emu({"logs", lab, "r2"}).out, "router.link_down eth1"));
+    CHECK(contains(daemon.emu({"logs", lab, "r2"}).out, "rip.route_lost 10.0.3.0/24 (eth1 down)"));
+    CHECK(contains(daemon.emu({"logs", lab, "r1"}).out, "rip.route_withdrawn 10.0.3.0/24 (from 10.0.12.2)"));
     CHECK_FALSE(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W1", "-q", "10.0.3.10"}).ok());
     // Back up: both ends ask for the other's table at once, and the route is back.
     REQUIRE(daemon.emu({"link", lab, "r3:eth1", "up"}).ok());
-    CHECK(wait_until([&] { return has(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2"); }, 10s));
-    CHECK(has(daemon.emu({"logs", lab, "r2"}).out, "router.link_up eth1"));
+    CHECK(wait_until([&] { return contains(routes_of("r1"), "10.0.3.0/24 via 10.0.12.2"); }, 10s));
+    CHECK(contains(daemon.emu({"logs", lab, "r2"}).out, "router.link_up eth1"));
     REQUIRE(daemon.emu({"down", lab}).ok());
 }
 
@@ -117,7 +115,7 @@ TEST_CASE("the RIP ring scenario converges, reroutes the long way round a cut li
                            "--pcapng", (daemon.state_dir() / "ring.pcapng").string()});
     INFO(run.out << run.err);
     CHECK(run.ok());
-    CHECK(has(run.out, "PASSED: 14 passed"));
+    CHECK(contains(run.out, "PASSED: 14 passed"));
 }
 
 namespace {
@@ -172,33 +170,33 @@ TEST_CASE("OSPF routers fill their kernel tables with both equal-cost paths, and
     // Two next hops in one kernel route (RTA_MULTIPATH), as `ip route` shows them.
     CHECK(wait_until([&] {
         auto route = route_to_lan4();
-        return has(route, "proto ospf metric 20") && has(route, "nexthop via 10.0.12.2 dev eth1") &&
-               has(route, "nexthop via 10.0.13.3 dev eth2");
+        return contains(route, "proto ospf metric 20") && contains(route, "nexthop via 10.0.12.2 dev eth1") &&
+               contains(route, "nexthop via 10.0.13.3 dev eth2");
     }, 15s));
     CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.4.10"}).ok());
     auto routes = daemon.emu({"exec", lab, "r1", "--", "emu-router", "show", "routes"}).out;
     INFO(routes);
     CHECK(std::regex_search(routes, std::regex(R"(O>\* +10\.0\.4\.0/24 +\[110/30\] +via 10\.0\.12\.2, eth1\n +via 10\.0\.13\.3, eth2)")));
     auto log = daemon.emu({"logs", lab, "r1"}).out;
-    CHECK(has(log, "ospf.adjacency_full"));
-    CHECK(has(log, "rib.installed 10.0.4.0/24 via 10.0.12.2 eth1, 10.0.13.3 eth2 (ospf metric 30)"));
-    CHECK(has(daemon.emu({"trace", lab, "--protocol", "ospf"}).out, "OSPF LSU router-LSA"));
+    CHECK(contains(log, "ospf.adjacency_full"));
+    CHECK(contains(log, "rib.installed 10.0.4.0/24 via 10.0.12.2 eth1, 10.0.13.3 eth2 (ospf metric 30)"));
+    CHECK(contains(daemon.emu({"trace", lab, "--protocol", "ospf"}).out, "OSPF LSU router-LSA"));
 
     // r4 runs RIP and OSPF in one emu-router.
     CHECK(process_pid(daemon, lab, "r4", "rip") != 0);
     CHECK(process_pid(daemon, lab, "r4", "ospf") == 0);
     CHECK(daemon.emu({"exec", lab, "r4", "--", "emu-router", "show", "rip"}).ok());
-    CHECK(has(daemon.emu({"exec", lab, "r4", "--", "emu-router", "show", "ospf", "neighbors"}).out, "Full"));
+    CHECK(contains(daemon.emu({"exec", lab, "r4", "--", "emu-router", "show", "ospf", "neighbors"}).out, "Full"));
 
     // Cut r1–r2: r1 sees it at once; only the path by r3 is left.
     REQUIRE(daemon.emu({"link", lab, "r2:eth0", "down"}).ok());
     CHECK(wait_until([&] {
         auto route = route_to_lan4();
-        return has(route, "10.0.4.0/24 via 10.0.13.3 dev eth2 proto ospf") && !has(route, "10.0.12.2");
+        return contains(route, "10.0.4.0/24 via 10.0.13.3 dev eth2 proto ospf") && !contains(route, "10.0.12.2");
     }, 10s));
     CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.4.10"}).ok());
     REQUIRE(daemon.emu({"link", lab, "r2:eth0", "up"}).ok());
-    CHECK(wait_until([&] { return has(route_to_lan4(), "nexthop via 10.0.12.2 dev eth1"); }, 15s));
+    CHECK(wait_until([&] { return contains(route_to_lan4(), "nexthop via 10.0.12.2 dev eth1"); }, 15s));
     REQUIRE(daemon.emu({"down", lab}).ok());
 }
 
@@ -210,5 +208,5 @@ TEST_CASE("the OSPF mesh scenario converges with equal-cost paths, loses one to 
                            "--pcapng", (daemon.state_dir() / "mesh.pcapng").string()});
     INFO(run.out << run.err);
     CHECK(run.ok());
-    CHECK(has(run.out, "PASSED: 12 passed"));
+    CHECK(contains(run.out, "PASSED: 12 passed"));
 }

@@ -46,10 +46,6 @@ std::vector<std::string> frr_command(const std::string& lab, const std::string& 
             "file:" + in(name + ".log")};
 }
 
-std::map<std::string, std::string> environment_of(TestDaemon& daemon) {
-    return {{"EMU_RUNTIME_DIR", daemon.runtime_dir().string()}, {"EMU_STATE_DIR", daemon.state_dir().string()}};
-}
-
 void write(const std::filesystem::path& file, const std::string& text) {
     std::ofstream out(file);
     out << text;
@@ -73,13 +69,13 @@ FrrRouter::FrrRouter(TestDaemon& daemon, const std::string& lab, const std::stri
     write(directory_ / "zebra.conf", "hostname frr-" + node + "\n");
     write(directory_ / (routing_daemon + ".conf"), config);
     zebra_ = std::make_unique<BackgroundCommand>(frr_command(lab, node, directory_, "zebra"),
-                                                 environment_of(daemon));
+                                                 daemon.environment());
     // A client that finds no zebra socket retries only after 10 s (FRR's zclient), so wait.
     if (!wait_until([&] { return std::filesystem::exists(directory_ / "zserv.api"); }, std::chrono::seconds(10))) {
         throw std::runtime_error("FRR's zebra did not start in " + node + ":\n" + logs());
     }
     routing_ = std::make_unique<BackgroundCommand>(frr_command(lab, node, directory_, routing_daemon),
-                                                   environment_of(daemon));
+                                                   daemon.environment());
     if (!wait_until([&] { return std::filesystem::exists(directory_ / (routing_daemon + ".vty")); },
                     std::chrono::seconds(10))) {
         throw std::runtime_error("FRR's " + routing_daemon + " did not start in " + node + ":\n" + logs());

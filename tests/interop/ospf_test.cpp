@@ -63,24 +63,22 @@ router ospf
                        network, priority);
 }
 
-bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
-
 void routes_both_ways(TestDaemon& daemon, const std::string& lab, FrrRouter& frr) {
     auto routes_of = [&](const char* node) { return daemon.emu({"exec", lab, node, "--", "ip", "route"}).out; };
     // zebra installs through nexthop objects (`nhid N`); we install plain routes.
     std::regex frr_route(R"(10\.0\.1\.0/24 (nhid \d+ )?via 10\.0\.12\.1 dev eth0 proto ospf metric 20)");
     INFO(frr.logs());
     CHECK(wait_until([&] { return std::regex_search(routes_of("frr"), frr_route); }, 20s));
-    CHECK(wait_until([&] { return has(routes_of("emu"), "10.0.2.0/24 via 10.0.12.2 dev eth1 proto ospf metric 20"); },
+    CHECK(wait_until([&] { return contains(routes_of("emu"), "10.0.2.0/24 via 10.0.12.2 dev eth1 proto ospf metric 20"); },
                      20s));
     CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.2.10"}).ok());
     auto neighbours = frr.vtysh({"show ip ospf neighbor"}).out;
     INFO(neighbours);
-    CHECK(has(neighbours, "10.0.255.1"));
-    CHECK(has(neighbours, "Full"));
+    CHECK(contains(neighbours, "10.0.255.1"));
+    CHECK(contains(neighbours, "Full"));
     auto database = frr.vtysh({"show ip ospf database"}).out;
     INFO(database);
-    CHECK(has(database, "10.0.255.1"));  // our router-LSA, in FRR's database
+    CHECK(contains(database, "10.0.255.1"));  // our router-LSA, in FRR's database
 }
 
 }  // namespace
@@ -97,10 +95,10 @@ TEST_CASE("emu-router and FRR's ospfd become Full over a point-to-point link and
     INFO(shown);
     CHECK(std::regex_search(shown, std::regex(R"(10\.0\.255\.2 +1 +Full/- )")));
     auto trace = daemon.emu({"trace", lab, "--protocol", "ospf"}).out;
-    CHECK(has(trace, "OSPF Hello"));
-    CHECK(has(trace, "OSPF DBD"));
-    CHECK(has(trace, "OSPF LSU router-LSA 10.0.255.2"));
-    CHECK(has(trace, "OSPF LSU router-LSA 10.0.255.1"));
+    CHECK(contains(trace, "OSPF Hello"));
+    CHECK(contains(trace, "OSPF DBD"));
+    CHECK(contains(trace, "OSPF LSU router-LSA 10.0.255.2"));
+    CHECK(contains(trace, "OSPF LSU router-LSA 10.0.255.1"));
     frr.stop();
     REQUIRE(daemon.emu({"down", lab}).ok());
 }
@@ -116,7 +114,7 @@ TEST_CASE("on a LAN with FRR's ospfd as DR, emu-router is its BDR, both are Full
     auto shown = daemon.emu({"exec", lab, "emu", "--", "emu-router", "show", "ospf", "neighbors"}).out;
     INFO(shown);
     CHECK(std::regex_search(shown, std::regex(R"(10\.0\.255\.2 +10 +Full/DR )")));
-    CHECK(has(frr.vtysh({"show ip ospf neighbor"}).out, "Full/Backup"));
+    CHECK(contains(frr.vtysh({"show ip ospf neighbor"}).out, "Full/Backup"));
     // FRR, as DR, originated the LAN's network-LSA, which we hold.
     auto database = daemon.emu({"exec", lab, "emu", "--", "emu-router", "show", "ospf", "database"}).out;
     INFO(database);

@@ -43,8 +43,6 @@ const char* kRipd = R"(router rip
  timers basic 5 15 10
 )";
 
-bool has(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
-
 }  // namespace
 
 TEST_CASE("emu-router and FRR's ripd learn each other's networks and withdraw them at once",
@@ -61,34 +59,34 @@ TEST_CASE("emu-router and FRR's ripd learn each other's networks and withdraw th
     // zebra installs through nexthop objects, which `ip route` shows as `nhid N`.
     std::regex frr_route(R"(10\.0\.1\.0/24 (nhid \d+ )?via 10\.0\.12\.1 dev eth0 proto rip metric 20)");
     CHECK(wait_until([&] { return std::regex_search(routes_of("frr"), frr_route); }, 15s));
-    CHECK(wait_until([&] { return has(routes_of("emu"), "10.0.2.0/24 via 10.0.12.2 dev eth1 proto rip metric 20"); },
+    CHECK(wait_until([&] { return contains(routes_of("emu"), "10.0.2.0/24 via 10.0.12.2 dev eth1 proto rip metric 20"); },
                      15s));
     INFO(frr.logs());
     // ripd's own table: our LAN at metric 2, from us.
     auto table = frr.vtysh({"show ip rip"}).out;
     INFO(table);
     CHECK(std::regex_search(table, std::regex(R"(R\(n\) +10\.0\.1\.0/24 +10\.0\.12\.1 +2 )")));
-    CHECK(has(daemon.emu({"logs", lab, "emu"}).out, "rip.route_learned 10.0.2.0/24 metric 2 via 10.0.12.2 eth1"));
-    CHECK(has(daemon.emu({"exec", lab, "emu", "--", "emu-router", "show", "rip"}).out, "10.0.12.2 on eth1: last heard"));
+    CHECK(contains(daemon.emu({"logs", lab, "emu"}).out, "rip.route_learned 10.0.2.0/24 metric 2 via 10.0.12.2 eth1"));
+    CHECK(contains(daemon.emu({"exec", lab, "emu", "--", "emu-router", "show", "rip"}).out, "10.0.12.2 on eth1: last heard"));
     CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W2", "-q", "10.0.2.10"}).ok());
     // The trace decodes ripd's messages as it decodes ours.
     auto trace = daemon.emu({"trace", lab, "--protocol", "rip"}).out;
-    CHECK(has(trace, "10.0.12.2 → 224.0.0.9 ttl 1"));
-    CHECK(has(trace, "10.0.2.0/24 metric 1"));
+    CHECK(contains(trace, "10.0.12.2 → 224.0.0.9 ttl 1"));
+    CHECK(contains(trace, "10.0.2.0/24 metric 1"));
 
     // Our LAN goes: ripd drops it at once (its own timeout would take 10 s at least).
     REQUIRE(daemon.emu({"link", lab, "emu:eth0", "down"}).ok());
-    CHECK(wait_until([&] { return !has(routes_of("frr"), "10.0.1.0/24"); }, 5s));
+    CHECK(wait_until([&] { return !contains(routes_of("frr"), "10.0.1.0/24"); }, 5s));
     // ripd's LAN goes: we drop it at once.
     REQUIRE(daemon.emu({"link", lab, "frr:eth1", "down"}).ok());
-    CHECK(wait_until([&] { return !has(routes_of("emu"), "10.0.2.0/24"); }, 5s));
-    CHECK(has(daemon.emu({"logs", lab, "emu"}).out, "rip.route_withdrawn 10.0.2.0/24 (from 10.0.12.2)"));
+    CHECK(wait_until([&] { return !contains(routes_of("emu"), "10.0.2.0/24"); }, 5s));
+    CHECK(contains(daemon.emu({"logs", lab, "emu"}).out, "rip.route_withdrawn 10.0.2.0/24 (from 10.0.12.2)"));
 
     // Both back: both routes come back within an update or two.
     REQUIRE(daemon.emu({"link", lab, "emu:eth0", "up"}).ok());
     REQUIRE(daemon.emu({"link", lab, "frr:eth1", "up"}).ok());
     CHECK(wait_until([&] { return std::regex_search(routes_of("frr"), frr_route); }, 15s));
-    CHECK(wait_until([&] { return has(routes_of("emu"), "10.0.2.0/24 via 10.0.12.2"); }, 15s));
+    CHECK(wait_until([&] { return contains(routes_of("emu"), "10.0.2.0/24 via 10.0.12.2"); }, 15s));
     CHECK(daemon.emu({"exec", lab, "h2", "--", "ping", "-c1", "-W2", "-q", "10.0.1.10"}).ok());
     frr.stop();
     REQUIRE(daemon.emu({"down", lab}).ok());
