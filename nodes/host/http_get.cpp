@@ -12,21 +12,9 @@ namespace emu::host {
 asio::awaitable<HttpFetch> http_get(asio::io_context& io, const ResolverConfig& resolver_config, const HttpUrl& url,
                                     std::chrono::milliseconds timeout) {
     HttpFetch fetch;
-    boost::system::error_code error;
-    auto literal = asio::ip::make_address(url.host, error);
-    if (!error) {
-        fetch.address = literal.to_string();
-    } else {
-        Resolver resolver(io, resolver_config);
-        auto resolution = co_await resolver.resolve(url.host, wire::dns_type::kA);
-        if (!resolution.found()) {
-            throw std::runtime_error(fmt::format("{}: {}", url.host,
-                                                 resolution.rcode == wire::dns_rcode::kNxDomain ? "no such name (NXDOMAIN)"
-                                                                                                : "no address (A record)"));
-        }
-        fetch.address = std::get<wire::Ipv4Address>(resolution.chain.back().data).to_string();
-    }
+    fetch.address = (co_await resolve_ipv4(io, resolver_config, url.host)).to_string();
 
+    boost::system::error_code error;
     asio::ip::tcp::socket socket(io);
     asio::steady_timer deadline(io, timeout);
     bool timed_out = false;

@@ -1,7 +1,8 @@
 // emu-host: the host node program. `emu-host agent` is what emud runs in a node whose
 // topology declares `dhcp` interfaces; `emu-host dhcp IFACE` is one DHCP exchange by hand;
 // `emu-host resolve NAME [TYPE]` asks the node's DNS servers; `emu-host get URL` fetches a page
-// (`--dhcp IFACE` first: the whole web-page request from a bare interface).
+// (`--dhcp IFACE` first: the whole web-page request from a bare interface); `emu-host ping` and
+// `emu-host traceroute` are the two ICMP tools, with iputils' and Linux traceroute's options.
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <sstream>
@@ -10,6 +11,8 @@
 
 #include "nodes/common/node_program.hpp"
 #include "nodes/host/commands.hpp"
+#include "nodes/host/ping.hpp"
+#include "nodes/host/traceroute.hpp"
 
 int main(int argc, char** argv) {
     CLI::App app{"emu-host: the host node program of emu labs."};
@@ -60,7 +63,78 @@ int main(int argc, char** argv) {
                     "first get an address on this interface by DHCP, as a host that has just booted: the whole "
                     "web-page request in one command (the lease is printed to stderr with -v)");
 
+    auto* ping = app.add_subcommand(
+        "ping", "send ICMP echo requests (RFC 792) and print each reply with its TTL and round trip, each ICMP error "
+                "about a request, and the statistics (also on Ctrl-C); exit 0 when a reply came, 1 when none did");
+    emu::host::PingOptions ping_options;
+    std::uint64_t ping_count = 0;
+    ping->add_option("destination", ping_options.destination, "an address or a name")->required();
+    ping->add_option("-c,--count", ping_count, "stop after this many requests (default: until interrupted)")
+        ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40));
+    ping->add_option("-i,--interval", ping_options.interval_seconds, "seconds between requests")
+        ->capture_default_str()
+        ->check(CLI::Range(0.001, 3600.0));
+    ping->add_option("-W,--timeout", ping_options.timeout_seconds,
+                     "seconds the last request waits for its reply when none has come back yet")
+        ->capture_default_str()
+        ->check(CLI::Range(0.001, 3600.0));
+    double ping_deadline = 0;
+    ping->add_option("-w,--deadline", ping_deadline, "stop after this many seconds, whatever happened")
+        ->check(CLI::Range(0.001, 1e6));
+    ping->add_option("-s,--size", ping_options.data_size, "bytes of data in each request")
+        ->capture_default_str()
+        ->check(CLI::Range(0, 65507));
+    ping->add_option("-t,--ttl", ping_options.ttl, "the requests' time to live")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 255));
+    ping->add_option("-I,--interface", ping_options.interface, "send through this interface only");
+    ping->add_flag("-q,--quiet", ping_options.quiet, "print only the first line and the statistics");
+    bool numeric = false;  // what -n asks is what emu-host always does
+    ping->add_flag("-n,--numeric", numeric, "addresses are always printed as numbers (accepted for iputils' scripts)");
+
+    auto* traceroute = app.add_subcommand(
+        "traceroute", "print the routers on the way to a destination: probes with TTL 1, 2, 3 …, each answered by the "
+                      "router where it ran out with ICMP time exceeded, until the destination answers; exit 0 when "
+                      "it did, 1 when it did not");
+    emu::host::TracerouteOptions trace_options;
+    traceroute->add_option("destination", trace_options.destination, "an address or a name")->required();
+    traceroute->add_option("packet_length", trace_options.packet_length, "bytes in each probe, IP header included")
+        ->capture_default_str()
+        ->check(CLI::Range(28, 65000));
+    bool trace_icmp = false;
+    traceroute->add_flag("-I,--icmp", trace_icmp, "probe with ICMP echo requests instead of UDP datagrams");
+    traceroute->add_option("-f,--first", trace_options.first_ttl, "the TTL to start with")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 255));
+    traceroute->add_option("-m,--max-hops", trace_options.max_ttl, "the TTL to stop at")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 255));
+    traceroute->add_option("-q,--queries", trace_options.queries, "probes per hop")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 10));
+    traceroute->add_option("-w,--wait", trace_options.wait_seconds, "seconds a hop's probes wait for answers")
+        ->capture_default_str()
+        ->check(CLI::Range(0.001, 60.0));
+    traceroute->add_option("-p,--port", trace_options.port, "the UDP destination port of the first probe")
+        ->capture_default_str()
+        ->check(CLI::Range(1, 65535));
+    traceroute->add_option("-i,--interface", trace_options.interface, "send through this interface only");
+    traceroute->add_flag("-n", numeric, "addresses are always printed as numbers (accepted for traceroute's scripts)");
+
     CLI11_PARSE(app, argc, argv);
+    if (*ping) {
+        if (ping_count > 0) ping_options.count = ping_count;
+        if (ping_deadline > 0) ping_options.deadline_seconds = ping_deadline;
+        return emu::host::run_ping(ping_options, std::cout);
+    }
+    if (*traceroute) {
+        if (trace_icmp) trace_options.protocol = emu::host::ProbeProtocol::icmp_echo;
+        if (trace_options.first_ttl > trace_options.max_ttl) {
+            std::cerr << "emu-host traceroute: the first TTL (-f) is past the last (-m)\n";
+            return 2;
+        }
+        return emu::host::run_traceroute(trace_options, std::cout);
+    }
     if (*agent) return emu::host::run_agent(config_path, data_directory);
     if (*get) {
         if (!get_dhcp_interface.empty()) {

@@ -122,4 +122,17 @@ asio::awaitable<Resolution> Resolver::resolve(std::string name, std::uint16_t ty
                                          silent.empty() ? std::string("any name server") : silent));
 }
 
+asio::awaitable<wire::Ipv4Address> resolve_ipv4(asio::io_context& io, const ResolverConfig& config,
+                                                const std::string& host) {
+    if (auto literal = wire::Ipv4Address::parse(host)) co_return *literal;
+    Resolver resolver(io, config);
+    auto resolution = co_await resolver.resolve(host, wire::dns_type::kA);
+    if (!resolution.found()) {
+        throw std::runtime_error(fmt::format("{}: {}", host,
+                                             resolution.rcode == wire::dns_rcode::kNxDomain ? "no such name (NXDOMAIN)"
+                                                                                            : "no address (A record)"));
+    }
+    co_return std::get<wire::Ipv4Address>(resolution.chain.back().data);
+}
+
 }  // namespace emu::host

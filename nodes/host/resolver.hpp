@@ -44,4 +44,9 @@ private:
     std::mt19937 random_;
 };
 
+/// The IPv4 address of a host as a user gives it: an address as it is, else its A record
+/// through `config` (its CNAMEs followed). Throws std::runtime_error naming what failed.
+asio::awaitable<wire::Ipv4Address> resolve_ipv4(asio::io_context& io, const ResolverConfig& config,
+                                                const std::string& host);
+
 }  // namespace emu::host

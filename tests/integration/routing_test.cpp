@@ -208,5 +208,16 @@ TEST_CASE("the OSPF mesh scenario converges with equal-cost paths, loses one to 
                            "--pcapng", (daemon.state_dir() / "mesh.pcapng").string()});
     INFO(run.out << run.err);
     CHECK(run.ok());
-    CHECK(contains(run.out, "PASSED: 12 passed"));
+    CHECK(contains(run.out, "PASSED: 14 passed"));
+}
+
+TEST_CASE("the CIDR scenario shows the longest prefix winning in traceroute, then the shorter one alone",
+          "[root][routing][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("cidr");
+    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/cidr/longest-prefix.scenario.yaml", "--name", lab,
+                           "--pcapng", (daemon.state_dir() / "cidr.pcapng").string()});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(contains(run.out, "PASSED: 15 passed"));
 }
