@@ -118,11 +118,17 @@ void OspfInterface::receive_hello(Ipv4Address source, Ipv4Address router_id, con
     neighbour.declared_dr = hello.designated_router;
     neighbour.declared_bdr = hello.backup_designated_router;
     neighbour.last_heard = now;
-    if (fresh || neighbour.state == OspfNeighbourState::down) {
+    const bool newly_heard = fresh || neighbour.state == OspfNeighbourState::down;
+    if (newly_heard) {
         log("ospf.neighbor_heard", router_id.to_string() + " at " + source.to_string() + " on " + config_.name);
         set_neighbour_state(neighbour, OspfNeighbourState::init);
     }
     const bool lists_us = std::find(hello.neighbors.begin(), hello.neighbors.end(), router_id_) != hello.neighbors.end();
+    // A router just heard gets our next Hello now rather than at the next HelloInterval, so
+    // that a link coming up is 2-Way in one round trip (§9.5 sets the periodic Hellos and does
+    // not forbid an early one; FRR does the same). Only on first contact, so two routers
+    // cannot answer each other's answers; routers heard together get one Hello.
+    if (newly_heard) next_hello_ = std::min(next_hello_, now);
     bool changed = false;
     if (lists_us && neighbour.state == OspfNeighbourState::init) {
         // 2-WayReceived (§10.3): the neighbour hears us too.

@@ -43,27 +43,35 @@ struct Network {
         members[name] = {ip(router_id), std::make_unique<OspfInterface>(config, ip(router_id))};
         members[name].interface->up(now);
     }
-    // Runs every interface until `until`, delivering each Hello to the others at once.
+    // Runs every interface until `until`, delivering each Hello to the others at once (and
+    // the Hellos sent in answer, until none is left, before the clock moves on).
     void run_until(OspfInterface::Time until, const std::set<std::string>& silent = {}) {
         for (;;) {
-            auto next = until;
+            auto next = OspfInterface::Time::max();
             for (auto& [name, member] : members) next = std::min(next, member.interface->next_deadline());
+            if (next > until) {
+                now = std::max(now, until);
+                return;
+            }
             now = std::max(now, next);
             for (auto& [name, member] : members) member.interface->advance(now);
-            for (auto& [name, member] : members) {
-                for (const auto& hello : member.interface->take_hellos()) {
-                    if (silent.contains(name)) continue;
-                    for (auto& [other, receiver] : members) {
-                        if (other == name) continue;
-                        receiver.interface->receive_hello(member.interface->config().address.address, member.router_id,
-                                                          hello, now);
+            for (bool sent = true; sent;) {
+                sent = false;
+                for (auto& [name, member] : members) {
+                    for (const auto& hello : member.interface->take_hellos()) {
+                        if (silent.contains(name)) continue;
+                        sent = true;
+                        for (auto& [other, receiver] : members) {
+                            if (other == name) continue;
+                            receiver.interface->receive_hello(member.interface->config().address.address,
+                                                              member.router_id, hello, now);
+                        }
                     }
                 }
             }
             for (auto& [name, member] : members) {
                 for (auto& event : member.interface->take_events()) log.push_back(std::move(event));
             }
-            if (now >= until) return;
         }
     }
     OspfNeighbourState state_of(const std::string& at, const char* neighbour) {
@@ -87,11 +95,40 @@ TEST_CASE("on a point-to-point link both ends hear each other and begin an adjac
     link.add("b", "2.2.2.2", "10.0.12.2", OspfNetworkType::point_to_point);
     CHECK(link.members["a"].interface->state() == OspfInterfaceState::point_to_point);
     link.run_until(kStart + 1500ms);
-    // a's first Hello lists nobody (Init at b); b's lists a (2-Way at a); a's next lists b.
+    // a's first Hello lists nobody (Init at b); b answers at once listing a (2-Way at a), and
+    // a, having just heard b, answers listing b.
     CHECK(link.state_of("a", "2.2.2.2") == OspfNeighbourState::exstart);
     CHECK(link.state_of("b", "1.1.1.1") == OspfNeighbourState::exstart);
     CHECK(link.logged("ospf.neighbor_state", "2.2.2.2 a Init -> 2-Way"));
     CHECK(link.members["a"].interface->dr() == Ipv4Address{});  // no DR on a point-to-point link
+}
+
+TEST_CASE("a router answers a neighbour it has just heard at once, so a link is 2-Way in one round trip",
+          "[router][ospf][hello]") {
+    Network link;
+    link.add("a", "1.1.1.1", "10.0.12.1", OspfNetworkType::point_to_point, 1, 10, 40);
+    link.add("b", "2.2.2.2", "10.0.12.2", OspfNetworkType::point_to_point, 1, 10, 40);
+    link.run_until(kStart);  // the first Hellos, and the answers to them; no HelloInterval passes
+    CHECK(link.state_of("a", "2.2.2.2") == OspfNeighbourState::exstart);
+    CHECK(link.state_of("b", "1.1.1.1") == OspfNeighbourState::exstart);
+
+    // A third router heard later is answered too; those who already hear each other are not.
+    link.add("c", "3.3.3.3", "10.0.12.3", OspfNetworkType::point_to_point, 1, 10, 40);
+    link.run_until(link.now);
+    CHECK(link.state_of("a", "3.3.3.3") >= OspfNeighbourState::two_way);
+    CHECK(link.state_of("c", "1.1.1.1") >= OspfNeighbourState::two_way);
+    link.members["a"].interface->take_hellos();
+    link.members["b"].interface->receive_hello(ip("10.0.12.1"), ip("1.1.1.1"), [&] {
+        wire::OspfHello hello;
+        hello.network_mask = wire::ipv4_mask(24);
+        hello.hello_interval = 10;
+        hello.dead_interval = 40;
+        hello.options = wire::ospf_option::kExternal;
+        hello.priority = 1;
+        hello.neighbors = {ip("2.2.2.2"), ip("3.3.3.3")};
+        return hello;
+    }(), link.now);
+    CHECK(link.members["b"].interface->next_deadline() > link.now);
 }
 
 TEST_CASE("a LAN waits the dead interval, elects DR and BDR, and forms adjacencies only with them",
