@@ -52,7 +52,9 @@ void add_dhcp_client(Node& node) {
 }
 
 // One emu-router runs a router's RIP and OSPF: the second protocol's settings join the
-// first's, and the second runs in its process (its RIB chooses between the two).
+// first's, and the second runs in its process (its RIB chooses between the two). It is told
+// the node's static IPv4 routes too (emud puts them in the kernel), so that its RIB weighs
+// them against what the protocols learn and `emu-router show routes` lists them.
 void merge_routing_protocols(Node& node) {
     Service* first = nullptr;
     for (auto& service : node.services) {
@@ -66,6 +68,15 @@ void merge_routing_protocols(Node& node) {
         }
         service.runs_in = first->name;
     }
+    if (first == nullptr) return;
+    auto static_routes = nlohmann::json::array();
+    for (const auto& route : node.routes) {
+        if (!route.destination.address.is_v4() || !route.via.is_v4()) continue;
+        nlohmann::json entry = {{"to", route.destination.to_string()}, {"via", route.via.to_string()}};
+        if (route.metric) entry["metric"] = *route.metric;
+        static_routes.push_back(std::move(entry));
+    }
+    first->program_config["static_routes"] = std::move(static_routes);
 }
 
 }  // namespace

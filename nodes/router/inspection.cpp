@@ -70,7 +70,10 @@ json routes_report(const Rib& rib) {
                                {"metric", route.metric},
                                {"next_hops", next_hops},
                                {"chosen", i == 0},
-                               {"in_kernel", installed != rib.installed().end() && installed->second == route}});
+                               // The winner is in the kernel's table: put there by us, or, for a
+                               // connected network or a static route, by the kernel or emud.
+                               {"in_kernel", (installed != rib.installed().end() && installed->second == route) ||
+                                                 (i == 0 && !Rib::installs(route.source))}});
         }
         destinations.push_back({{"destination", destination.to_string()}, {"candidates", offered}});
     }

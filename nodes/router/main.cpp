@@ -70,7 +70,8 @@ int main(int argc, char** argv) {
         std::optional<emu::router::OspfEngine> ospf;
         if (config.rip) rip.emplace(*config.rip, random());
         if (config.ospf) ospf.emplace(*config.ospf, random());
-        emu::router::RouterLoop loop(io, config.interfaces, rip ? &*rip : nullptr, ospf ? &*ospf : nullptr, rib, netlink);
+        emu::router::RouterLoop loop(io, config.interfaces, config.static_routes, rip ? &*rip : nullptr,
+                                     ospf ? &*ospf : nullptr, rib, netlink);
         emu::router::InspectionServer inspection(io, [&](const std::string& topic) {
             return emu::router::report(topic, rib, rip ? &*rip : nullptr, ospf ? &*ospf : nullptr,
                                        emu::router::Clock::now());

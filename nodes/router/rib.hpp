@@ -60,10 +60,11 @@ public:
     std::map<wire::Ipv4Prefix, std::vector<RibRoute>> candidates() const;
     /// The routes this RIB has put in the kernel, by destination.
     const std::map<wire::Ipv4Prefix, RibRoute>& installed() const { return installed_; }
-
-private:
+    /// Whether this RIB puts a source's winners in the kernel: the protocols' only; the kernel
+    /// holds connected networks itself, and emud the static routes.
     static bool installs(RouteSource source) { return source == RouteSource::ospf || source == RouteSource::rip; }
 
+private:
     std::map<wire::Ipv4Prefix, std::map<RouteSource, RibRoute>> routes_;
     std::map<wire::Ipv4Prefix, RibRoute> installed_;
 };

@@ -103,6 +103,21 @@ RouterConfig router_config_from_json(const json& json_config) {
         auto name = item["name"].get<std::string>();
         config.interfaces.push_back({name, interface_address(item.value("address", json()), "interfaces." + name)});
     }
+    if (auto routes = json_config.find("static_routes"); routes != json_config.end()) {
+        if (!routes->is_array()) throw std::invalid_argument("static_routes: not a list");
+        for (const auto& item : *routes) {
+            if (!item.is_object()) throw std::invalid_argument("static_routes: each is a map of to, via and metric");
+            StaticRouteConfig route;
+            auto to = wire::Ipv4Prefix::parse(item.value("to", std::string()));
+            if (!to) throw std::invalid_argument("static_routes.to: not an IPv4 network");
+            auto via = wire::Ipv4Address::parse(item.value("via", std::string()));
+            if (!via) throw std::invalid_argument("static_routes.via: not an IPv4 address");
+            route.destination = to->network();
+            route.gateway = *via;
+            route.metric = whole(item, "metric", 0, 0, 0xffffffff, "static_routes");
+            config.static_routes.push_back(route);
+        }
+    }
     auto rip = json_config.find("rip");
     if (rip != json_config.end() && !rip->is_null()) {
         if (!rip->is_object()) throw std::invalid_argument("rip: not a map");
@@ -132,6 +147,20 @@ RouterConfig router_config_from_json(const json& json_config) {
     auto ospf = json_config.find("ospf");
     if (ospf != json_config.end() && !ospf->is_null()) config.ospf = ospf_config(*ospf, config.interfaces);
     return config;
+}
+
+std::vector<RibRoute> usable_static_routes(const std::vector<StaticRouteConfig>& routes,
+                                           const std::vector<RouterInterface>& interfaces,
+                                           const std::set<std::string>& usable) {
+    std::vector<RibRoute> offered;
+    for (const auto& route : routes) {
+        auto by = std::find_if(interfaces.begin(), interfaces.end(), [&](const RouterInterface& interface) {
+            return usable.contains(interface.name) && interface.address.contains(route.gateway);
+        });
+        if (by == interfaces.end()) continue;
+        offered.push_back(RibRoute{route.destination, RouteSource::static_route, route.metric, {{route.gateway, by->name}}});
+    }
+    return offered;
 }
 
 }  // namespace emu::router

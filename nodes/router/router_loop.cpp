@@ -31,9 +31,12 @@ std::string next_hops_text(const RibRoute& route) {
 
 }  // namespace
 
-RouterLoop::RouterLoop(asio::io_context& io, const std::vector<RouterInterface>& interfaces, RipEngine* rip,
-                       OspfEngine* ospf, Rib& rib, net::NetlinkSocket& netlink)
-    : interfaces_(interfaces), io_(io), rip_(rip), ospf_(ospf), rib_(rib), netlink_(netlink), links_(io), timer_(io) {
+RouterLoop::RouterLoop(asio::io_context& io, const std::vector<RouterInterface>& interfaces,
+                       const std::vector<StaticRouteConfig>& static_routes, RipEngine* rip, OspfEngine* ospf, Rib& rib,
+                       net::NetlinkSocket& netlink)
+    : interfaces_(interfaces),
+      static_routes_(static_routes),
+      io_(io), rip_(rip), ospf_(ospf), rib_(rib), netlink_(netlink), links_(io), timer_(io) {
     for (const auto& interface : interfaces_) {
         const int ifindex = static_cast<int>(::if_nametoindex(interface.name.c_str()));
         if (ifindex == 0) throw std::runtime_error("no interface " + interface.name);
@@ -172,6 +175,12 @@ void RouterLoop::link_changed(const std::string& name, bool usable) {
                                      {{wire::Ipv4Address{}, interface.name}}});
     }
     for (const auto& change : rib_.set_routes(RouteSource::connected, connected)) apply(change);
+    // A static route wins over the protocols' (distance 1); while its interface is down it is
+    // not offered, and what the protocols know of its destination may take its place.
+    for (const auto& change :
+         rib_.set_routes(RouteSource::static_route, usable_static_routes(static_routes_, interfaces_, usable_))) {
+        apply(change);
+    }
     const auto now = Clock::now();
     if (runs_rip(name) && usable != rip_->interface_is_up(name)) {
         if (usable) {

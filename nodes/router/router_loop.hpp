@@ -22,15 +22,17 @@ namespace emu::router {
 /// 224.0.0.9 on each RIP interface; for OSPF one raw socket for IP protocol 89 joined to
 /// 224.0.0.5 and 224.0.0.6; one timer set to the engines' next deadline; the kernel's link
 /// news (an interface down or without carrier is down for both protocols at once, and its
-/// network leaves the RIB's connected routes); and the RIB, whose winners go to the kernel's
+/// network and the static routes by it leave the RIB); and the RIB, whose winners go to the kernel's
 /// table through netlink as `proto rip` or `proto ospf` routes, with several next hops when
 /// OSPF found paths of equal cost.
 class RouterLoop {
 public:
-    /// `interfaces`: all the router's (their networks are the connected routes). Either
-    /// engine may be missing: a router runs RIP, OSPF or both.
-    RouterLoop(asio::io_context& io, const std::vector<RouterInterface>& interfaces, RipEngine* rip, OspfEngine* ospf,
-               Rib& rib, net::NetlinkSocket& netlink);
+    /// `interfaces`: all the router's (their networks are the connected routes);
+    /// `static_routes`: those emud put in the kernel, for the RIB to weigh. Either engine may
+    /// be missing: a router runs RIP, OSPF or both.
+    RouterLoop(asio::io_context& io, const std::vector<RouterInterface>& interfaces,
+               const std::vector<StaticRouteConfig>& static_routes, RipEngine* rip, OspfEngine* ospf, Rib& rib,
+               net::NetlinkSocket& netlink);
 
     /// Starts the engines and runs until the io_context stops.
     asio::awaitable<void> run();
@@ -50,6 +52,7 @@ private:
     bool runs_rip(const std::string& interface) const;
 
     std::vector<RouterInterface> interfaces_;
+    std::vector<StaticRouteConfig> static_routes_;
     std::set<std::string> usable_;
     bool started_ = false;
     asio::io_context& io_;

@@ -121,7 +121,8 @@ TEST_CASE("the RIP ring scenario converges, reroutes the long way round a cut li
 namespace {
 
 // h1 - r1, r1 to r2 and to r3, both to r4, r4 - h4: two paths of equal cost from r1 to h4's
-// LAN. r4 runs RIP too (nobody to talk to): one emu-router runs both.
+// LAN. r4 runs RIP too (nobody to talk to): one emu-router runs both. r3 has a static route
+// to h4's LAN, which its RIB prefers to OSPF's.
 const char* kOspfSquare = R"(name: ospfsquare
 nodes:
   lan1: {kind: switch}
@@ -139,6 +140,7 @@ nodes:
   r3:
     kind: router
     interfaces: {eth0: 10.0.13.3/24, eth1: 10.0.34.3/24}
+    routes: [{to: 10.0.4.0/24, via: 10.0.34.4}]
     services: {ospf: {hello: 1, dead: 4, min_ls_interval: 0, min_ls_arrival: 0}}
   r4:
     kind: router
@@ -187,6 +189,15 @@ TEST_CASE("OSPF routers fill their kernel tables with both equal-cost paths, and
     CHECK(process_pid(daemon, lab, "r4", "ospf") == 0);
     CHECK(daemon.emu({"exec", lab, "r4", "--", "emu-router", "show", "rip"}).ok());
     CHECK(contains(daemon.emu({"exec", lab, "r4", "--", "emu-router", "show", "ospf", "neighbors"}).out, "Full"));
+
+    // r3's static route wins (distance 1 against 110): the kernel keeps emud's, OSPF's stays out.
+    auto r3_routes = daemon.emu({"exec", lab, "r3", "--", "emu-router", "show", "routes"}).out;
+    INFO(r3_routes);
+    CHECK(std::regex_search(r3_routes, std::regex(R"(S>\* +10\.0\.4\.0/24 +\[1/0\] +via 10\.0\.34\.4, eth1\n)"
+                                                  R"(O +10\.0\.4\.0/24 +\[110/20\] +via 10\.0\.34\.4, eth1)")));
+    auto r3_kernel = daemon.emu({"exec", lab, "r3", "--", "ip", "route", "show", "10.0.4.0/24"}).out;
+    CHECK(contains(r3_kernel, "proto static"));
+    CHECK_FALSE(contains(r3_kernel, "proto ospf"));
 
     // Cut r1–r2: r1 sees it at once; only the path by r3 is left.
     REQUIRE(daemon.emu({"link", lab, "r2:eth0", "down"}).ok());

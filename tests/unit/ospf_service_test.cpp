@@ -106,3 +106,48 @@ TEST_CASE("rip and ospf on one router make one emu-router that runs both", "[top
     REQUIRE(router.ospf);
     CHECK(router.ospf->interfaces.size() == 2);
 }
+
+TEST_CASE("a router's static routes and gateway reach emu-router, offered by the interface that holds each gateway",
+          "[topology][ospf][static]") {
+    auto lab = load_topology(R"(name: o
+nodes:
+  lan: {kind: switch}
+  r1:
+    kind: router
+    interfaces: {eth0: 10.0.1.1/24, eth1: 10.0.12.1/24}
+    gateway: 10.0.1.254
+    routes: [{to: 10.9.0.0/16, via: 10.0.12.2, metric: 30}]
+    services: {ospf: {}}
+  r2: {kind: router, interfaces: {eth0: 10.0.12.2/24}}
+links:
+  - endpoints: [r1:eth0, lan]
+  - endpoints: [r1:eth1, r2:eth0]
+)",
+                             LoadOptions{"o.yaml", {}});
+    if (!lab) FAIL(format_all(lab.error(), "o.yaml"));
+    const auto& config = lab->find_node("r1")->services.at(0).program_config;
+    INFO(config.dump());
+    CHECK(config["static_routes"].size() == 2);
+    auto router = router::router_config_from_json(config);
+    REQUIRE(router.static_routes.size() == 2);
+    const router::StaticRouteConfig to_site{*wire::Ipv4Prefix::parse("10.9.0.0/16"), *wire::Ipv4Address::parse("10.0.12.2"),
+                                           30};
+    CHECK(std::find(router.static_routes.begin(), router.static_routes.end(), to_site) != router.static_routes.end());
+
+    auto both = router::usable_static_routes(router.static_routes, router.interfaces, {"eth0", "eth1"});
+    REQUIRE(both.size() == 2);
+    for (const auto& route : both) {
+        CHECK(route.source == router::RouteSource::static_route);
+        CHECK(route.next_hops.at(0).interface == (route.destination.length == 0 ? "eth0" : "eth1"));
+    }
+    // eth1 down: the route by r2 is not offered; the default route by the LAN still is.
+    auto one = router::usable_static_routes(router.static_routes, router.interfaces, {"eth0"});
+    REQUIRE(one.size() == 1);
+    CHECK(one[0].destination.length == 0);
+
+    CHECK_THROWS_AS(router::router_config_from_json(
+                        json{{"interfaces", json::array()}, {"static_routes", json::array({{{"to", "10.9.0.0/16"}}})}}),
+                    std::invalid_argument);
+    CHECK_THROWS_AS(router::router_config_from_json(json{{"interfaces", json::array()}, {"static_routes", "x"}}),
+                    std::invalid_argument);
+}

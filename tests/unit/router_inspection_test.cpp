@@ -61,7 +61,7 @@ TEST_CASE("show routes lists every source's offer, the chosen one first, and mar
     const auto& shared = report["routes"][3];
     CHECK(shared["destination"] == "10.0.12.0/24");
     CHECK(shared["candidates"][0]["source"] == "connected");
-    CHECK(shared["candidates"][0]["in_kernel"] == false);  // the kernel's own, not ours
+    CHECK(shared["candidates"][0]["in_kernel"] == true);  // the kernel's own: there, if not by us
     CHECK(shared["candidates"][1]["chosen"] == false);
     CHECK(report["routes"][1]["candidates"][0]["in_kernel"] == true);
 
@@ -69,12 +69,22 @@ TEST_CASE("show routes lists every source's offer, the chosen one first, and mar
           "Codes: C connected, S static, O ospf, R rip; > chosen, * in the kernel's table; "
           "[administrative distance/metric]\n"
           "\n"
-          "C>   10.0.1.0/24   [0/0]     directly connected, eth1\n"
+          "C>*  10.0.1.0/24   [0/0]     directly connected, eth1\n"
           "R>*  10.0.3.0/24   [120/3]   via 10.0.12.2, eth0\n"
           "O>*  10.0.4.0/24   [110/20]  via 10.0.12.2, eth0\n"
           "                             via 10.0.13.3, eth2\n"
-          "C>   10.0.12.0/24  [0/0]     directly connected, eth0\n"
+          "C>*  10.0.12.0/24  [0/0]     directly connected, eth0\n"
           "R    10.0.12.0/24  [120/2]   via 10.0.12.2, eth0\n");
+
+    // A static route to 10.0.4.0/24 (emud's, in the kernel) wins over OSPF's: ours goes.
+    auto changes = rib.set_routes(RouteSource::static_route,
+                                  {{prefix("10.0.4.0", 24), RouteSource::static_route, 0, {{ip("10.0.12.9"), "eth0"}}}});
+    REQUIRE(changes.size() == 1);
+    CHECK_FALSE(changes[0].route);
+    CHECK(changes[0].previous->source == RouteSource::ospf);
+    auto with_static = format_routes(routes_report(rib));
+    CHECK(with_static.find("S>*  10.0.4.0/24   [1/0]     via 10.0.12.9, eth0\n"
+                           "O    10.0.4.0/24   [110/20]  via 10.0.12.2, eth0\n") != std::string::npos);
 }
 
 TEST_CASE("show rip lists the distance vector with each route's source and its timer counting down",
