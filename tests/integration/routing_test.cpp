@@ -77,7 +77,7 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
     auto shown_routes = daemon.emu({"exec", lab, "r1", "--", "emu-router", "show", "routes"});
     INFO(shown_routes.out << shown_routes.err);
     CHECK(std::regex_search(shown_routes.out, std::regex(R"(R>\* +10\.0\.3\.0/24 +\[120/3\] +via 10\.0\.12\.2, eth1)")));
-    CHECK(std::regex_search(shown_routes.out, std::regex(R"(C> +10\.0\.1\.0/24 +\[0/0\] +directly connected, eth0)")));
+    CHECK(std::regex_search(shown_routes.out, std::regex(R"(C>\* +10\.0\.1\.0/24 +\[0/0\] +directly connected, eth0)")));
     auto shown_rip = daemon.emu({"exec", lab, "r2", "--", "emu-router", "show", "rip"});
     INFO(shown_rip.out << shown_rip.err);
     CHECK(std::regex_search(shown_rip.out, std::regex(R"(10\.0\.3\.0/24 +2 +10\.0\.23\.3 +10\.0\.23\.3 +eth1 +times out in)")));
