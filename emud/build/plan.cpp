@@ -57,6 +57,13 @@ std::vector<SysctlPlan> node_early_sysctls(const Node& node, bool ipv6) {
         {"net.ipv4.conf.default.rp_filter", "0", {}},
         {"net.ipv4.ip_forward", node.kind == topology::NodeKind::router ? "1" : "0", {}},
     };
+    if (node.kind == topology::NodeKind::router) {
+        // A router treats a link without carrier as down, as router vendors do: Linux keeps
+        // routes through it (marked linkdown) and would go on using them, a static route
+        // included, while emu-router's RIB has moved on to another way.
+        sysctls.push_back({"net.ipv4.conf.all.ignore_routes_with_linkdown", "1", {}});
+        sysctls.push_back({"net.ipv4.conf.default.ignore_routes_with_linkdown", "1", {}});
+    }
     if (!ipv6) {
         // A lab without IPv6 addresses stays quiet on the wire: no router solicitations,
         // duplicate address detection or MLD reports from link-local addresses.

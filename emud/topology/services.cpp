@@ -51,11 +51,15 @@ void add_dhcp_client(Node& node) {
     node.services.push_back(std::move(service));
 }
 
+// The kernel metric of the routes emu-router installs (nodes/router/router_loop.cpp, as
+// FRR's zebra does); a kernel route is known by destination and metric.
+constexpr std::uint32_t kRoutingProtocolKernelMetric = 20;
+
 // One emu-router runs a router's RIP and OSPF: the second protocol's settings join the
 // first's, and the second runs in its process (its RIB chooses between the two). It is told
 // the node's static IPv4 routes too (emud puts them in the kernel), so that its RIB weighs
 // them against what the protocols learn and `emu-router show routes` lists them.
-void merge_routing_protocols(Node& node) {
+void merge_routing_protocols(Node& node, Diagnostics& diagnostics) {
     Service* first = nullptr;
     for (auto& service : node.services) {
         if (service.name != "rip" && service.name != "ospf") continue;
@@ -72,6 +76,12 @@ void merge_routing_protocols(Node& node) {
     auto static_routes = nlohmann::json::array();
     for (const auto& route : node.routes) {
         if (!route.destination.address.is_v4() || !route.via.is_v4()) continue;
+        if (route.metric == kRoutingProtocolKernelMetric) {
+            diagnostics.error(route.where,
+                              "metric 20 is the one emu-router's RIP and OSPF routes take in the kernel's table, where "
+                              "one would replace the other",
+                              "give the static route another metric (0, the default, or e.g. 10 or 200)");
+        }
         nlohmann::json entry = {{"to", route.destination.to_string()}, {"via", route.via.to_string()}};
         if (route.metric) entry["metric"] = *route.metric;
         static_routes.push_back(std::move(entry));
@@ -125,7 +135,7 @@ void check_services(Lab& lab, Diagnostics& diagnostics) {
             const auto* kind = find_service(service.name);
             if (kind != nullptr && kind->check != nullptr) kind->check(lab, node, service, diagnostics);
         }
-        merge_routing_protocols(node);
+        merge_routing_protocols(node, diagnostics);
         add_dhcp_client(node);
     }
 }

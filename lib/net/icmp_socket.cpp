@@ -88,11 +88,15 @@ asio::awaitable<std::optional<IcmpSocket::Received>> IcmpSocket::receive_until(
         socket_.cancel();
     });
     while (true) {
+        // Checked first: other programs' ICMP may keep arriving and never let the timer win.
+        if (wait->expired || std::chrono::steady_clock::now() >= deadline) {
+            wait->over = true;
+            co_return std::nullopt;
+        }
         if (auto received = try_receive()) {
             wait->over = true;
             co_return received;
         }
-        if (wait->expired) co_return std::nullopt;
         boost::system::error_code ignored;  // operation_aborted: the deadline, seen above
         co_await socket_.async_wait(asio::socket_base::wait_read, asio::redirect_error(asio::use_awaitable, ignored));
     }

@@ -133,6 +133,13 @@ int main(int argc, char** argv) {
             std::cerr << "emu-host traceroute: the first TTL (-f) is past the last (-m)\n";
             return 2;
         }
+        // One port more for every probe: the last must still be a port.
+        const long last_port = static_cast<long>(trace_options.port) +
+                               static_cast<long>(trace_options.max_ttl - trace_options.first_ttl + 1) * trace_options.queries - 1;
+        if (trace_options.protocol == emu::host::ProbeProtocol::udp && last_port > 65535) {
+            std::cerr << "emu-host traceroute: probes from port " << trace_options.port << " would pass 65535; start lower (-p)\n";
+            return 2;
+        }
         return emu::host::run_traceroute(trace_options, std::cout);
     }
     if (*agent) return emu::host::run_agent(config_path, data_directory);

@@ -93,12 +93,11 @@ private:
             co_return;
         }
         // iputils' linger: the last request waits -W when nothing has come back at all, else
-        // twice the longest round trip so far (not less than 100 ms, for a lab's jitter).
+        // twice the longest round trip so far, and at least the interval.
         auto linger = seconds(options_.timeout_seconds);
         if (statistics_.received() > 0) {
-            linger = std::min<std::chrono::steady_clock::duration>(
-                linger, std::max<std::chrono::steady_clock::duration>(2 * statistics_.longest_round_trip(),
-                                                                     std::chrono::milliseconds(100)));
+            linger = std::max<std::chrono::steady_clock::duration>(2 * statistics_.longest_round_trip(),
+                                                                  seconds(options_.interval_seconds));
         }
         next_send_.expires_after(linger);
         co_await next_send_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));
@@ -107,6 +106,7 @@ private:
 
     void send(std::uint16_t sequence) {
         statistics_.sent(sequence);
+        sent_at_[sequence].reset();  // the number may have been used 65536 requests ago
         auto sent = socket_->send(echo_request(probe_.identifier, sequence, options_.data_size), probe_.destination);
         if (!sent) {
             statistics_.error();

@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstring>
 #include <iostream>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
@@ -68,6 +69,36 @@ util::UniqueFd route_monitor(const std::string& path) {
     return fd;
 }
 
+// Calls `each(type, payload, length)` for every whole message of a netlink datagram,
+// headers read with memcpy and every length checked (netlink(7)); stops at one that does
+// not fit, or when `each` returns false.
+template <typename Each>
+void for_each_message(const std::vector<char>& buffer, std::size_t size, Each each) {
+    std::size_t offset = 0;
+    while (offset < size && size - offset >= sizeof(nlmsghdr)) {
+        nlmsghdr header{};
+        std::memcpy(&header, buffer.data() + offset, sizeof header);
+        if (header.nlmsg_len < NLMSG_HDRLEN || header.nlmsg_len > size - offset) return;
+        if (!each(header.nlmsg_type, buffer.data() + offset + NLMSG_HDRLEN, header.nlmsg_len - NLMSG_HDRLEN)) return;
+        offset += NLMSG_ALIGN(header.nlmsg_len);
+    }
+}
+
+// The protocol of a route or nexthop message (rtm_protocol, nh_protocol); nullopt for others.
+std::optional<unsigned char> protocol_of(std::uint16_t type, const char* payload, std::size_t length) {
+    if ((type == RTM_NEWROUTE || type == RTM_DELROUTE) && length >= sizeof(rtmsg)) {
+        rtmsg route{};
+        std::memcpy(&route, payload, sizeof route);
+        return route.rtm_protocol;
+    }
+    if ((type == RTM_NEWNEXTHOP || type == RTM_DELNEXTHOP) && length >= sizeof(nhmsg)) {
+        nhmsg nexthop{};
+        std::memcpy(&nexthop, payload, sizeof nexthop);
+        return nexthop.nh_protocol;
+    }
+    return std::nullopt;
+}
+
 // How many IPv4 routes of a routing daemon the namespace at `path` has now (RTM_GETROUTE).
 std::size_t routing_routes(const std::string& path) {
     util::UniqueFd fd;
@@ -85,25 +116,28 @@ std::size_t routing_routes(const std::string& path) {
     if (::send(fd.get(), &request, sizeof request, 0) < 0) util::throw_errno("send(RTM_GETROUTE)");
     std::vector<char> buffer(1 << 16);
     std::size_t count = 0;
-    while (true) {
+    bool done = false;
+    while (!done) {
         auto n = ::recv(fd.get(), buffer.data(), buffer.size(), 0);
         if (n < 0) {
             if (errno == EINTR) continue;
             util::throw_errno("recv(RTM_GETROUTE)");
         }
-        auto remaining = static_cast<int>(n);
-        for (auto* header = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(header, remaining);
-             header = NLMSG_NEXT(header, remaining)) {
-            if (header->nlmsg_type == NLMSG_DONE || header->nlmsg_type == NLMSG_ERROR) return count;
-            if (header->nlmsg_type != RTM_NEWROUTE || header->nlmsg_len < NLMSG_LENGTH(sizeof(rtmsg))) continue;
-            rtmsg route{};
-            std::memcpy(&route, NLMSG_DATA(header), sizeof route);
-            if (is_routing_protocol(route.rtm_protocol)) ++count;
-        }
+        for_each_message(buffer, static_cast<std::size_t>(n), [&](std::uint16_t type, const char* payload, std::size_t length) {
+            if (type == NLMSG_DONE || type == NLMSG_ERROR) {
+                done = true;
+                return false;
+            }
+            if (auto protocol = protocol_of(type, payload, length); protocol && is_routing_protocol(*protocol)) ++count;
+            return true;
+        });
+        if (n == 0) break;
     }
+    return count;
 }
 
-// How many of the messages read now are a routing daemon's changes.
+// How many of the messages read now are a routing daemon's changes. zebra also makes
+// nexthop objects for connected networks when it starts: those are not counted.
 std::size_t read_changes(int fd, std::vector<char>& buffer) {
     std::size_t changes = 0;
     while (true) {
@@ -116,22 +150,10 @@ std::size_t read_changes(int fd, std::vector<char>& buffer) {
             }
             util::throw_errno("recv");
         }
-        auto remaining = static_cast<int>(n);
-        for (auto* header = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(header, remaining);
-             header = NLMSG_NEXT(header, remaining)) {
-            if ((header->nlmsg_type == RTM_NEWROUTE || header->nlmsg_type == RTM_DELROUTE) &&
-                header->nlmsg_len >= NLMSG_LENGTH(sizeof(rtmsg))) {
-                rtmsg route{};
-                std::memcpy(&route, NLMSG_DATA(header), sizeof route);
-                if (is_routing_protocol(route.rtm_protocol)) ++changes;
-            } else if ((header->nlmsg_type == RTM_NEWNEXTHOP || header->nlmsg_type == RTM_DELNEXTHOP) &&
-                       header->nlmsg_len >= NLMSG_LENGTH(sizeof(nhmsg))) {
-                // zebra also makes nexthop objects for connected networks when it starts.
-                nhmsg nexthop{};
-                std::memcpy(&nexthop, NLMSG_DATA(header), sizeof nexthop);
-                if (is_routing_protocol(nexthop.nh_protocol)) ++changes;
-            }
-        }
+        for_each_message(buffer, static_cast<std::size_t>(n), [&](std::uint16_t type, const char* payload, std::size_t length) {
+            if (auto protocol = protocol_of(type, payload, length); protocol && is_routing_protocol(*protocol)) ++changes;
+            return true;
+        });
     }
 }
 

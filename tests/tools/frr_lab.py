@@ -26,7 +26,7 @@ def seconds(value, default):
         return default
     if isinstance(value, (int, float)):
         return float(value)
-    match = re.fullmatch(r"([0-9.]+)(ms|s)?", str(value).strip())
+    match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)(ms|s)?", str(value).strip())
     if not match:
         raise SystemExit(f"frr_lab: cannot read {value!r} as a duration")
     number = float(match.group(1))
@@ -53,12 +53,26 @@ def interface_peers(topology):
     return to_switch
 
 
+def whole_seconds(value, default, what):
+    number = seconds(value, default)
+    if number < 1 or not float(number).is_integer():
+        raise SystemExit(f"frr_lab: {what} must be whole seconds for ospfd, not {value!r}")
+    return int(number)
+
+
+def interface_address(name, node, interface):
+    address = node["interfaces"].get(interface)
+    if not isinstance(address, str) or "/" not in address:
+        raise SystemExit(f"frr_lab: {name}:{interface} needs one IPv4 address/length for FRR, not {address!r}")
+    return address
+
+
 def ospfd_conf(name, node, config, to_switch):
     interfaces = config.get("interfaces") or list(node["interfaces"])
     passive = set(config.get("passive") or [])
-    hello = int(seconds(config.get("hello"), 10))
-    dead = int(seconds(config.get("dead"), 4 * hello))
-    retransmit = int(seconds(config.get("retransmit"), 5))
+    hello = whole_seconds(config.get("hello"), 10, "hello")
+    dead = whole_seconds(config.get("dead"), 4 * hello, "dead")
+    retransmit = whole_seconds(config.get("retransmit"), 5, "retransmit")
     lines = []
     for interface in interfaces:
         network = per_interface(config.get("network"), interface, None) or (
@@ -76,8 +90,7 @@ def ospfd_conf(name, node, config, to_switch):
     if config.get("router_id"):
         lines.append(f" ospf router-id {config['router_id']}")
     for interface in interfaces:
-        address = node["interfaces"][interface]
-        lines.append(f" network {address} area 0")
+        lines.append(f" network {interface_address(name, node, interface)} area 0")
     # emu-router runs SPF at once; FRR's first SPF after a change waits `delay` ms.
     lines.append(" timers throttle spf 0 50 500")
     lines.append(f" timers throttle lsa all {int(seconds(config.get('min_ls_interval'), 5) * 1000)}")

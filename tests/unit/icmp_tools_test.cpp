@@ -144,6 +144,39 @@ TEST_CASE("every cut of an answer is read as nothing, never as a wrong answer", 
     }
 }
 
+TEST_CASE("an error whose quote stops before the probe's ports or sequence number answers nothing",
+          "[host][icmp]") {
+    // Time exceeded from 10.0.1.1 to 10.0.1.10 quoting a UDP datagram to 10.0.3.10 with only
+    // 4 bytes after its IP header: the source and destination ports, not the length and checksum.
+    std::vector<std::uint8_t> quote = {0x45, 0, 0, 60, 0, 0, 0, 0, 1, 17, 0, 0, 10, 0, 1, 10, 10, 0, 3, 10,
+                                       0xc2, 0x49, 0x82, 0x9a};
+    std::vector<std::uint8_t> icmp = {11, 0, 0, 0, 0, 0, 0, 0};
+    icmp.insert(icmp.end(), quote.begin(), quote.end());
+    auto header = emu::wire::IcmpHeader{11, 0, 0, 0};
+    header.finish(emu::wire::Bytes(icmp).subspan(8));
+    icmp[2] = static_cast<std::uint8_t>(header.checksum >> 8);
+    icmp[3] = static_cast<std::uint8_t>(header.checksum);
+    std::vector<std::uint8_t> datagram = {0x45, 0, 0, static_cast<std::uint8_t>(20 + icmp.size()), 0, 0, 0, 0, 64, 1,
+                                          0,    0, 10, 0, 1, 1, 10, 0, 1, 10};
+    datagram.insert(datagram.end(), icmp.begin(), icmp.end());
+    REQUIRE(emu::wire::parse_icmp(icmp)->checksum_valid);
+    CHECK_FALSE(read_probe_answer(datagram, {ProbeProtocol::udp, ip("10.0.3.10"), 0xc249, 0}));
+
+    // The same with the whole UDP header quoted is an answer to the probe to port 33434.
+    datagram[3] = static_cast<std::uint8_t>(datagram[3] + 4);
+    const std::size_t icmp_start = 20;
+    for (std::uint8_t byte : {0x00, 0x28, 0x00, 0x00}) datagram.push_back(byte);
+    datagram[icmp_start + 2] = datagram[icmp_start + 3] = 0;
+    auto whole = emu::wire::IcmpHeader{11, 0, 0, 0};
+    whole.finish(emu::wire::Bytes(datagram).subspan(icmp_start + 8));
+    datagram[icmp_start + 2] = static_cast<std::uint8_t>(whole.checksum >> 8);
+    datagram[icmp_start + 3] = static_cast<std::uint8_t>(whole.checksum);
+    auto answer = read_probe_answer(datagram, {ProbeProtocol::udp, ip("10.0.3.10"), 0xc249, 0});
+    REQUIRE(answer);
+    CHECK(answer->sequence == 33434);
+    CHECK(answer->is_time_exceeded());
+}
+
 TEST_CASE("ICMP errors are told as ping tells them, and marked as traceroute marks them", "[host][icmp]") {
     auto host = answer_from("10.0.34.4", 3, 1);
     CHECK(describe_icmp_error(host) == "Destination Host Unreachable");

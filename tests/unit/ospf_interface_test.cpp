@@ -55,7 +55,10 @@ struct Network {
             }
             now = std::max(now, next);
             for (auto& [name, member] : members) member.interface->advance(now);
+            // Answers to answers would never end: a few rounds are all a first contact may take.
+            int rounds = 0;
             for (bool sent = true; sent;) {
+                REQUIRE(++rounds <= 4);
                 sent = false;
                 for (auto& [name, member] : members) {
                     for (const auto& hello : member.interface->take_hellos()) {

@@ -127,7 +127,7 @@ links:
     if (!lab) FAIL(format_all(lab.error(), "o.yaml"));
     const auto& config = lab->find_node("r1")->services.at(0).program_config;
     INFO(config.dump());
-    CHECK(config["static_routes"].size() == 2);
+    CHECK(config.at("static_routes").size() == 2);
     auto router = router::router_config_from_json(config);
     REQUIRE(router.static_routes.size() == 2);
     const router::StaticRouteConfig to_site{*wire::Ipv4Prefix::parse("10.9.0.0/16"), *wire::Ipv4Address::parse("10.0.12.2"),
@@ -150,4 +150,24 @@ links:
                     std::invalid_argument);
     CHECK_THROWS_AS(router::router_config_from_json(json{{"interfaces", json::array()}, {"static_routes", "x"}}),
                     std::invalid_argument);
+}
+
+TEST_CASE("a static route with the kernel metric of emu-router's own routes is refused, with where and why",
+          "[topology][ospf][static]") {
+    auto lab = load_topology(R"(name: o
+nodes:
+  r1:
+    kind: router
+    interfaces: {eth0: 10.0.12.1/24}
+    routes: [{to: 10.9.0.0/16, via: 10.0.12.2, metric: 20}]
+    services: {rip: {}}
+  r2: {kind: router, interfaces: {eth0: 10.0.12.2/24}}
+links:
+  - endpoints: [r1:eth0, r2:eth0]
+)",
+                             LoadOptions{"o.yaml", {}});
+    REQUIRE_FALSE(lab);
+    auto text = format_all(lab.error(), "o.yaml");
+    CHECK(text.find("o.yaml:6:") != std::string::npos);
+    CHECK(text.find("metric 20") != std::string::npos);
 }

@@ -54,6 +54,8 @@ TEST_CASE("a router forwards and a host does not, an IPv4-only lab turns IPv6 of
     const auto& host = plan.namespaces[*plan.namespace_of("h1")];
     CHECK(has(router, "net.ipv4.ip_forward", "1"));
     CHECK(has(host, "net.ipv4.ip_forward", "0"));
+    CHECK(has(router, "net.ipv4.conf.default.ignore_routes_with_linkdown", "1"));
+    CHECK_FALSE(has(host, "net.ipv4.conf.default.ignore_routes_with_linkdown", "1"));
     CHECK(has(host, "net.ipv6.conf.all.disable_ipv6", "1"));
     CHECK(has(plan.namespaces[0], "net.ipv6.conf.default.disable_ipv6", "1"));
 }
