@@ -288,6 +288,10 @@ void RipEngine::send_update(Time now, bool only_changed) {
         triggered_hold_until_ = now + Duration(hold(random_));
     } else {
         ++counters_.updates_sent;
+        // §3.10.1: the hold keeps triggered updates from flooding the network; a regular
+        // update has just said everything, so the next change may go at once (FRR's ripd
+        // also ends the hold with each regular update).
+        triggered_hold_until_ = now;
     }
 }
 

@@ -198,6 +198,25 @@ TEST_CASE("Triggered updates carry only what changed and are held one to five se
     CHECK(r1->counters().triggered_updates_sent == 2u);
 }
 
+TEST_CASE("A regular update ends the triggered-update hold: the next change goes at once", "[rip]") {
+    auto config = r1_config(false);
+    config.timers.triggered_hold_min = config.timers.triggered_hold_max = 20s;  // past the regular update
+    auto r1 = started(config);
+    r1->take_sends();
+    r1->receive("eth0", ip("10.0.12.2"), 520, response({route("10.0.2.0", 24, 1)}), kStart + 1s);
+    CHECK(advertised(r1->take_sends(), "eth1").size() == 1);  // triggered: the hold begins
+    // The regular update is due 6 s (± a sixth) after the start, long before the hold ends.
+    auto now = kStart + 1s;
+    const auto regular_updates = r1->counters().updates_sent;
+    while (r1->counters().updates_sent == regular_updates) {
+        now = r1->next_deadline();
+        r1->advance(now);
+    }
+    r1->take_sends();
+    r1->receive("eth0", ip("10.0.12.2"), 520, response({route("10.0.3.0", 24, 1)}), now + 1ms);
+    CHECK(advertised(r1->take_sends(), "eth1") == std::map<std::string, std::uint32_t>{{"10.0.3.0/24", 2}});
+}
+
 TEST_CASE("A whole-table request is answered to the asker with split horizon, a specific one with metrics",
           "[rip]") {
     auto r1 = started(r1_config());
