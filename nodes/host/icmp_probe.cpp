@@ -8,8 +8,8 @@
 namespace emu::host {
 namespace {
 
-constexpr std::uint8_t kIpProtocolIcmp = 1;
-constexpr std::uint8_t kIpProtocolUdp = 17;
+using wire::ip_protocol::kIcmp;
+using wire::ip_protocol::kUdp;
 
 // Destination-unreachable codes (RFC 792, RFC 1122 §3.2.2.1, RFC 1812 §5.2.7.1).
 namespace unreachable {
@@ -54,10 +54,10 @@ std::optional<std::uint16_t> quoted_probe_sequence(const wire::IcmpMessage& erro
     if (quote.header.destination != probe.destination || quote.leading_payload.size() < 8) return std::nullopt;
     const auto leading = quote.leading_payload;
     if (probe.protocol == ProbeProtocol::udp) {
-        if (quote.header.protocol != kIpProtocolUdp || u16_at(leading, 0) != probe.identifier) return std::nullopt;
+        if (quote.header.protocol != kUdp || u16_at(leading, 0) != probe.identifier) return std::nullopt;
         return u16_at(leading, 2);
     }
-    if (quote.header.protocol != kIpProtocolIcmp || leading[0] != wire::icmp_type::kEchoRequest ||
+    if (quote.header.protocol != kIcmp || leading[0] != wire::icmp_type::kEchoRequest ||
         u16_at(leading, 4) != probe.identifier) {
         return std::nullopt;
     }
@@ -94,7 +94,7 @@ std::vector<std::uint8_t> echo_request(std::uint16_t identifier, std::uint16_t s
 
 std::optional<ProbeAnswer> read_probe_answer(wire::Bytes datagram, const ProbeIdentity& probe) {
     auto packet = wire::parse_ipv4(datagram);
-    if (!packet || packet->header.protocol != kIpProtocolIcmp || packet->header.is_fragment()) return std::nullopt;
+    if (!packet || packet->header.protocol != kIcmp || packet->header.is_fragment()) return std::nullopt;
     auto message = wire::parse_icmp(packet->payload);
     if (!message || !message->checksum_valid) return std::nullopt;
     ProbeAnswer answer;

@@ -14,6 +14,14 @@ namespace {
 
 const char* kCidrTopology = EMU_SOURCE_DIR "/topologies/cidr/cidr.yaml";
 
+// `emu-host TOOL ARGUMENTS…` on h1 of the lab.
+CommandResult on_h1(TestDaemon& daemon, const std::string& lab, const std::string& tool,
+                    const std::vector<std::string>& arguments) {
+    std::vector<std::string> argv{"exec", lab, "h1", "--", "emu-host", tool};
+    argv.insert(argv.end(), arguments.begin(), arguments.end());
+    return daemon.emu(argv);
+}
+
 }  // namespace
 
 TEST_CASE("emu-host ping prints each reply, errors from routers and its own kernel, and iputils' statistics",
@@ -21,11 +29,7 @@ TEST_CASE("emu-host ping prints each reply, errors from routers and its own kern
     TestDaemon daemon;
     auto lab = daemon.lab_name("ping");
     REQUIRE(daemon.emu({"up", kCidrTopology, "--name", lab}).ok());
-    auto ping = [&](std::vector<std::string> arguments) {
-        std::vector<std::string> argv{"exec", lab, "h1", "--", "emu-host", "ping"};
-        argv.insert(argv.end(), arguments.begin(), arguments.end());
-        return daemon.emu(argv);
-    };
+    auto ping = [&](const std::vector<std::string>& arguments) { return on_h1(daemon, lab, "ping", arguments); };
 
     auto replies = ping({"-c", "3", "-i", "0.05", "10.20.30.10"});
     INFO(replies.out << replies.err);
@@ -77,11 +81,7 @@ TEST_CASE("emu-host traceroute lists the routers on the way, by UDP or ICMP, and
     TestDaemon daemon;
     auto lab = daemon.lab_name("trace");
     REQUIRE(daemon.emu({"up", kCidrTopology, "--name", lab}).ok());
-    auto traceroute = [&](std::vector<std::string> arguments) {
-        std::vector<std::string> argv{"exec", lab, "h1", "--", "emu-host", "traceroute"};
-        argv.insert(argv.end(), arguments.begin(), arguments.end());
-        return daemon.emu(argv);
-    };
+    auto traceroute = [&](const std::vector<std::string>& arguments) { return on_h1(daemon, lab, "traceroute", arguments); };
 
     auto by_udp = traceroute({"10.20.30.10"});
     INFO(by_udp.out << by_udp.err);

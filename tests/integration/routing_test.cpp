@@ -42,6 +42,18 @@ links:
   - endpoints: [h3:eth0, lan3]
 )";
 
+// Runs a scenario from topologies/ on a lab of its own, its frames kept with the test's
+// state; every check of it must pass.
+void run_shipped_scenario(const std::string& path, const std::string& base, int checks) {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name(base);
+    auto run = daemon.emu({"run", std::string(EMU_SOURCE_DIR "/topologies/") + path, "--name", lab, "--pcapng",
+                           (daemon.state_dir() / (base + ".pcapng")).string()});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(contains(run.out, "PASSED: " + std::to_string(checks) + " passed"));
+}
+
 }  // namespace
 
 TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them, and a cut link's routes go",
@@ -109,13 +121,7 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
 
 TEST_CASE("the RIP ring scenario converges, reroutes the long way round a cut link, and heals",
           "[root][routing][rip][scenario]") {
-    TestDaemon daemon;
-    auto lab = daemon.lab_name("ring");
-    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/rip-ring/reroute.scenario.yaml", "--name", lab,
-                           "--pcapng", (daemon.state_dir() / "ring.pcapng").string()});
-    INFO(run.out << run.err);
-    CHECK(run.ok());
-    CHECK(contains(run.out, "PASSED: 14 passed"));
+    run_shipped_scenario("rip-ring/reroute.scenario.yaml", "ring", 14);
 }
 
 namespace {
@@ -213,22 +219,10 @@ TEST_CASE("OSPF routers fill their kernel tables with both equal-cost paths, and
 
 TEST_CASE("the OSPF mesh scenario converges with equal-cost paths, loses one to a cut link and gets it back",
           "[root][routing][ospf][scenario]") {
-    TestDaemon daemon;
-    auto lab = daemon.lab_name("mesh");
-    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/ospf-mesh/reconverge.scenario.yaml", "--name", lab,
-                           "--pcapng", (daemon.state_dir() / "mesh.pcapng").string()});
-    INFO(run.out << run.err);
-    CHECK(run.ok());
-    CHECK(contains(run.out, "PASSED: 14 passed"));
+    run_shipped_scenario("ospf-mesh/reconverge.scenario.yaml", "mesh", 14);
 }
 
 TEST_CASE("the CIDR scenario shows the longest prefix winning in traceroute, then the shorter one alone",
           "[root][routing][scenario]") {
-    TestDaemon daemon;
-    auto lab = daemon.lab_name("cidr");
-    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/cidr/longest-prefix.scenario.yaml", "--name", lab,
-                           "--pcapng", (daemon.state_dir() / "cidr.pcapng").string()});
-    INFO(run.out << run.err);
-    CHECK(run.ok());
-    CHECK(contains(run.out, "PASSED: 15 passed"));
+    run_shipped_scenario("cidr/longest-prefix.scenario.yaml", "cidr", 15);
 }
