@@ -124,6 +124,7 @@ json rip_report(const RipEngine& engine, Time now) {
             {"counters",
              {{"updates_sent", counters.updates_sent},
               {"triggered_updates_sent", counters.triggered_updates_sent},
+              {"requests_sent", counters.requests_sent},
               {"requests_answered", counters.requests_answered},
               {"ignored_messages", counters.ignored_messages},
               {"bad_routes", counters.bad_routes}}}};
@@ -198,9 +199,11 @@ std::string format_rip(const json& report) {
     }
     const auto& counters = report.at("counters");
     text += fmt::format(
-        "\nSent {} regular and {} triggered updates, answered {} requests; ignored {} messages and {} bad routes\n",
+        "\nSent {} regular and {} triggered updates and {} requests, answered {} requests; ignored {} messages and {} "
+        "bad routes\n",
         counters.at("updates_sent").get<std::uint64_t>(), counters.at("triggered_updates_sent").get<std::uint64_t>(),
-        counters.at("requests_answered").get<std::uint64_t>(), counters.at("ignored_messages").get<std::uint64_t>(),
+        counters.at("requests_sent").get<std::uint64_t>(), counters.at("requests_answered").get<std::uint64_t>(),
+        counters.at("ignored_messages").get<std::uint64_t>(),
         counters.at("bad_routes").get<std::uint64_t>());
     return text;
 }

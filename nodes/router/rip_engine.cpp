@@ -69,10 +69,7 @@ void RipEngine::start(Time now) {
     for (auto& interface : interfaces_) {
         if (!interface.up) continue;
         add_connected(interface);
-        if (!interface.config.passive) {
-            sends_.push_back({interface.config.name, RipMessage::kMulticastGroup, RipMessage::kPort,
-                              RipMessage::whole_table_request()});
-        }
+        if (!interface.config.passive) request_table(interface.config.name);
     }
     // What this router has to say goes out at once; the regular cycle starts from here.
     send_update(now, false);
@@ -86,9 +83,7 @@ void RipEngine::interface_up(const std::string& name, Time now) {
     if (!started_) return;
     add_connected(*interface);
     log("rip.interface_up", name);
-    if (!interface->config.passive) {
-        sends_.push_back({name, RipMessage::kMulticastGroup, RipMessage::kPort, RipMessage::whole_table_request()});
-    }
+    if (!interface->config.passive) request_table(name);
     route_changed(now);
 }
 
@@ -121,6 +116,7 @@ void RipEngine::make_unreachable(RipRouteEntry& entry, Time now, const char* eve
     entry.expires.reset();
     entry.forgotten_at = now + config_.timers.garbage;
     entry.changed = true;
+    ask_pending_ = true;
     log(event, fmt::format("{} ({})", entry.destination.to_string(), why));
 }
 
@@ -258,14 +254,39 @@ bool RipEngine::consider(const InterfaceState& interface, Ipv4Address source, co
 }
 
 void RipEngine::route_changed(Time now) {
-    if (!started_ || triggered_pending_) return;
+    if (!started_) return;
     // §3.10.1: at once, unless one went out less than the hold time ago; then one update
     // carries everything that changed meanwhile when the hold ends.
-    if (now >= triggered_hold_until_) {
-        send_update(now, true);
-    } else {
-        triggered_pending_ = true;
+    if (!triggered_pending_) {
+        if (now >= triggered_hold_until_) {
+            send_update(now, true);
+        } else {
+            triggered_pending_ = true;
+        }
     }
+    ask_neighbours(now);
+}
+
+void RipEngine::ask_neighbours(Time now) {
+    // A lost route's way round is known to some neighbour, which would say so only in its
+    // next regular update (up to an update period away). A whole-table request may be sent
+    // at any time and is answered at once (§3.9.1), so the way round is learned in a round
+    // trip. Asked once per minimum hold, so a flapping link cannot make a request storm.
+    if (!ask_pending_ || now < next_ask_allowed_) return;
+    ask_pending_ = false;
+    next_ask_allowed_ = now + config_.timers.triggered_hold_min;
+    std::vector<std::string> asked;
+    for (const auto& interface : interfaces_) {
+        if (!interface.up || interface.config.passive) continue;
+        request_table(interface.config.name);
+        asked.push_back(interface.config.name);
+    }
+    if (!asked.empty()) log("rip.tables_requested", fmt::format("on {} (a route was lost)", fmt::join(asked, " ")));
+}
+
+void RipEngine::request_table(const std::string& interface) {
+    sends_.push_back({interface, RipMessage::kMulticastGroup, RipMessage::kPort, RipMessage::whole_table_request()});
+    ++counters_.requests_sent;
 }
 
 void RipEngine::send_update(Time now, bool only_changed) {
@@ -351,15 +372,17 @@ void RipEngine::advance(Time now) {
     if (now >= next_update_) {
         send_update(now, false);
         schedule_regular_update(now);
-        return;
+    } else if (any_changed) {
+        route_changed(now);
     }
-    if (any_changed) route_changed(now);
     if (triggered_pending_ && now >= triggered_hold_until_) send_update(now, true);
+    ask_neighbours(now);
 }
 
 Time RipEngine::next_deadline() const {
     Time next = next_update_;
     if (triggered_pending_) next = std::min(next, triggered_hold_until_);
+    if (ask_pending_) next = std::min(next, next_ask_allowed_);
     for (const auto& [destination, entry] : table_) {
         if (entry.expires && entry.reachable()) next = std::min(next, *entry.expires);
         if (entry.forgotten_at) next = std::min(next, *entry.forgotten_at);

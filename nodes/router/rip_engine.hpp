@@ -100,6 +100,7 @@ struct RipCounters {
     std::uint64_t bad_routes = 0;
     std::uint64_t updates_sent = 0;
     std::uint64_t triggered_updates_sent = 0;
+    std::uint64_t requests_sent = 0;
     std::uint64_t requests_answered = 0;
 };
 
@@ -159,6 +160,11 @@ private:
     void add_connected(const InterfaceState& interface);
     void make_unreachable(RipRouteEntry& entry, Time now, const char* event, const std::string& why);
     void route_changed(Time now);
+    /// Sends a whole-table request on every interface that speaks RIP, at most once per
+    /// `triggered_hold_min`; a later call in that time waits for it.
+    void ask_neighbours(Time now);
+    /// Asks the neighbours on `interface` for their whole tables (§3.9.1).
+    void request_table(const std::string& interface);
     void send_update(Time now, bool only_changed);
     /// The responses that advertise `routes` on `interface` (split horizon applied), to `destination`.
     void advertise(const InterfaceState& interface, const std::vector<const RipRouteEntry*>& routes,
@@ -179,6 +185,10 @@ private:
     /// §3.10.1: no triggered update before this; one waits when a change comes sooner.
     Time triggered_hold_until_{};
     bool triggered_pending_ = false;
+    /// A route was lost: the neighbours are asked for their tables (§3.9.1) no sooner than
+    /// `next_ask_allowed_`.
+    bool ask_pending_ = false;
+    Time next_ask_allowed_{};
     std::vector<RipSend> sends_;
     std::vector<RipEvent> events_;
 };

@@ -111,6 +111,9 @@ TEST_CASE("RIP routers fill each other's kernel tables, hosts reach across them,
     CHECK(contains(daemon.emu({"logs", lab, "r2"}).out, "router.link_down eth1"));
     CHECK(contains(daemon.emu({"logs", lab, "r2"}).out, "rip.route_lost 10.0.3.0/24 (eth1 down)"));
     CHECK(contains(daemon.emu({"logs", lab, "r1"}).out, "rip.route_withdrawn 10.0.3.0/24 (from 10.0.12.2)"));
+    // Each asks the neighbours it has left for a way round (none here), not its passive LAN.
+    CHECK(contains(daemon.emu({"logs", lab, "r2"}).out, "rip.tables_requested on eth0 (a route was lost)"));
+    CHECK(contains(daemon.emu({"logs", lab, "r1"}).out, "rip.tables_requested on eth1 (a route was lost)"));
     CHECK_FALSE(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W1", "-q", "10.0.3.10"}).ok());
     // Back up: both ends ask for the other's table at once, and the route is back.
     REQUIRE(daemon.emu({"link", lab, "r3:eth1", "up"}).ok());

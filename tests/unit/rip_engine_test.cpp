@@ -167,8 +167,9 @@ TEST_CASE("Metric 16 from the current router withdraws a route at once, and a be
     CHECK_FALSE(find(*r1, "10.0.2.0", 24)->reachable());
     CHECK(find(*r1, "10.0.2.0", 24)->forgotten_at == kStart + 10s + 12s);
     auto events = r1->take_events();
-    REQUIRE(events.size() == 1);
+    REQUIRE(events.size() == 2);
     CHECK(events[0].name == "rip.route_withdrawn");
+    CHECK(events[1].name == "rip.tables_requested");
     // Metric 16 again does not start the garbage timer again.
     r1->receive("eth0", ip("10.0.12.3"), 520, response({route("10.0.2.0", 24, 16)}), kStart + 11s);
     CHECK(find(*r1, "10.0.2.0", 24)->forgotten_at == kStart + 22s);
@@ -295,6 +296,47 @@ TEST_CASE("An interface going down makes its network and routes unreachable, and
     REQUIRE_FALSE(sends.empty());
     CHECK(sends[0].message.asks_for_whole_table());
     CHECK(advertised(sends, "eth1") == std::map<std::string, std::uint32_t>{{"10.0.12.0/24", 1}});
+}
+
+TEST_CASE("A lost route makes the router ask its neighbours for their tables, at most once per minimum hold",
+          "[rip]") {
+    auto r1 = started(r1_config(false));
+    r1->receive("eth0", ip("10.0.12.2"), 520, response({route("10.0.2.0", 24, 1), route("10.0.3.0", 24, 2)}), kStart);
+    r1->advance(kStart + 9s);  // the regular update, so that the next is 5 to 7 s away
+    r1->take_sends();
+    auto asks = [](const std::vector<RipSend>& sends) {
+        std::vector<std::string> interfaces;
+        for (const auto& send : sends) {
+            if (send.message.asks_for_whole_table()) {
+                CHECK(send.destination == RipMessage::kMulticastGroup);
+                interfaces.push_back(send.interface);
+            }
+        }
+        return interfaces;
+    };
+    // Withdrawn by the router it came from: the poison goes out, then the question.
+    r1->receive("eth0", ip("10.0.12.2"), 520, response({route("10.0.2.0", 24, 16)}), kStart + 10s);
+    auto sends = r1->take_sends();
+    CHECK(advertised(sends, "eth1") == std::map<std::string, std::uint32_t>{{"10.0.2.0/24", kRipInfinity}});
+    CHECK(asks(sends) == std::vector<std::string>{"eth0", "eth1"});
+    CHECK(r1->take_events().back().name == "rip.tables_requested");
+    // A second loss within the minimum hold (1 s) is asked about when it ends, not before.
+    r1->receive("eth0", ip("10.0.12.2"), 520, response({route("10.0.3.0", 24, 16)}), kStart + 10s + 300ms);
+    CHECK(asks(r1->take_sends()).empty());
+    CHECK(r1->next_deadline() == kStart + 11s);
+    r1->advance(kStart + 11s - 1ms);
+    CHECK(asks(r1->take_sends()).empty());
+    r1->advance(kStart + 11s);
+    CHECK(asks(r1->take_sends()) == std::vector<std::string>{"eth0", "eth1"});
+    // Nothing lost since: nothing asked.
+    r1->advance(kStart + 13s);
+    CHECK(asks(r1->take_sends()).empty());
+    // A route learned, or one that stays unreachable, asks nothing.
+    r1->receive("eth0", ip("10.0.12.2"), 520, response({route("10.0.4.0", 24, 1), route("10.0.3.0", 24, 16)}),
+                kStart + 14s);
+    CHECK(asks(r1->take_sends()).empty());
+    // Counted with the two asked at start, for `show rip`.
+    CHECK(r1->counters().requests_sent == 6u);
 }
 
 namespace {
