@@ -10,6 +10,7 @@ namespace emu::test {
 namespace {
 
 const std::filesystem::path kFrames = EMU_SOURCE_DIR "/tests/data/frames";
+const std::filesystem::path kSessions = EMU_SOURCE_DIR "/tests/data/sessions";
 
 int hex_digit(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -17,21 +18,28 @@ int hex_digit(char c) {
     return -1;
 }
 
-}  // namespace
-
-std::vector<std::uint8_t> golden_frame(const std::string& name) {
-    std::ifstream file(kFrames / (name + ".hex"));
-    if (!file) throw std::runtime_error("no golden frame " + name);
+// The bytes a hex file holds (whitespace anywhere); `what` names it in an error.
+std::vector<std::uint8_t> read_hex_file(const std::filesystem::path& path, const std::string& what) {
+    std::ifstream file(path);
+    if (!file) throw std::runtime_error("no " + what);
     std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
     std::erase_if(text, [](unsigned char c) { return std::isspace(c); });
     std::vector<std::uint8_t> bytes;
     for (std::size_t i = 0; i + 1 < text.size(); i += 2) {
         int high = hex_digit(text[i]), low = hex_digit(text[i + 1]);
-        if (high < 0 || low < 0) throw std::runtime_error("golden frame " + name + " is not hex");
+        if (high < 0 || low < 0) throw std::runtime_error(what + " is not hex");
         bytes.push_back(static_cast<std::uint8_t>(high << 4 | low));
     }
-    if (text.size() % 2 != 0 || bytes.empty()) throw std::runtime_error("golden frame " + name + " is not hex");
+    if (text.size() % 2 != 0 || bytes.empty()) throw std::runtime_error(what + " is not hex");
     return bytes;
+}
+
+}  // namespace
+
+std::vector<std::uint8_t> golden_frame(const std::string& name) { return read_hex_file(kFrames / (name + ".hex"), "golden frame " + name); }
+
+std::vector<std::uint8_t> golden_session(const std::string& name, const std::string& side) {
+    return read_hex_file(kSessions / (name + "." + side + ".hex"), "golden session " + name + " (" + side + ")");
 }
 
 std::vector<std::string> golden_frame_names() {
