@@ -142,7 +142,7 @@ TEST_CASE("FTP commands: the verb in capitals, the argument as it came, Telnet b
     CHECK(write_ftp_command(escaped.message) == "STOR a\xff\xff" "b\r\n");
 }
 
-TEST_CASE("FTP commands that are cut short are incomplete; hostile ones are refused", "[wire][ftp]") {
+TEST_CASE("FTP commands that are cut short are incomplete, and hostile ones are refused", "[wire][ftp]") {
     std::string command = "\xff\xf4\xff\xf2" "STOR upload.bin\r\n";
     for (std::size_t cut = 0; cut < command.size(); ++cut) {
         INFO(cut);
@@ -206,7 +206,7 @@ TEST_CASE("FTP replies that are not replies are refused", "[wire][ftp]") {
     CHECK(read_ftp_reply(bytes_of("211-a\r\nb\r\n211 d\r\n"), limits).complete());
 }
 
-TEST_CASE("PORT and PASV name an endpoint as six numbers; EPRT and EPSV as delimited fields", "[wire][ftp]") {
+TEST_CASE("PORT and PASV name an endpoint as six numbers, EPRT and EPSV as delimited fields", "[wire][ftp]") {
     // RFC 959 §4.1.2: 10,0,2,21,195,179 is 10.0.2.21 port 195 × 256 + 179.
     CHECK(parse_ftp_host_port("10,0,2,21,195,179") == v4("10.0.2.21", 50099));
     CHECK(write_ftp_host_port(v4("10.0.2.21", 50099)) == "10,0,2,21,195,179");

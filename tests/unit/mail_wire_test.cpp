@@ -314,7 +314,7 @@ TEST_CASE("SMTP paths: MAIL FROM and RCPT TO with their mailbox and parameters",
     CHECK_FALSE(parse_rcpt_to("TO:<" + std::string(65, 'b') + "@b.example>"));
 }
 
-TEST_CASE("POP3 commands: a keyword and its arguments; PASS keeps its spaces", "[wire][pop3]") {
+TEST_CASE("POP3 commands: a keyword and its arguments, and PASS keeps its spaces", "[wire][pop3]") {
     auto top = read_pop3_command(bytes_of("top 1 10\r\n"));
     REQUIRE(top.complete());
     CHECK(top.message.verb == "TOP");
