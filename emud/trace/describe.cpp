@@ -238,8 +238,7 @@ std::vector<Layer> describe_frame(Bytes frame, CaptureFacts facts) {
     std::vector<Layer> layers;
     auto decoded = decode_frame(frame);
     if (!decoded) {
-        layers.push_back({"malformed", "Ethernet malformed: " + decoded.error().to_string(),
-                          {{"layer", "Ethernet"}, {"error", decoded.error().to_string()}}});
+        layers.push_back(malformed_layer("Ethernet", decoded.error().to_string()));
         return layers;
     }
     layers.push_back(ethernet_layer(decoded->ethernet.header));
@@ -258,8 +257,7 @@ std::vector<Layer> describe_frame(Bytes frame, CaptureFacts facts) {
     }
     if (decoded->error) {
         const auto& [layer, error] = *decoded->error;
-        layers.push_back({"malformed", layer + " malformed: " + error.to_string(),
-                          {{"layer", layer}, {"error", error.to_string()}}});
+        layers.push_back(malformed_layer(layer, error.to_string()));
     }
     return layers;
 }

@@ -126,8 +126,7 @@ bool DhcpDecoder::serves(std::uint8_t ip_protocol, std::uint16_t server_port) co
 std::vector<Layer> DhcpDecoder::datagram(Bytes payload, FlowDirection) {
     auto message = parse_dhcp(payload);
     if (!message) {
-        return {{"malformed", "DHCP malformed: " + message.error().to_string(),
-                 {{"layer", "DHCP"}, {"error", message.error().to_string()}}}};
+        return {malformed_layer("DHCP", message.error().to_string())};
     }
     return {dhcp_layer(*message)};
 }

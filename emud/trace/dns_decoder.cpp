@@ -59,7 +59,7 @@ json records_json(const std::vector<DnsRecord>& records) {
 }
 
 Layer malformed(const WireError& error) {
-    return {"malformed", "DNS malformed: " + error.to_string(), {{"layer", "DNS"}, {"error", error.to_string()}}};
+    return malformed_layer("DNS", error.to_string());
 }
 
 }  // namespace

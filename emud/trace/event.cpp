@@ -2,6 +2,10 @@
 
 namespace emu::trace {
 
+Layer malformed_layer(const std::string& layer, const std::string& why) {
+    return {"malformed", layer + " malformed: " + why, {{"layer", layer}, {"error", why}}};
+}
+
 const Layer* TraceEvent::find(const std::string& protocol) const {
     for (const auto& layer : layers) {
         if (layer.protocol == protocol) return &layer;

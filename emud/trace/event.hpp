@@ -16,6 +16,10 @@ struct Layer {
     nlohmann::json fields = nlohmann::json::object();
 };
 
+/// The layer for bytes that should have been `layer` and are not: "DNS malformed: why",
+/// protocol "malformed", fields {layer, error}.
+Layer malformed_layer(const std::string& layer, const std::string& why);
+
 /// A captured frame, decoded: where and when it was seen, who sent it to whom, and its layers.
 struct TraceEvent {
     std::uint64_t number = 0;        ///< 1, 2, … in capture order: the frame's number in the pcapng

@@ -27,28 +27,50 @@ std::vector<Layer> FlowTracker::on_udp(const wire::UdpDatagram& udp) {
     return {};
 }
 
+std::unique_ptr<ConnectionDecoder> FlowTracker::open(const Endpoint& source, const Endpoint& destination,
+                                                     Endpoint& server) {
+    auto endpoint = [](const Endpoint& end) { return TcpEndpoint{wire::Ipv4Address{end.address}, end.port}; };
+    // The well-known port says which side is the server.
+    if (auto* decoder = decoder_for(wire::ip_protocol::kTcp, destination.port)) {
+        server = destination;
+        return decoder->open_connection({endpoint(source), endpoint(destination)});
+    }
+    if (auto* decoder = decoder_for(wire::ip_protocol::kTcp, source.port)) {
+        server = source;
+        return decoder->open_connection({endpoint(destination), endpoint(source)});
+    }
+    // Or a decoder was told of this connection on another one (FTP's data connections): the
+    // end it was told of listens, which is the destination of a SYN, and the source of an
+    // answer when the capture began after the SYN.
+    for (const auto& decoder : decoders_) {
+        if (auto connection = decoder->claim_connection({endpoint(source), endpoint(destination)})) {
+            server = destination;
+            return connection;
+        }
+        if (auto connection = decoder->claim_connection({endpoint(destination), endpoint(source)})) {
+            server = source;
+            return connection;
+        }
+    }
+    return nullptr;
+}
+
 std::vector<Layer> FlowTracker::on_tcp(const wire::Ipv4Packet& ip, const wire::TcpSegment& tcp, std::uint32_t segment) {
     Endpoint source{ip.header.source.value, tcp.header.source_port};
     Endpoint destination{ip.header.destination.value, tcp.header.destination_port};
     FlowKey key = source < destination ? FlowKey{segment, source, destination} : FlowKey{segment, destination, source};
     auto it = connections_.find(key);
     if (it == connections_.end()) {
-        // A flow is followed from its first segment to a port a decoder serves.
+        // A flow is followed from its first segment that a decoder wants.
         Endpoint server;
-        ApplicationDecoder* decoder = decoder_for(wire::ip_protocol::kTcp, destination.port);
-        if (decoder != nullptr) {
-            server = destination;
-        } else if ((decoder = decoder_for(wire::ip_protocol::kTcp, source.port)) != nullptr) {
-            server = source;
-        } else {
-            return {};
-        }
+        auto decoder = open(source, destination, server);
+        if (!decoder) return {};
         if (connections_.size() >= kMaxConnections) {
             connections_.erase(recent_.back());
             recent_.pop_back();
         }
         recent_.push_front(key);
-        it = connections_.emplace(key, Connection{server, decoder, {}, {}, recent_.begin()}).first;
+        it = connections_.emplace(key, Connection{server, std::move(decoder), {}, {}, recent_.begin()}).first;
     } else {
         recent_.splice(recent_.begin(), recent_, it->second.recency);
     }
@@ -60,7 +82,7 @@ std::vector<Layer> FlowTracker::on_tcp(const wire::Ipv4Packet& ip, const wire::T
     connection.streams[index].on_segment(tcp.header.sequence, tcp.header.has(wire::tcp_flag::kSyn),
                                          tcp.header.has(wire::tcp_flag::kFin), tcp.payload, buffer);
     std::vector<Layer> layers;
-    if (buffer.size() > before) layers = connection.decoder->stream(buffer, direction);
+    if (buffer.size() > before) layers = connection.decoder->on_bytes(connection.buffers, direction);
     if (buffer.size() > kMaxBuffered) buffer.clear();
     bool closed = tcp.header.has(wire::tcp_flag::kRst) ||
                   (connection.streams[0].finished() && connection.streams[1].finished());

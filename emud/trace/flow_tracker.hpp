@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <list>
 #include <map>
+#include <memory>
 #include <vector>
 
 #include "emud/trace/application.hpp"
@@ -46,16 +47,21 @@ private:
 
     struct Connection {
         Endpoint server;
-        ApplicationDecoder* decoder = nullptr;
+        std::unique_ptr<ConnectionDecoder> decoder;
         std::array<TcpStreamReassembler, 2> streams;  // indexed by FlowDirection
         std::array<std::vector<std::uint8_t>, 2> buffers;
         std::list<FlowKey>::iterator recency;
     };
 
     ApplicationDecoder* decoder_for(std::uint8_t protocol, std::uint16_t port) const;
+    /// The decoder for a connection first seen going from `source` to `destination`, and
+    /// which end is its server; null when no decoder wants it.
+    std::unique_ptr<ConnectionDecoder> open(const Endpoint& source, const Endpoint& destination, Endpoint& server);
     std::vector<Layer> on_tcp(const wire::Ipv4Packet& ip, const wire::TcpSegment& tcp, std::uint32_t segment);
     std::vector<Layer> on_udp(const wire::UdpDatagram& udp);
 
+    // Declared first, so that the connections' decoders, which may refer to their
+    // protocol's decoder, go before it.
     ApplicationDecoders decoders_;
     std::map<FlowKey, Connection> connections_;
     std::list<FlowKey> recent_;  // most recently active first

@@ -11,7 +11,7 @@ using nlohmann::json;
 using namespace wire;
 
 Layer malformed(const std::string& why) {
-    return {"malformed", "HTTP malformed: " + why, {{"layer", "HTTP"}, {"error", why}}};
+    return malformed_layer("HTTP", why);
 }
 
 json fields_json(const HttpFields& fields) {

@@ -126,8 +126,7 @@ void describe(const OspfLinkStateAck& ack, std::string& summary, json& fields) {
 Layer ospf_layer(Bytes payload) {
     auto packet = parse_ospf(payload);
     if (!packet) {
-        return {"malformed", "OSPF malformed: " + packet.error().to_string(),
-                {{"layer", "OSPF"}, {"error", packet.error().to_string()}}};
+        return malformed_layer("OSPF", packet.error().to_string());
     }
     const char* type = to_string(packet->type());
     json fields = {{"type", type}, {"router_id", packet->router_id.to_string()}, {"area", packet->area_id.to_string()}};

@@ -81,8 +81,7 @@ bool RipDecoder::serves(std::uint8_t ip_protocol, std::uint16_t server_port) con
 std::vector<Layer> RipDecoder::datagram(Bytes payload, FlowDirection) {
     auto message = parse_rip(payload);
     if (!message) {
-        return {{"malformed", "RIP malformed: " + message.error().to_string(),
-                 {{"layer", "RIP"}, {"error", message.error().to_string()}}}};
+        return {malformed_layer("RIP", message.error().to_string())};
     }
     return {rip_layer(*message)};
 }

@@ -107,12 +107,13 @@ TEST_CASE("vsftpd's sessions say what the textbook says: a login, the data conne
     CHECK(size->text() == "6492");
 
     // Active mode: curl names its own address, by EPRT and by PORT.
-    for (const auto& [session, verb] : {std::pair{"ftp_curl_vsftpd_eprt", "EPRT"}, std::pair{"ftp_curl_vsftpd_port", "PORT"}}) {
+    for (std::string verb : {"EPRT", "PORT"}) {
+        auto session = verb == "EPRT" ? "ftp_curl_vsftpd_eprt" : "ftp_curl_vsftpd_port";
         INFO(session);
         auto sent = commands_of(session);
         auto active = std::find_if(sent.begin(), sent.end(), [&](const FtpCommand& c) { return c.verb == verb; });
         REQUIRE(active != sent.end());
-        auto endpoint = std::string(verb) == "EPRT" ? parse_eprt(active->argument) : parse_ftp_host_port(active->argument);
+        auto endpoint = verb == "EPRT" ? parse_eprt(active->argument) : parse_ftp_host_port(active->argument);
         REQUIRE(endpoint);
         CHECK(endpoint->address == IpAddress(*Ipv4Address::parse("10.0.9.2")));
     }
