@@ -99,6 +99,7 @@ TextRead<FtpCommand> read_ftp_command(Bytes buffer, const FtpLimits& limits) {
             } else {
                 used += 2;  // IP, DM, AO …: §4.1.3's Synch before ABOR; nothing of the line
             }
+            if (used >= limits.line) return Result::failed(fmt::format("a command line over {} bytes", limits.line));
             continue;
         }
         ++used;
@@ -107,10 +108,14 @@ TextRead<FtpCommand> read_ftp_command(Bytes buffer, const FtpLimits& limits) {
             break;
         }
         line.push_back(static_cast<char>(byte));
-        if (line.size() + 1 > limits.line) return Result::failed(fmt::format("a command line over {} bytes", limits.line));
+        // The limit is on the bytes as sent (Telnet escapes included), the line's end counted
+        // as CRLF: a line read with a bare LF then fits when written back.
+        if (used >= limits.line) return Result::failed(fmt::format("a command line over {} bytes", limits.line));
     }
     if (!ended) return Result{};
-    if (!line.empty() && line.back() == '\r') line.pop_back();
+    bool crlf = !line.empty() && line.back() == '\r';
+    if (crlf) line.pop_back();
+    if (!crlf && used + 1 > limits.line) return Result::failed(fmt::format("a command line over {} bytes", limits.line));
     if (line.find('\r') != std::string::npos) return Result::failed("a CR inside a command line");
     if (line.find('\0') != std::string::npos) return Result::failed("a NUL in a command line");
     auto space = line.find(' ');

@@ -10,16 +10,19 @@ TextLine next_text_line(std::string_view buffer, std::size_t at, std::size_t max
     auto rest = buffer.substr(at);
     auto end = rest.find('\n');
     if (end == std::string_view::npos) {
+        // Whatever ends it, a line this long already is more than `maximum` with its CRLF.
         if (rest.size() >= maximum) line.state = TextLine::State::too_long;
-        return line;
-    }
-    if (end + 1 > maximum) {
-        line.state = TextLine::State::too_long;
         return line;
     }
     auto text = rest.substr(0, end);
     bool crlf = !text.empty() && text.back() == '\r';
     if (crlf) text.remove_suffix(1);
+    // Counted as if it ended in CRLF, so that a line taken with a bare LF is still within
+    // the limit when written back with CRLF.
+    if (text.size() + 2 > maximum) {
+        line.state = TextLine::State::too_long;
+        return line;
+    }
     if ((!crlf && ending == LineEnd::crlf) || text.find('\r') != std::string_view::npos) {
         line.state = TextLine::State::bad_ending;
         return line;

@@ -21,8 +21,8 @@ struct TextLine {
     std::size_t next = 0;   ///< for `complete`: where the line after it starts
 };
 
-/// Reads the line that starts at `at`. A line longer than `maximum` bytes (its end included)
-/// is `too_long`, also before its end has arrived, so a peer cannot make the reader buffer
+/// Reads the line that starts at `at`. A line longer than `maximum` bytes with a CRLF end
+/// (however it ends here) is `too_long`, also before its end has arrived, so a peer cannot make the reader buffer
 /// without bound. With LineEnd::crlf, an LF without a CR before it is `bad_ending`, and so is
 /// a CR anywhere but before the LF with either ending.
 TextLine next_text_line(std::string_view buffer, std::size_t at, std::size_t maximum, LineEnd ending);

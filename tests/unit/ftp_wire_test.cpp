@@ -162,6 +162,10 @@ TEST_CASE("FTP commands that are cut short are incomplete, and hostile ones are 
     // Over the limit before the line ends: refused at once, not buffered.
     CHECK(read_ftp_command(bytes_of("RETR 01234567890123"), limits).state == TextRead<FtpCommand>::State::error);
     CHECK(read_ftp_command(bytes_of("RETR 0123456789\r\n"), FtpLimits{}).complete());
+    // A bare LF counts as CRLF would, so what is read fits again when written back.
+    CHECK(read_ftp_command(bytes_of("RETR 012345678\r\n"), limits).complete());
+    CHECK(read_ftp_command(bytes_of("RETR 012345678\n"), limits).complete());
+    CHECK(read_ftp_command(bytes_of("RETR 0123456789\n"), limits).state == TextRead<FtpCommand>::State::error);
 }
 
 TEST_CASE("FTP replies: one line, and a multi-line FEAT whose middle lines are kept as sent", "[wire][ftp]") {

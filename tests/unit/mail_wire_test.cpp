@@ -332,6 +332,14 @@ TEST_CASE("POP3 commands: a keyword and its arguments, and PASS keeps its spaces
     CHECK(refused("RE\r\n"));
     CHECK(refused("USER a\0b\r\n"sv));
     CHECK(refused("USER " + std::string(300, 'a') + "\r\n"));  // RFC 2449 §4: 255 bytes at most
+    // The limit counts a line as if it ended in CRLF, so one taken with a bare LF (found by
+    // mail_fuzz) is still whole when written back.
+    auto at_limit = "USER " + std::string(248, 'a');
+    CHECK(read_pop3_command(bytes_of(at_limit + "\r\n")).complete());
+    CHECK(refused(at_limit + "a\n"));
+    auto bare = read_pop3_command(bytes_of(at_limit + "\n"));
+    REQUIRE(bare.complete());
+    CHECK(read_pop3_command(bytes_of(write_pop3_command(bare.message))).complete());
 }
 
 TEST_CASE("POP3 responses: a status line, and content to a lone period when the command has it", "[wire][pop3]") {
