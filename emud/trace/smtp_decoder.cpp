@@ -97,6 +97,12 @@ private:
                 if (unanswered_.size() == kMaxUnanswered) unanswered_.pop_front();
                 unanswered_.push_back(command.message.verb);
                 layers.push_back(command_layer(command.message));
+                if (empty_last_chunk_) {
+                    // "BDAT 0 LAST" ends the message with nothing more (RFC 3030 §2).
+                    empty_last_chunk_ = false;
+                    layers.push_back(message_layer(chunked_bytes_));
+                    chunked_bytes_ = 0;
+                }
             }
         }
         buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(std::min(at, buffer.size())));
@@ -121,7 +127,10 @@ private:
                 chunk_left_ = size;
                 last_chunk_ = space != std::string_view::npos && upper_ascii(text.substr(space + 1)) == "LAST";
                 if (chunked_bytes_ == 0) kept_.clear();
-                if (size == 0) state_ = ClientState::commands;
+                if (size == 0) {
+                    state_ = ClientState::commands;
+                    empty_last_chunk_ = last_chunk_;
+                }
             }
         }
         auto summary = command.argument.empty() ? "SMTP " + command.verb : "SMTP " + command.verb + " " + command.argument;
@@ -147,6 +156,7 @@ private:
     std::uint64_t chunk_left_ = 0;
     std::uint64_t chunked_bytes_ = 0;
     bool last_chunk_ = false;
+    bool empty_last_chunk_ = false;
 };
 
 }  // namespace

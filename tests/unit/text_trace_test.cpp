@@ -184,6 +184,10 @@ TEST_CASE("SMTP in the trace: commands, replies with their lines, and the messag
     auto chunks = chunked.send(FlowDirection::to_server, "BDAT 18\r\nSubject: a\r\n\r\nhi\r\nBDAT 4 LAST\r\nyo\r\nQUIT\r\n");
     CHECK(chunks == std::vector<std::string>{"SMTP BDAT 18", "SMTP BDAT 4 LAST", "SMTP message 22 bytes, Subject: a",
                                              "SMTP QUIT"});
+    // An empty last chunk ends the message too.
+    Fed empty_last(decoder.open_connection({endpoint("10.0.9.2", 40004), endpoint("10.0.9.1", 25)}));
+    CHECK(empty_last.send(FlowDirection::to_server, "BDAT 5\r\nhello" "BDAT 0 LAST\r\n") ==
+          std::vector<std::string>{"SMTP BDAT 5", "SMTP BDAT 0 LAST", "SMTP message 5 bytes"});
 }
 
 TEST_CASE("POP3 in the trace: the greeting, CAPA's list, AUTH's challenge, and a retrieved message", "[trace][pop3]") {
