@@ -150,9 +150,8 @@ TextRead<FtpReply> read_ftp_reply(Bytes buffer, const FtpLimits& limits) {
     using Result = TextRead<FtpReply>;
     auto text = as_text(buffer);
     auto first = next_text_line(text, 0, limits.line, LineEnd::crlf_or_lf);
-    if (first.state == TextLine::State::too_long) return Result::failed(fmt::format("a reply line over {} bytes", limits.line));
-    if (first.state == TextLine::State::bad_ending) return Result::failed("a CR inside a reply line");
     if (first.state == TextLine::State::incomplete) return Result{};
+    if (first.state != TextLine::State::complete) return Result::failed(line_error(first, limits.line, LineEnd::crlf_or_lf));
     FtpReply reply;
     reply.code = reply_code(first.text);
     if (reply.code < 0 || first.text.size() < 4 || (first.text[3] != ' ' && first.text[3] != '-')) {
@@ -165,9 +164,8 @@ TextRead<FtpReply> read_ftp_reply(Bytes buffer, const FtpLimits& limits) {
     std::size_t at = first.next;
     while (true) {
         auto line = next_text_line(text, at, limits.line, LineEnd::crlf_or_lf);
-        if (line.state == TextLine::State::too_long) return Result::failed(fmt::format("a reply line over {} bytes", limits.line));
-        if (line.state == TextLine::State::bad_ending) return Result::failed("a CR inside a reply line");
         if (line.state == TextLine::State::incomplete) return Result{};
+        if (line.state != TextLine::State::complete) return Result::failed(line_error(line, limits.line, LineEnd::crlf_or_lf));
         if (reply.lines.size() == limits.reply_lines) {
             return Result::failed(fmt::format("a reply of more than {} lines", limits.reply_lines));
         }

@@ -7,16 +7,6 @@
 #include "lib/wire/dot_stuffing.hpp"
 
 namespace emu::wire {
-namespace {
-
-template <typename Message>
-TextRead<Message> line_failure(TextLine::State state, std::size_t limit) {
-    if (state == TextLine::State::too_long) return TextRead<Message>::failed(fmt::format("a line over {} bytes", limit));
-    return TextRead<Message>::failed("a CR alone in a line");
-}
-
-}  // namespace
-
 std::vector<std::string> Pop3Command::arguments() const {
     std::vector<std::string> out;
     std::size_t at = 0;
@@ -32,7 +22,7 @@ TextRead<Pop3Command> read_pop3_command(Bytes buffer, const Pop3Limits& limits) 
     using Result = TextRead<Pop3Command>;
     auto line = next_text_line(as_text(buffer), 0, limits.command_line, LineEnd::crlf_or_lf);
     if (line.state == TextLine::State::incomplete) return Result{};
-    if (line.state != TextLine::State::complete) return line_failure<Pop3Command>(line.state, limits.command_line);
+    if (line.state != TextLine::State::complete) return Result::failed(line_error(line, limits.command_line, LineEnd::crlf_or_lf));
     if (line.text.find('\0') != std::string_view::npos) return Result::failed("a NUL in a command line");
     auto space = line.text.find(' ');
     auto verb = line.text.substr(0, space);
@@ -53,7 +43,7 @@ TextRead<Pop3Response> read_pop3_response(Bytes buffer, bool multi_line, const P
     using Result = TextRead<Pop3Response>;
     auto line = next_text_line(as_text(buffer), 0, limits.status_line, LineEnd::crlf_or_lf);
     if (line.state == TextLine::State::incomplete) return Result{};
-    if (line.state != TextLine::State::complete) return line_failure<Pop3Response>(line.state, limits.status_line);
+    if (line.state != TextLine::State::complete) return Result::failed(line_error(line, limits.status_line, LineEnd::crlf_or_lf));
     Pop3Response response;
     auto status = line.text.substr(0, line.text.find(' '));
     if (status == "+OK") {

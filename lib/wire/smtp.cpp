@@ -151,19 +151,13 @@ Parsed<SmtpPathArgument> parse_path_argument(std::string_view argument, std::str
     return result;
 }
 
-template <typename Message>
-TextRead<Message> line_failure(TextLine::State state, std::size_t limit) {
-    if (state == TextLine::State::too_long) return TextRead<Message>::failed(fmt::format("a line over {} bytes", limit));
-    return TextRead<Message>::failed("a line must end in CRLF, with no CR or LF alone in it");
-}
-
 }  // namespace
 
 TextRead<SmtpCommand> read_smtp_command(Bytes buffer, const SmtpLimits& limits) {
     using Result = TextRead<SmtpCommand>;
     auto line = next_text_line(as_text(buffer), 0, limits.line, LineEnd::crlf);
     if (line.state == TextLine::State::incomplete) return Result{};
-    if (line.state != TextLine::State::complete) return line_failure<SmtpCommand>(line.state, limits.line);
+    if (line.state != TextLine::State::complete) return Result::failed(line_error(line, limits.line, LineEnd::crlf));
     if (line.text.find('\0') != std::string_view::npos) return Result::failed("a NUL in a command line");
     auto space = line.text.find(' ');
     auto verb = line.text.substr(0, space);
@@ -187,7 +181,7 @@ TextRead<SmtpReply> read_smtp_reply(Bytes buffer, const SmtpLimits& limits) {
     while (true) {
         auto line = next_text_line(text, at, limits.line, LineEnd::crlf);
         if (line.state == TextLine::State::incomplete) return Result{};
-        if (line.state != TextLine::State::complete) return line_failure<SmtpReply>(line.state, limits.line);
+        if (line.state != TextLine::State::complete) return Result::failed(line_error(line, limits.line, LineEnd::crlf));
         auto code = reply_code(line.text);
         if (code < 0 || (line.text.size() > 3 && line.text[3] != ' ' && line.text[3] != '-')) {
             return Result::failed("a reply line starts with a three-digit code and a space or a hyphen");

@@ -33,6 +33,12 @@ TextLine next_text_line(std::string_view buffer, std::size_t at, std::size_t max
     return line;
 }
 
+std::string line_error(const TextLine& line, std::size_t maximum, LineEnd ending) {
+    if (line.state == TextLine::State::too_long) return "a line over " + std::to_string(maximum) + " bytes";
+    if (ending == LineEnd::crlf) return "a line must end in CRLF, with no CR or LF alone in it";
+    return "a CR alone in a line";
+}
+
 int reply_code(std::string_view text) {
     if (text.size() < 3) return -1;
     for (std::size_t i = 0; i < 3; ++i) {

@@ -27,6 +27,9 @@ struct TextLine {
 /// a CR anywhere but before the LF with either ending.
 TextLine next_text_line(std::string_view buffer, std::size_t at, std::size_t maximum, LineEnd ending);
 
+/// Why a line that next_text_line found too long or badly ended is refused, for an error.
+std::string line_error(const TextLine& line, std::size_t maximum, LineEnd ending);
+
 /// A stream buffer's bytes as text, without copying.
 inline std::string_view as_text(Bytes bytes) { return {reinterpret_cast<const char*>(bytes.data()), bytes.size()}; }
 
