@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "emud/topology/services.hpp"
+#include "lib/util/files.hpp"
 
 namespace emu::topology {
 namespace {
@@ -12,20 +13,6 @@ namespace {
 using nlohmann::json;
 
 const std::vector<std::string> kKeys{"root", "pages", "request_timeout"};
-
-// A page's path: absolute, with no empty, `.` or `..` segment, so that it stays in the site.
-bool is_page_path(const std::string& path) {
-    if (path.size() < 2 || path.front() != '/' || path.back() == '/') return false;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        auto end = path.find('/', start);
-        auto segment = path.substr(start, end == std::string::npos ? std::string::npos : end - start);
-        if (segment.empty() || segment == "." || segment == ".." || segment.find('\0') != std::string::npos) return false;
-        if (end == std::string::npos) break;
-        start = end + 1;
-    }
-    return true;
-}
 
 }  // namespace
 
@@ -70,7 +57,7 @@ void check_http_service(const Lab& lab, const Node& node, Service& service, Diag
         } else {
             for (auto page = it->begin(); page != it->end(); ++page) {
                 auto pointer = "/pages/" + pointer_token(page.key());
-                if (!is_page_path(page.key())) {
+                if (!util::inline_file_path(page.key())) {
                     error(pointer, "page path '" + page.key() + "' must start with / and have no empty, . or .. part");
                 } else if (!page->is_string()) {
                     error(pointer, "page " + page.key() + " is text, not " + shown(*page));

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <sstream>
@@ -57,6 +58,22 @@ void sync_directory(const std::filesystem::path& path) {
     UniqueFd fd(::open(path.empty() ? "." : path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd) throw_errno("open " + path.string());
     if (::fsync(fd.get()) != 0) throw_errno("fsync " + path.string());
+}
+
+std::optional<std::filesystem::path> inline_file_path(std::string_view path) {
+    if (path.size() < 2 || path.front() != '/') return std::nullopt;
+    std::filesystem::path relative;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        auto end = std::min(path.find('/', start), path.size());
+        auto segment = path.substr(start, end - start);
+        if (segment.empty() || segment == "." || segment == ".." || segment.find('\0') != std::string_view::npos) {
+            return std::nullopt;
+        }
+        relative /= segment;
+        start = end + 1;
+    }
+    return relative;
 }
 
 }  // namespace emu::util

@@ -17,6 +17,11 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 /// Writes a file that nobody else sees half-written because it does not exist yet (O_EXCL).
 void write_new_file(const std::filesystem::path& path, std::string_view content);
 
+/// The relative path a topology's inline file names ("/docs/a.txt" → "docs/a.txt"): it must
+/// start with "/" and have no empty, "." or ".." part and no NUL, so that it stays inside the
+/// directory it is written to. nullopt otherwise.
+std::optional<std::filesystem::path> inline_file_path(std::string_view path);
+
 /// fsyncs a directory so that entries made or removed in it survive a crash.
 void sync_directory(const std::filesystem::path& path);
 
