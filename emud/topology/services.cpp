@@ -6,6 +6,7 @@
 #include "emud/topology/dhcp_relay_service.hpp"
 #include "emud/topology/dhcp_service.hpp"
 #include "emud/topology/dns_service.hpp"
+#include "emud/topology/ftp_service.hpp"
 #include "emud/topology/http_service.hpp"
 #include "emud/topology/ospf_service.hpp"
 #include "emud/topology/rip_service.hpp"
@@ -13,13 +14,14 @@
 namespace emu::topology {
 
 const std::vector<ServiceKind>& known_services() {
-    // The node programs add their entries here as they land (FTP and mail to come); any
+    // The node programs add their entries here as they land (mail to come); any
     // other `services:` entry is refused with a clear message.
     static const std::vector<ServiceKind> kServices{
         {"dhcp", "emu-dhcpd", {NodeKind::server, NodeKind::router}, check_dhcp_service},
         {"dhcp-relay", "emu-dhcp-relay", {NodeKind::router}, check_dhcp_relay_service},
         {"dns", "emu-dnsd", {NodeKind::server, NodeKind::router}, check_dns_service},
         {"http", "emu-httpd", {NodeKind::server}, check_http_service},
+        {"ftp", "emu-ftpd", {NodeKind::server}, check_ftp_service},
         {"rip", "emu-router", {NodeKind::router}, check_rip_service},
         {"ospf", "emu-router", {NodeKind::router}, check_ospf_service},
         {"dhcp-client", "emu-host", {NodeKind::host, NodeKind::server, NodeKind::router}, nullptr, {"agent"},

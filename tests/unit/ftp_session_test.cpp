@@ -474,7 +474,11 @@ TEST_CASE("TYPE A turns LF into CRLF on the way out and back, across any cut of 
 }
 
 TEST_CASE("emu-ftpd's settings are read whole, and inline files seed the tree once", "[ftpd][session]") {
-    auto data = fs::temp_directory_path() / ("emu-ftp-config-" + std::to_string(::getpid()));
+    struct Directory {
+        fs::path path = fs::temp_directory_path() / ("emu-ftp-config-" + std::to_string(::getpid()));
+        ~Directory() { fs::remove_all(path); }
+    } scratch;
+    const auto& data = scratch.path;
     fs::remove_all(data);
     nlohmann::json json = {{"users", {{"alice", {{"password", "secret"}}}}},
                            {"anonymous", true},
@@ -499,5 +503,4 @@ TEST_CASE("emu-ftpd's settings are read whole, and inline files seed the tree on
         fs::remove_all(data);
         CHECK_THROWS_AS(read_server_config(nlohmann::json::parse(bad), data), std::invalid_argument);
     }
-    fs::remove_all(data);
 }
