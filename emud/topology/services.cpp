@@ -8,13 +8,14 @@
 #include "emud/topology/dns_service.hpp"
 #include "emud/topology/ftp_service.hpp"
 #include "emud/topology/http_service.hpp"
+#include "emud/topology/mail_service.hpp"
 #include "emud/topology/ospf_service.hpp"
 #include "emud/topology/rip_service.hpp"
 
 namespace emu::topology {
 
 const std::vector<ServiceKind>& known_services() {
-    // The node programs add their entries here as they land (mail to come); any
+    // The node programs add their entries here as they land; any
     // other `services:` entry is refused with a clear message.
     static const std::vector<ServiceKind> kServices{
         {"dhcp", "emu-dhcpd", {NodeKind::server, NodeKind::router}, check_dhcp_service},
@@ -22,6 +23,8 @@ const std::vector<ServiceKind>& known_services() {
         {"dns", "emu-dnsd", {NodeKind::server, NodeKind::router}, check_dns_service},
         {"http", "emu-httpd", {NodeKind::server}, check_http_service},
         {"ftp", "emu-ftpd", {NodeKind::server}, check_ftp_service},
+        {"smtp", "emu-maild", {NodeKind::server}, check_smtp_service},
+        {"pop3", "emu-maild", {NodeKind::server}, check_pop3_service},
         {"rip", "emu-router", {NodeKind::router}, check_rip_service},
         {"ospf", "emu-router", {NodeKind::router}, check_ospf_service},
         {"dhcp-client", "emu-host", {NodeKind::host, NodeKind::server, NodeKind::router}, nullptr, {"agent"},
@@ -138,6 +141,7 @@ void check_services(Lab& lab, Diagnostics& diagnostics) {
             if (kind != nullptr && kind->check != nullptr) kind->check(lab, node, service, diagnostics);
         }
         merge_routing_protocols(node, diagnostics);
+        merge_mail_services(node, diagnostics);
         add_dhcp_client(node);
     }
 }

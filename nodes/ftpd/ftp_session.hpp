@@ -8,6 +8,7 @@
 
 #include "lib/util/unique_fd.hpp"
 #include "lib/wire/ftp.hpp"
+#include "nodes/common/log_line.hpp"
 #include "nodes/ftpd/file_root.hpp"
 #include "nodes/ftpd/server_config.hpp"
 
@@ -39,11 +40,7 @@ struct DataTransfer {
 /// Ends the control connection once the replies are sent.
 struct CloseControl {};
 
-/// A line for the node's log: a stable event name and the rest.
-struct LogLine {
-    std::string event;
-    std::string detail;
-};
+using node::LogLine;
 
 /// What a command (or an I/O event) comes to: replies to send in order, then an action.
 struct Outcome {

@@ -1,0 +1,54 @@
+#pragma once
+
+// The read at the heart of a line-protocol server's loop (SMTP, POP3): what has arrived,
+// appended to the connection's buffer, with a deadline so that a silent peer does not hold
+// its connection for ever (RFC 5321 §4.5.3.2.7, RFC 1939 §3).
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "lib/net/asio.hpp"
+
+namespace emu::node {
+
+/// Appends what arrives next on `socket` to `buffer`. false at the end of the stream, on an
+/// error, or when nothing came for `timeout` — `timed_out` then says which.
+inline asio::awaitable<bool> read_more(asio::ip::tcp::socket& socket, std::vector<std::uint8_t>& buffer,
+                                       std::chrono::milliseconds timeout, bool& timed_out) {
+    timed_out = false;
+    // The timer's handler may be queued just as the read completes: `finished` keeps it from
+    // cancelling the next read.
+    auto finished = std::make_shared<bool>(false);
+    asio::steady_timer deadline(socket.get_executor());
+    deadline.expires_after(timeout);
+    deadline.async_wait([&socket, &timed_out, finished](const boost::system::error_code& error) {
+        if (error || *finished) return;
+        timed_out = true;
+        boost::system::error_code ignored;
+        socket.cancel(ignored);
+    });
+    std::array<std::uint8_t, 16 * 1024> chunk;
+    boost::system::error_code error;
+    auto got = co_await socket.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
+    *finished = true;
+    deadline.cancel();
+    if (error) co_return false;
+    buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
+    co_return true;
+}
+
+/// Takes a refused line off the front of `buffer`, through its LF; false when its end has not
+/// come (a line over the limit), and the connection cannot go on.
+inline bool drop_refused_line(std::vector<std::uint8_t>& buffer) {
+    for (std::size_t i = 0; i < buffer.size(); ++i) {
+        if (buffer[i] != '\n') continue;
+        buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(i + 1));
+        return true;
+    }
+    return false;
+}
+
+}  // namespace emu::node

@@ -1,0 +1,69 @@
+#include "nodes/maild/mail_config.hpp"
+
+#include <stdexcept>
+
+
+namespace emu::mail {
+namespace {
+
+using nlohmann::json;
+
+std::string lower(const std::string& text) {
+    std::string result = text;
+    for (auto& c : result) {
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    }
+    return result;
+}
+
+std::uint16_t port_of(const json& value, const std::string& what) {
+    if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 65535) {
+        throw std::invalid_argument(what + " is not a port number");
+    }
+    return static_cast<std::uint16_t>(value.get<long long>());
+}
+
+}  // namespace
+
+MailConfig read_mail_config(const json& config) {
+    if (!config.is_object()) throw std::invalid_argument("the configuration is not a JSON object");
+    MailConfig result;
+    if (!config.contains("hostname") || !config["hostname"].is_string() || config["hostname"].get<std::string>().empty()) {
+        throw std::invalid_argument("`hostname` is missing");
+    }
+    result.hostname = config["hostname"].get<std::string>();
+    if (!config.contains("domains") || !config["domains"].is_array() || config["domains"].empty()) {
+        throw std::invalid_argument("`domains` is not a list of domain names");
+    }
+    for (const auto& domain : config["domains"]) {
+        if (!domain.is_string() || domain.get<std::string>().empty()) throw std::invalid_argument("a domain is not a name");
+        result.domains.push_back(lower(domain.get<std::string>()));
+    }
+    if (!config.contains("users") || !config["users"].is_object() || config["users"].empty()) {
+        throw std::invalid_argument("`users` is not a map from names to passwords");
+    }
+    for (auto user = config["users"].begin(); user != config["users"].end(); ++user) {
+        if (user.key().empty() || !user->is_string()) throw std::invalid_argument("user '" + user.key() + "' has no password");
+        result.users[lower(user.key())] = user->get<std::string>();
+    }
+    result.postmaster = lower(config.value("postmaster", result.users.begin()->first));
+    if (!result.users.contains(result.postmaster)) {
+        throw std::invalid_argument("`postmaster` " + result.postmaster + " is not one of the users");
+    }
+    if (auto it = config.find("maximum_size"); it != config.end()) {
+        if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0) throw std::invalid_argument("`maximum_size` is not a size");
+        result.maximum_size = it->get<std::uint64_t>();
+    }
+    if (auto it = config.find("smtp_port"); it != config.end()) result.smtp_port = port_of(*it, "`smtp_port`");
+    result.pop3 = config.value("pop3", false);
+    if (auto it = config.find("pop3_port"); it != config.end()) result.pop3_port = port_of(*it, "`pop3_port`");
+    if (auto it = config.find("idle_timeout"); it != config.end()) {
+        if (!it->is_number() || it->get<double>() < 0.1 || it->get<double>() > 86400) {
+            throw std::invalid_argument("`idle_timeout` is not a number of seconds from 0.1 to 86400");
+        }
+        result.idle_timeout = std::chrono::milliseconds(static_cast<long>(it->get<double>() * 1000));
+    }
+    return result;
+}
+
+}  // namespace emu::mail

@@ -1,0 +1,89 @@
+#include "nodes/maild/pop3_server.hpp"
+
+#include <string>
+#include <vector>
+
+#include <spdlog/spdlog.h>
+
+#include "nodes/common/accept_next.hpp"
+#include "nodes/common/read_more.hpp"
+#include "nodes/maild/pop3_session.hpp"
+
+namespace emu::mail {
+namespace {
+
+using tcp = asio::ip::tcp;
+
+void log_and_take(const Pop3Outcome& outcome, std::string& pending) {
+    for (const auto& line : outcome.log) spdlog::info("{} {}", line.event, line.detail);
+    for (const auto& response : outcome.responses) pending += wire::write_pop3_response(response);
+}
+
+}  // namespace
+
+Pop3Server::Pop3Server(asio::io_context& io, const MailConfig& config, MailStore& store)
+    : config_(config), store_(store), acceptor_(io, tcp::endpoint(asio::ip::address_v4::any(), config.pop3_port)) {}
+
+asio::awaitable<void> Pop3Server::run() {
+    auto executor = co_await asio::this_coro::executor;
+    while (auto socket = co_await node::accept_next(acceptor_, "pop3.accept_failed")) {
+        if (connections_ >= kMaximumConnections) {
+            boost::system::error_code ignored;
+            asio::write(*socket, asio::buffer(std::string_view("-ERR [SYS/TEMP] Too many connections\r\n")), ignored);
+            spdlog::warn("pop3.refused: {} connections already", connections_);
+            continue;
+        }
+        ++connections_;
+        asio::co_spawn(executor, serve(std::move(*socket)), [this](std::exception_ptr) { --connections_; });
+    }
+}
+
+asio::awaitable<void> Pop3Server::serve(tcp::socket socket) {
+    boost::system::error_code error;
+    auto remote = socket.remote_endpoint(error);
+    if (error) co_return;
+    auto peer = wire::IpAddress::parse(remote.address().to_string()).value_or(wire::IpAddress{});
+    spdlog::info("pop3.connected from={}", peer.to_string());
+    {
+        // The session lets its maildrop go when it ends, however the connection ended.
+        Pop3Session session(config_, store_, peer);
+        std::string pending = wire::write_pop3_response(session.greeting());
+        std::vector<std::uint8_t> buffer;
+        bool open = true;
+        bool timed_out = false;
+        while (open) {
+            while (open) {
+                auto read = wire::read_pop3_command({buffer.data(), buffer.size()});
+                if (read.state == wire::TextRead<wire::Pop3Command>::State::incomplete) break;
+                Pop3Outcome outcome;
+                if (read.state == wire::TextRead<wire::Pop3Command>::State::error) {
+                    bool skipped = node::drop_refused_line(buffer);
+                    outcome = session.on_malformed(read.error, !skipped);
+                } else {
+                    buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(read.size));
+                    outcome = session.on_command(read.message);
+                }
+                log_and_take(outcome, pending);
+                if (outcome.close) open = false;
+            }
+            if (!pending.empty()) {
+                co_await asio::async_write(socket, asio::buffer(pending), asio::redirect_error(asio::use_awaitable, error));
+                pending.clear();
+                if (error) break;
+            }
+            if (!open) break;
+            if (!co_await node::read_more(socket, buffer, config_.idle_timeout, timed_out)) {
+                if (timed_out) {
+                    log_and_take(session.on_idle_timeout(), pending);
+                    co_await asio::async_write(socket, asio::buffer(pending), asio::redirect_error(asio::use_awaitable, error));
+                }
+                break;
+            }
+        }
+    }
+    socket.shutdown(tcp::socket::shutdown_both, error);
+    socket.close(error);
+    spdlog::info("pop3.closed from={}", peer.to_string());
+}
+
+}  // namespace emu::mail
