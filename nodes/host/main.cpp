@@ -11,6 +11,7 @@
 
 #include "nodes/common/node_program.hpp"
 #include "nodes/host/commands.hpp"
+#include "nodes/host/ftp_command.hpp"
 #include "nodes/host/ping.hpp"
 #include "nodes/host/traceroute.hpp"
 
@@ -121,7 +122,36 @@ int main(int argc, char** argv) {
     traceroute->add_option("-i,--interface", trace_options.interface, "send through this interface only");
     traceroute->add_flag("-n", numeric, "addresses are always printed as numbers (accepted for traceroute's scripts)");
 
+    auto* ftp = app.add_subcommand(
+        "ftp", "one FTP session (RFC 959) with the server a URL names: log in (anonymous without a user), TYPE I, a "
+               "data connection for the transfer — passive (PASV) or, with --active, the server connecting back "
+               "after PORT — and QUIT; exit 0 when the transfer completed (226)");
+    ftp->require_subcommand(1);
+    emu::host::FtpCommandOptions ftp_options;
+    auto add_ftp_common = [&](CLI::App* command) {
+        command->add_flag("--active", ftp_options.active, "active mode: PORT, and the server connects from its port 20");
+        command->add_flag("-v,--verbose", ftp_options.verbose, "print the commands and replies (to stderr)");
+        command->add_option("-t,--timeout", ftp_options.timeout_seconds, "give up after this many seconds")
+            ->capture_default_str()
+            ->check(CLI::Range(0.1, 3600.0));
+    };
+    auto* ftp_get = ftp->add_subcommand("get", "download a file: to stdout, or to -o FILE");
+    ftp_get->add_option("url", ftp_options.url, "ftp://[user[:password]@]host[:port]/path")->required();
+    ftp_get->add_option("-o,--output", ftp_options.file, "write the file here instead of stdout");
+    add_ftp_common(ftp_get);
+    auto* ftp_put = ftp->add_subcommand("put", "upload a file (to a URL ending in /: under its own name)");
+    ftp_put->add_option("file", ftp_options.file, "the local file")->required();
+    ftp_put->add_option("url", ftp_options.url, "ftp://[user[:password]@]host[:port]/path or …/directory/")->required();
+    add_ftp_common(ftp_put);
+    auto* ftp_ls = ftp->add_subcommand("ls", "list a directory (LIST)");
+    ftp_ls->add_option("url", ftp_options.url, "ftp://[user[:password]@]host[:port]/directory/")->required();
+    add_ftp_common(ftp_ls);
+
     CLI11_PARSE(app, argc, argv);
+    if (*ftp) {
+        ftp_options.action = *ftp_get ? "get" : *ftp_put ? "put" : "ls";
+        return emu::host::run_ftp(ftp_options);
+    }
     if (*ping) {
         if (ping_count > 0) ping_options.count = ping_count;
         if (ping_deadline > 0) ping_options.deadline_seconds = ping_deadline;

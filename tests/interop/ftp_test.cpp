@@ -213,3 +213,100 @@ TEST_CASE("emu-ftpd killed in the middle of an upload leaves no partial file und
     CHECK(in_cli(daemon, lab, "curl -s --max-time 5 ftp://10.0.9.1/incoming/kill.bin | cmp - /tmp/emu-ftpi-old.bin").ok());
     in_cli(daemon, lab, "rm -f /tmp/emu-ftpi-*");
 }
+
+TEST_CASE("emu-host's FTP client gets, puts and lists against vsftpd, passive and active", "[root][interop][ftp]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("ivsftpd");
+    auto work = daemon.state_dir() / "vsftpd";
+    std::filesystem::create_directories(work / "ftp" / "incoming");
+    std::filesystem::create_directories(work / "empty");
+    std::string notes;
+    for (int i = 1; i <= 2000; ++i) notes += fmt::format("line {} of the notes\n", i);
+    emu::util::write_file_atomic(work / "ftp" / "notes.txt", notes);
+    // vsftpd's anonymous uploads go to a directory its `ftp` user owns, under a root it cannot write.
+    REQUIRE(run({"chown", "ftp", (work / "ftp" / "incoming").string()}).ok());
+    std::filesystem::permissions(daemon.state_dir(), std::filesystem::perms::owner_all | std::filesystem::perms::group_read |
+                                                         std::filesystem::perms::group_exec | std::filesystem::perms::others_read |
+                                                         std::filesystem::perms::others_exec);
+    emu::util::write_file_atomic(work / "vsftpd.conf", fmt::format(R"(listen=YES
+listen_ipv6=NO
+listen_address=10.0.9.1
+background=NO
+anonymous_enable=YES
+local_enable=NO
+no_anon_password=YES
+anon_root={0}/ftp
+write_enable=YES
+anon_upload_enable=YES
+anon_umask=022
+pasv_enable=YES
+pasv_min_port=50000
+pasv_max_port=50010
+port_enable=YES
+connect_from_port_20=YES
+secure_chroot_dir={0}/empty
+seccomp_sandbox=NO
+xferlog_enable=NO
+)",
+                                                                   work.string()));
+    TopologyFile topology("ftp", fmt::format(R"(name: ftp
+nodes:
+  lan: {{kind: switch}}
+  srv:
+    interfaces: {{eth0: 10.0.9.1/24}}
+    exec: ["vsftpd {}/vsftpd.conf"]
+  cli: {{interfaces: {{eth0: 10.0.9.2/24}}}}
+links:
+  - endpoints: [srv:eth0, lan]
+  - endpoints: [cli:eth0, lan]
+)",
+                                             work.string()));
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    auto host = [&](const std::vector<std::string>& arguments) {
+        std::vector<std::string> command{"exec", lab, "cli", "--", "emu-host", "ftp"};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        return daemon.emu(command);
+    };
+    REQUIRE(wait_until([&] { return host({"ls", "-t", "2", "ftp://10.0.9.1/"}).ok(); }, 5s));
+
+    auto passive = host({"get", "-v", "ftp://10.0.9.1/notes.txt"});
+    INFO(passive.err);
+    CHECK(passive.ok());
+    CHECK(passive.out == notes);
+    CHECK(contains(passive.err, "> PASV\n< 227 Entering Passive Mode (10,0,9,1,"));
+    CHECK(contains(passive.err, "> RETR /notes.txt\n< 150 "));
+    CHECK(contains(passive.err, "* " + std::to_string(notes.size()) + " bytes from 10.0.9.1 (passive mode)"));
+    auto active = host({"get", "-v", "--active", "ftp://10.0.9.1/notes.txt"});
+    INFO(active.err);
+    CHECK(active.ok());
+    CHECK(active.out == notes);
+    CHECK(contains(active.err, "> PORT 10,0,9,2,"));
+    CHECK(contains(active.err, "< 200 PORT command successful"));
+    REQUIRE(in_cli(daemon, lab, "printf 'up\\n' > /tmp/emu-ftpi-vs.txt").ok());
+    CHECK(host({"put", "/tmp/emu-ftpi-vs.txt", "ftp://10.0.9.1/incoming/"}).ok());
+    CHECK(host({"put", "--active", "/tmp/emu-ftpi-vs.txt", "ftp://10.0.9.1/incoming/second.txt"}).ok());
+    in_cli(daemon, lab, "rm -f /tmp/emu-ftpi-vs.txt");
+    CHECK(emu::util::read_file(work / "ftp" / "incoming" / "emu-ftpi-vs.txt") == "up\n");
+    CHECK(emu::util::read_file(work / "ftp" / "incoming" / "second.txt") == "up\n");
+    auto listing = host({"ls", "ftp://10.0.9.1/incoming/"});
+    CHECK(contains(listing.out, " second.txt\r\n"));
+    // A failure says which step and what the server answered.
+    auto missing = host({"get", "ftp://10.0.9.1/nope.txt"});
+    CHECK(missing.exit_code == 1);
+    CHECK(contains(missing.err, "RETR /nope.txt: the server answered 550 Failed to open file."));
+    auto trace = daemon.emu({"trace", lab, "--protocol", "ftp-data"}).out;
+    CHECK(contains(trace, "FTP-DATA 10.0.9.1:20 → 10.0.9.2:"));
+}
+
+TEST_CASE("the FTP scenarios: PASV and the client's data connection, PORT and the server's from port 20",
+          "[root][interop][ftp][scenario]") {
+    TestDaemon daemon;
+    for (const char* scenario : {"passive", "active"}) {
+        INFO(scenario);
+        auto lab = daemon.lab_name(std::string("sftp") + scenario);
+        auto run = daemon.emu({"run", std::string(EMU_SOURCE_DIR "/topologies/ftp/") + scenario + ".scenario.yaml", "--name", lab});
+        INFO(run.out << run.err);
+        CHECK(run.ok());
+        CHECK(contains(run.out, "PASSED"));
+    }
+}
