@@ -41,7 +41,13 @@ tl::expected<Maildir, std::error_code> Maildir::open(const fs::path& directory, 
     // acknowledged, so it goes.
     for (const auto& entry : fs::directory_iterator(directory / "tmp", error)) fs::remove(entry.path(), error);
     if (error) return tl::make_unexpected(error);
-    return Maildir(directory, std::move(host));
+    Maildir box(directory, std::move(host));
+    // Held open: each delivery creates in tmp/, renames into new/ and fsyncs new/ through
+    // them, without looking either up again.
+    box.tmp_.reset(::open((directory / "tmp").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    box.new_.reset(::open((directory / "new").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!box.tmp_ || !box.new_) return tl::make_unexpected(last_error());
+    return box;
 }
 
 std::string Maildir::unique_name() {
@@ -55,11 +61,10 @@ std::string Maildir::unique_name() {
 
 tl::expected<std::string, std::error_code> Maildir::deliver(std::string_view message) {
     auto unique = unique_name();
-    auto temporary = directory_ / "tmp" / unique;
-    util::UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
+    util::UniqueFd fd(::openat(tmp_.get(), unique.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600));
     if (!fd) return tl::make_unexpected(last_error());
     auto fail = [&](std::error_code error) {
-        ::unlink(temporary.c_str());
+        ::unlinkat(tmp_.get(), unique.c_str(), 0);
         return tl::make_unexpected(error);
     };
     std::size_t written = 0;
@@ -73,9 +78,8 @@ tl::expected<std::string, std::error_code> Maildir::deliver(std::string_view mes
     }
     if (::fsync(fd.get()) != 0) return fail(last_error());
     fd.reset();
-    auto final_path = directory_ / "new" / unique;
-    if (::rename(temporary.c_str(), final_path.c_str()) != 0) return fail(last_error());
-    if (auto error = sync_directory(directory_ / "new")) return tl::make_unexpected(error);
+    if (::renameat(tmp_.get(), unique.c_str(), new_.get(), unique.c_str()) != 0) return fail(last_error());
+    if (::fsync(new_.get()) != 0) return tl::make_unexpected(last_error());
     return unique;
 }
 

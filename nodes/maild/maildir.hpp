@@ -9,6 +9,8 @@
 
 #include <tl/expected.hpp>
 
+#include "lib/util/unique_fd.hpp"
+
 namespace emu::mail {
 
 /// One mailbox kept as a Maildir (tmp/, new/, cur/: the layout qmail introduced and Postfix,
@@ -49,6 +51,8 @@ private:
     std::string unique_name();
 
     std::filesystem::path directory_;
+    util::UniqueFd tmp_;
+    util::UniqueFd new_;
     std::string host_;
     std::uint64_t deliveries_ = 0;
 };
