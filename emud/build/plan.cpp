@@ -4,6 +4,7 @@
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "emud/topology/kernel_names.hpp"
 
@@ -131,6 +132,11 @@ private:
         space.hosts_file += hosts_lines;
         space.resolv_conf = fmt::format("# node {} of lab {}: no DNS server is configured for it\n", node.name,
                                         lab_.name);
+        if (!node.nameservers.empty() || !node.search.empty()) {
+            space.resolv_conf = fmt::format("# node {} of lab {}, from its `nameservers` and `search`\n", node.name, lab_.name);
+            for (const auto& server : node.nameservers) space.resolv_conf += "nameserver " + server.to_string() + "\n";
+            if (!node.search.empty()) space.resolv_conf += fmt::format("search {}\n", fmt::join(node.search, " "));
+        }
         space.early_sysctls = node_early_sysctls(node, ipv6);
         for (const auto& sysctl : node.sysctls) space.sysctls.push_back({sysctl.key, sysctl.value, sysctl.where});
 

@@ -12,12 +12,14 @@
 #include "emud/topology/services.hpp"
 #include "emud/topology/yaml_document.hpp"
 #include "lib/util/files.hpp"
+#include "lib/wire/dns.hpp"
 
 namespace emu::topology {
 namespace {
 
 const std::vector<std::string> kTopLevelKeys{"name", "description", "nodes", "links"};
-const std::vector<std::string> kNodeKeys{"kind", "interfaces", "gateway", "routes", "sysctls", "exec", "services"};
+const std::vector<std::string> kNodeKeys{"kind",   "interfaces", "gateway", "routes",     "sysctls",
+                                         "exec",   "services",   "nameservers", "search"};
 const std::vector<std::string> kSwitchKeys{"kind", "subnet", "stp"};
 const std::vector<std::string> kInterfaceKeys{"address", "addresses", "mtu", "mac"};
 const std::vector<std::string> kRouteKeys{"to", "via", "metric"};
@@ -191,6 +193,8 @@ private:
             }
             if (key == "interfaces") read_interfaces(value, key_where, node);
             if (key == "gateway") read_gateway(value, key_where, node);
+            if (key == "nameservers") read_nameservers(value, key_where, node);
+            if (key == "search") read_search(value, key_where, node);
             if (key == "routes") read_routes(value, key_where, node);
             if (key == "sysctls") read_sysctls(value, key_where, node);
             if (key == "exec") read_exec(value, key_where, node);
@@ -366,6 +370,50 @@ private:
             route.via = *address;
             route.where = item_where;
             node.routes.push_back(route);
+        };
+        if (value.IsSequence()) {
+            for (const auto& item : value) read_one(item);
+        } else {
+            read_one(value);
+        }
+    }
+
+    // The node's resolv.conf (resolv.conf(5)): the DNS servers its programs ask, and the
+    // domains a short name is tried in.
+    void read_nameservers(const YAML::Node& value, SourceSpot where, Node& node) {
+        auto read_one = [&](const YAML::Node& item) {
+            auto text = scalar(item, "a name server of '" + node.name + "'", where);
+            if (!text) return;
+            auto address = wire::IpAddress::parse(*text);
+            if (!address) {
+                diagnostics_.error(spot_of(item, where), "bad name server of '" + node.name + "': " + address.error(),
+                                   "a name server is an address, like 10.0.2.53");
+                return;
+            }
+            node.nameservers.push_back(*address);
+        };
+        if (value.IsSequence()) {
+            for (const auto& item : value) read_one(item);
+        } else {
+            read_one(value);
+        }
+        // resolv.conf(5): the C library reads at most three (MAXNS).
+        if (node.nameservers.size() > 3) {
+            diagnostics_.error(where, "'" + node.name + "' has " + std::to_string(node.nameservers.size()) +
+                                          " name servers", "resolv.conf takes at most three");
+        }
+    }
+
+    void read_search(const YAML::Node& value, SourceSpot where, Node& node) {
+        auto read_one = [&](const YAML::Node& item) {
+            auto text = scalar(item, "a search domain of '" + node.name + "'", where);
+            if (!text) return;
+            if (text->empty() || text->find_first_of(" \t") != std::string::npos || !wire::DnsName::parse(*text)) {
+                diagnostics_.error(spot_of(item, where), "search domain '" + *text + "' of '" + node.name +
+                                                             "' is not a domain name", "like lab.example");
+                return;
+            }
+            node.search.push_back(*text);
         };
         if (value.IsSequence()) {
             for (const auto& item : value) read_one(item);

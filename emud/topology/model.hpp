@@ -101,6 +101,8 @@ struct Node {
     std::vector<Sysctl> sysctls;
     std::vector<ExecCommand> exec;
     std::vector<Service> services;
+    std::vector<wire::IpAddress> nameservers;  ///< `nameservers:`, for the node's resolv.conf
+    std::vector<std::string> search;           ///< `search:`, the same
     // Switches only.
     std::vector<InterfaceAddress> subnets;  ///< declared subnets of the LAN, for checking
     bool stp = false;

@@ -74,6 +74,34 @@ TEST_CASE("each node namespace gets its addresses, default route and /etc files"
     CHECK(h3.resolv_conf.find("no DNS server") != std::string::npos);
 }
 
+TEST_CASE("a node's nameservers and search domains become its resolv.conf, and bad ones are refused", "[plan]") {
+    auto lab = topology::load_topology(R"(name: t
+nodes:
+  h1:
+    interfaces: {eth0: 10.0.1.10/24}
+    nameservers: [10.0.2.53, 10.0.3.53]
+    search: [a.example, example]
+  h2: {interfaces: {eth0: 10.0.1.11/24}, nameservers: 10.0.2.53}
+links:
+  - endpoints: [h1:eth0, h2:eth0]
+)",
+                                       {});
+    REQUIRE(lab);
+    auto plan = build::plan_lab(*lab);
+    CHECK(plan.namespaces[*plan.namespace_of("h1")].resolv_conf ==
+          "# node h1 of lab t, from its `nameservers` and `search`\nnameserver 10.0.2.53\nnameserver 10.0.3.53\n"
+          "search a.example example\n");
+    CHECK(plan.namespaces[*plan.namespace_of("h2")].resolv_conf ==
+          "# node h2 of lab t, from its `nameservers` and `search`\nnameserver 10.0.2.53\n");
+    auto refused = [](const std::string& keys) {
+        auto bad = topology::load_topology("name: t\nnodes:\n  h1: {" + keys + "}\n", {"t.yaml", {}});
+        return bad ? std::string("accepted") : topology::format_all(bad.error(), "t.yaml");
+    };
+    CHECK_THAT(refused("nameservers: [dns.example]"), Catch::Contains("a name server is an address"));
+    CHECK_THAT(refused("nameservers: [1.1.1.1, 1.1.1.2, 1.1.1.3, 1.1.1.4]"), Catch::Contains("at most three"));
+    CHECK_THAT(refused("search: ['a b']"), Catch::Contains("is not a domain name"));
+}
+
 TEST_CASE("ports between switches are enslaved after the pair is made", "[plan]") {
     auto lab = topology::load_topology("name: t\nnodes:\n  s1: {kind: switch}\n  s2: {kind: switch}\n"
                                        "links:\n  - endpoints: [s1, s2]\n",
