@@ -12,7 +12,8 @@ namespace {
 
 using nlohmann::json;
 
-const std::vector<std::string> kKeys{"domains", "users", "hostname", "postmaster", "maximum_size", "idle_timeout"};
+const std::vector<std::string> kKeys{"domains",      "users",        "hostname",  "postmaster",
+                                     "maximum_size", "idle_timeout", "relay_from", "queue_lifetime"};
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -137,6 +138,38 @@ void check_smtp_service(const Lab&, const Node& node, Service& service, Diagnost
             error("/idle_timeout", "`idle_timeout` is a time from 0.1 s to 1 day: 300, 2.5s or 500ms, not " + shown(*it));
         } else {
             program["idle_timeout"] = *seconds;
+        }
+    }
+    if (auto it = config.find("relay_from"); it != config.end()) {
+        auto list = it->is_string() ? json::array({*it}) : *it;
+        json networks = json::array();
+        if (!list.is_array() || list.empty()) {
+            error("/relay_from", "`relay_from` is a list of the networks whose clients may send to other domains, like "
+                                 "[10.0.1.0/24], not " + shown(*it));
+        } else {
+            for (std::size_t i = 0; i < list.size(); ++i) {
+                auto pointer = it->is_string() ? std::string("/relay_from") : "/relay_from/" + std::to_string(i);
+                auto prefix = list[i].is_string() ? wire::IpPrefix::parse(list[i].get<std::string>())
+                                                  : tl::make_unexpected(std::string("not text"));
+                if (!prefix) {
+                    error(pointer, "`relay_from` network " + shown(list[i]) + " is not a network like 10.0.1.0/24");
+                } else if (prefix->length == 0) {
+                    error(pointer, "`relay_from` " + prefix->to_string() + " is everyone: an open relay",
+                          "name your users' networks");
+                } else {
+                    networks.push_back(prefix->network().to_string());
+                }
+            }
+        }
+        program["relay_from"] = networks;
+    }
+    if (auto it = config.find("queue_lifetime"); it != config.end()) {
+        auto seconds = seconds_of(*it);
+        if (!seconds || *seconds < 1 || *seconds > 30 * 86400) {
+            error("/queue_lifetime", "`queue_lifetime` is how long mail that cannot be relayed yet is retried, 1 s to "
+                                     "30 days: 600 or 90s, not " + shown(*it));
+        } else {
+            program["queue_lifetime"] = *seconds;
         }
     }
     if (diagnostics.size() > problems_before) return;

@@ -73,6 +73,9 @@ private:
                 layers.push_back(message_layer(message_->size()));
                 message_.reset();
                 state_ = ClientState::commands;
+                // The server's next reply is its verdict on the message (RFC 5321 §4.1.1.4).
+                if (unanswered_.size() == kMaxUnanswered) unanswered_.pop_front();
+                unanswered_.push_back("message");
             } else if (state_ == ClientState::chunk) {
                 auto taken = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_left_, rest.size()));
                 auto keep = std::min(taken, kKeptOfMessage - std::min(kept_.size(), kKeptOfMessage));

@@ -12,6 +12,7 @@
 #include "nodes/common/node_program.hpp"
 #include "nodes/host/commands.hpp"
 #include "nodes/host/ftp_command.hpp"
+#include "nodes/host/mail_command.hpp"
 #include "nodes/host/ping.hpp"
 #include "nodes/host/traceroute.hpp"
 
@@ -147,7 +148,40 @@ int main(int argc, char** argv) {
     ftp_ls->add_option("url", ftp_options.url, "ftp://[user[:password]@]host[:port]/directory/")->required();
     add_ftp_common(ftp_ls);
 
+    auto* mail = app.add_subcommand("mail", "a user agent's mail: send through the sender's domain's server (SMTP), "
+                                            "or fetch a mailbox (POP3)");
+    mail->require_subcommand(1);
+    emu::host::MailSendOptions send_options;
+    auto* mail_send = mail->add_subcommand(
+        "send", "send a message: its domain's mail server found by MX (resolv.conf), one SMTP session, exit 0 when it "
+                "took the message (250)");
+    mail_send->add_option("--from", send_options.from, "the sender, alice@a.example")->required();
+    mail_send->add_option("--to", send_options.to, "a recipient (repeat for more)")->required();
+    mail_send->add_option("--subject", send_options.subject, "the Subject line")->capture_default_str();
+    auto* body_option = mail_send->add_option("--body", send_options.body, "the text (default: read from stdin)");
+    mail_send->add_option("--server", send_options.server, "this SMTP server instead of the sender's domain's MX");
+    mail_send->add_flag("-v,--verbose", send_options.verbose, "print the MX lookup and the SMTP dialogue (to stderr)");
+    mail_send->add_option("-t,--timeout", send_options.timeout_seconds, "give up after this many seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 3600.0));
+    emu::host::MailFetchOptions fetch_options;
+    auto* mail_fetch = mail->add_subcommand(
+        "fetch", "read a mailbox over POP3: every message printed, then deleted from the server unless --keep");
+    mail_fetch->add_option("--user", fetch_options.user, "the mailbox, bob@b.example (its server: the domain's MX)")->required();
+    mail_fetch->add_option("--password", fetch_options.password, "its password")->required();
+    mail_fetch->add_option("--server", fetch_options.server, "this POP3 server instead of the domain's MX");
+    mail_fetch->add_flag("--keep", fetch_options.keep, "leave the messages on the server (no DELE)");
+    mail_fetch->add_flag("-v,--verbose", fetch_options.verbose, "print the POP3 dialogue (to stderr)");
+    mail_fetch->add_option("-t,--timeout", fetch_options.timeout_seconds, "give up after this many seconds")
+        ->capture_default_str()
+        ->check(CLI::Range(0.1, 3600.0));
+
     CLI11_PARSE(app, argc, argv);
+    if (*mail_send) {
+        send_options.body_given = body_option->count() > 0;
+        return emu::host::run_mail_send(send_options);
+    }
+    if (*mail_fetch) return emu::host::run_mail_fetch(fetch_options);
     if (*ftp) {
         ftp_options.action = *ftp_get ? "get" : *ftp_put ? "put" : "ls";
         return emu::host::run_ftp(ftp_options);

@@ -63,6 +63,21 @@ MailConfig read_mail_config(const json& config) {
         }
         result.idle_timeout = std::chrono::milliseconds(static_cast<long>(it->get<double>() * 1000));
     }
+    if (auto it = config.find("relay_from"); it != config.end()) {
+        if (!it->is_array()) throw std::invalid_argument("`relay_from` is not a list of networks");
+        for (const auto& network : *it) {
+            auto prefix = network.is_string() ? wire::IpPrefix::parse(network.get<std::string>())
+                                              : tl::make_unexpected(std::string("not text"));
+            if (!prefix) throw std::invalid_argument("`relay_from` has a bad network: " + prefix.error());
+            result.relay_from.push_back(*prefix);
+        }
+    }
+    if (auto it = config.find("queue_lifetime"); it != config.end()) {
+        if (!it->is_number() || it->get<double>() < 1 || it->get<double>() > 30 * 86400) {
+            throw std::invalid_argument("`queue_lifetime` is not a number of seconds from 1 to 30 days");
+        }
+        result.queue_lifetime = std::chrono::seconds(static_cast<long>(it->get<double>()));
+    }
     return result;
 }
 

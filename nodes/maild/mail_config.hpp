@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lib/wire/ip_address.hpp"
+
 namespace emu::mail {
 
 /// emu-maild's settings, as emud writes them from a node's `services: smtp:` and `pop3:`
@@ -23,6 +25,11 @@ struct MailConfig {
     bool pop3 = false;                             ///< POP3 on port 110 for the same mailboxes
     std::uint16_t pop3_port = 110;
     std::chrono::milliseconds idle_timeout{std::chrono::minutes(5)};  ///< RFC 5321 §4.5.3.2.7
+    /// The clients whose mail for other domains it takes and relays to their MX: its own
+    /// users' networks. Anyone else may only send to its domains.
+    std::vector<wire::IpPrefix> relay_from;
+    /// How long a message it could not relay yet is retried before it is returned.
+    std::chrono::seconds queue_lifetime{std::chrono::minutes(10)};
 };
 
 /// Reads the settings from emud's JSON. Throws std::invalid_argument naming the key at fault.

@@ -100,12 +100,10 @@ asio::awaitable<SendResult> send_to_host(asio::io_context& io, const host::Resol
             buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(read.size));
             for (const auto& line : read.message.lines) transcript(fmt::format("< {} {}", read.message.code, line));
             auto next = client.on_reply(read.message);
+            bool content = read.message.code == 354;
             if (next.empty()) continue;
-            if (next.size() < 1000) {
-                transcript("> " + next.substr(0, next.size() - 2));
-            } else {
-                transcript(fmt::format("> ({} bytes of message, then .)", message.size()));
-            }
+            transcript(content ? fmt::format("> ({} bytes of message, then .)", message.size())
+                               : "> " + next.substr(0, next.size() - 2));
             co_await asio::async_write(socket, asio::buffer(next), asio::redirect_error(asio::use_awaitable, error));
             if (error) {
                 client.on_closed();

@@ -12,27 +12,32 @@
 
 #include "nodes/common/batched_log.hpp"
 #include "nodes/common/node_program.hpp"
+#include "lib/util/files.hpp"
 #include "nodes/maild/pop3_server.hpp"
+#include "nodes/maild/relay_agent.hpp"
 #include "nodes/maild/smtp_server.hpp"
 
 namespace {
 
-// SMTP's loop is the one run_until_stopped watches; POP3's, beside it, stops the program the
-// same way when it fails: logged, and the exit status non-zero so that the lab restarts it.
+// SMTP's loop is the one run_until_stopped watches; POP3's and the relay's, beside it, stop
+// the program the same way when they fail: logged, and the exit status non-zero so that the
+// lab restarts it.
 emu::asio::awaitable<void> serve(emu::asio::io_context& io, emu::mail::SmtpServer& smtp, emu::mail::Pop3Server* pop3,
-                                 bool& pop3_failed) {
-    if (pop3 != nullptr) {
-        emu::asio::co_spawn(io, pop3->run(), [&pop3_failed, &io](std::exception_ptr failure) {
+                                 emu::mail::RelayAgent& relay, bool& side_failed) {
+    auto watch = [&side_failed, &io](const char* event) {
+        return [&side_failed, &io, event](std::exception_ptr failure) {
             if (!failure) return;
             try {
                 std::rethrow_exception(failure);
             } catch (const std::exception& error) {
-                spdlog::error("maild.pop3_failed: {}", error.what());
+                spdlog::error("{}: {}", event, error.what());
             }
-            pop3_failed = true;
+            side_failed = true;
             io.stop();
-        });
-    }
+        };
+    };
+    if (pop3 != nullptr) emu::asio::co_spawn(io, pop3->run(), watch("maild.pop3_failed"));
+    emu::asio::co_spawn(io, relay.run(), watch("maild.relay_failed"));
     co_await smtp.run();
 }
 
@@ -40,7 +45,8 @@ emu::asio::awaitable<void> serve(emu::asio::io_context& io, emu::mail::SmtpServe
 
 int main(int argc, char** argv) {
     CLI::App app{"emu-maild: a mail server (SMTP, RFC 5321; POP3, RFC 1939) for emu labs: mail for its own domains "
-                 "stored in its users' Maildirs, on ports 25 and 110 of every address of its node."};
+                 "stored in its users' Maildirs, mail from its own networks for other domains relayed to their MX, "
+                 "on ports 25 and 110 of every address of its node."};
     std::string config_path, data_directory = ".";
     app.add_option("-c,--config", config_path, "the configuration file (JSON, as emud writes it)")->required();
     app.add_option("-d,--data", data_directory, "where the mailboxes live")->capture_default_str();
@@ -62,17 +68,20 @@ int main(int argc, char** argv) {
         emu::mail::MailStore store(config, data_directory);
         emu::asio::io_context io;
         auto log = emu::node::use_batched_log(io);
-        emu::mail::SmtpServer smtp(io, config, store);
+        // The relay finds other domains' MX through the node's resolv.conf (its `nameservers`).
+        auto resolver = emu::host::parse_resolv_conf(emu::util::read_file("/etc/resolv.conf").value_or(""));
+        emu::mail::RelayAgent relay(io, config, store, resolver);
+        emu::mail::SmtpServer smtp(io, config, store, [&relay] { relay.wake(); });
         std::optional<emu::mail::Pop3Server> pop3;
         if (config.pop3) pop3.emplace(io, config, store);
         spdlog::info("maild.start hostname={} domains={} users={} smtp_port={} pop3_port={}", config.hostname,
                      fmt::join(config.domains, ","), config.users.size(), config.smtp_port,
                      config.pop3 ? std::to_string(config.pop3_port) : "-");
-        bool pop3_failed = false;
+        bool side_failed = false;
         bool stopped_cleanly =
-            emu::node::run_until_stopped(io, serve(io, smtp, pop3 ? &*pop3 : nullptr, pop3_failed), "maild.failed");
+            emu::node::run_until_stopped(io, serve(io, smtp, pop3 ? &*pop3 : nullptr, relay, side_failed), "maild.failed");
         log->detach();
-        return stopped_cleanly && !pop3_failed ? 0 : 1;
+        return stopped_cleanly && !side_failed ? 0 : 1;
     } catch (const std::exception& error) {
         std::cerr << "emu-maild: " << error.what() << '\n';
         return 1;

@@ -4,14 +4,9 @@
 #include <vector>
 
 #include "lib/wire/smtp.hpp"
+#include "nodes/maild/envelope.hpp"
 
 namespace emu::mail {
-
-/// Who a message is from and for, as SMTP carries it apart from the message (RFC 5321 §2.3.1).
-struct Envelope {
-    std::string from;             ///< "" for the null reverse path (a bounce)
-    std::vector<std::string> to;  ///< at least one
-};
 
 /// The SMTP client's protocol engine (RFC 5321 §3.3, §4.3.2): one message to one server,
 /// one command at a time — EHLO (HELO if the server refuses it), MAIL, each RCPT, DATA, the

@@ -25,8 +25,8 @@ void log_and_take(SmtpOutcome& outcome, std::string& pending) {
 
 }  // namespace
 
-SmtpServer::SmtpServer(asio::io_context& io, const MailConfig& config, MailStore& store)
-    : config_(config), store_(store), acceptor_(io, tcp::endpoint(asio::ip::address_v4::any(), config.smtp_port)) {}
+SmtpServer::SmtpServer(asio::io_context& io, const MailConfig& config, MailStore& store, std::function<void()> on_queued)
+    : config_(config), store_(store), on_queued_(std::move(on_queued)), acceptor_(io, tcp::endpoint(asio::ip::address_v4::any(), config.smtp_port)) {}
 
 asio::awaitable<void> SmtpServer::run() {
     auto executor = co_await asio::this_coro::executor;
@@ -88,6 +88,7 @@ asio::awaitable<void> SmtpServer::serve(tcp::socket socket) {
             }
             auto stored = session.on_message(content, reader.too_large(), std::time(nullptr));
             log_and_take(stored, pending);
+            if (stored.queued && on_queued_) on_queued_();
         }
         if (!pending.empty()) {
             co_await asio::async_write(socket, asio::buffer(pending), asio::redirect_error(asio::use_awaitable, error));

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 
 #include "lib/net/asio.hpp"
 #include "nodes/maild/mail_config.hpp"
@@ -16,8 +17,9 @@ class SmtpServer {
 public:
     static constexpr std::size_t kMaximumConnections = 1024;
 
-    /// Binds the port; throws boost::system::system_error.
-    SmtpServer(asio::io_context& io, const MailConfig& config, MailStore& store);
+    /// Binds the port; throws boost::system::system_error. `on_queued` is called when a
+    /// message went into the relay queue.
+    SmtpServer(asio::io_context& io, const MailConfig& config, MailStore& store, std::function<void()> on_queued);
     asio::awaitable<void> run();
 
 private:
@@ -25,6 +27,7 @@ private:
 
     const MailConfig& config_;
     MailStore& store_;
+    std::function<void()> on_queued_;
     asio::ip::tcp::acceptor acceptor_;
     std::size_t connections_ = 0;
 };

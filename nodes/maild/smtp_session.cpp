@@ -1,11 +1,13 @@
 #include "nodes/maild/smtp_session.hpp"
 
 #include <algorithm>
-#include <array>
 #include <charconv>
 #include <set>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "lib/wire/mail_date.hpp"
 
 namespace emu::mail {
 namespace {
@@ -31,22 +33,13 @@ std::string unquoted(const std::string& local_part) {
     return text;
 }
 
-// RFC 5322 §3.3: "Fri, 27 Nov 2026 07:40:00 +0000".
-std::string message_date(std::time_t now) {
-    static constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-    static constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                                         "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    std::tm when{};
-    ::gmtime_r(&now, &when);
-    return fmt::format("{}, {} {} {} {:02}:{:02}:{:02} +0000", kDays[static_cast<std::size_t>(when.tm_wday)], when.tm_mday,
-                       kMonths[static_cast<std::size_t>(when.tm_mon)], when.tm_year + 1900, when.tm_hour, when.tm_min,
-                       when.tm_sec);
-}
-
 }  // namespace
 
 SmtpSession::SmtpSession(const MailConfig& config, MailStore& store, wire::IpAddress peer)
-    : config_(config), store_(store), peer_(peer) {}
+    : config_(config), store_(store), peer_(peer) {
+    may_relay_ = std::any_of(config.relay_from.begin(), config.relay_from.end(),
+                             [&](const wire::IpPrefix& network) { return network.contains(peer); });
+}
 
 wire::SmtpReply SmtpSession::greeting() const { return reply(220, config_.hostname + " ESMTP emu-maild"); }
 
@@ -173,7 +166,7 @@ SmtpOutcome SmtpSession::rcpt_to(const std::string& argument) {
     if (!parsed) return refuse(501, "Syntax error in RCPT's argument: " + parsed.error().what);
     if (!parsed->parameters.empty()) return refuse(555, "RCPT parameter not recognized: " + parsed->parameters[0].keyword);
     SmtpOutcome outcome;
-    if (recipients_.size() >= kMaximumRecipients) {
+    if (recipients_.size() + remote_recipients_.size() >= kMaximumRecipients) {
         outcome.replies.push_back(reply(452, "Too many recipients"));
         return outcome;
     }
@@ -185,6 +178,12 @@ SmtpOutcome SmtpSession::rcpt_to(const std::string& argument) {
             outcome.replies.push_back(reply(550, "Mailbox unavailable: " + mailbox.to_string()));
             outcome.log.push_back({"smtp.unknown_recipient",
                                    fmt::format("from={} sender=<{}> recipient=<{}>", peer_.to_string(), reverse_path_, mailbox.to_string())});
+            return outcome;
+        }
+        if (may_relay_ && !mailbox.domain.empty() && mailbox.domain.front() != '[') {
+            // One of our own users' clients, writing elsewhere: queued for that domain's MX.
+            remote_recipients_.push_back(mailbox.to_string());
+            outcome.replies.push_back(reply(250, "OK, to be relayed"));
             return outcome;
         }
         // Not one of our domains: taking it would make this server an open relay.
@@ -202,20 +201,20 @@ SmtpOutcome SmtpSession::rcpt_to(const std::string& argument) {
 SmtpOutcome SmtpSession::data() {
     if (!in_transaction_) return refuse(503, "Need MAIL before DATA");
     // RFC 2920 §3.1: after pipelined recipients that were all refused, DATA is refused too.
-    if (recipients_.empty()) return refuse(554, "No valid recipients");
+    if (recipients_.empty() && remote_recipients_.empty()) return refuse(554, "No valid recipients");
     SmtpOutcome outcome;
     outcome.replies.push_back(reply(354, "End data with <CR><LF>.<CR><LF>"));
     outcome.next = SmtpOutcome::Next::message;
     return outcome;
 }
 
-std::string SmtpSession::trace_headers(const std::string& recipient, std::time_t now) const {
-    // RFC 5321 §4.4: the final delivery adds Return-Path, every server a Received line.
-    return fmt::format("Return-Path: <{}>\r\nReceived: from {} ({})\r\n\tby {} (emu-maild) with {} id {:08X}{:04X}\r\n"
-                       "\tfor <{}>; {}\r\n",
-                       reverse_path_, client_name_, peer_.to_string(), config_.hostname, extended_ ? "ESMTP" : "SMTP",
-                       static_cast<std::uint32_t>(now), static_cast<std::uint32_t>(messages_ & 0xffff), recipient,
-                       message_date(now));
+std::string SmtpSession::received_line(const std::string& recipient, std::time_t now) const {
+    // RFC 5321 §4.4: every server that takes a message adds a Received line on top; its "for"
+    // clause names the recipient when there is one.
+    return fmt::format("Received: from {} ({})\r\n\tby {} (emu-maild) with {} id {:08X}{:04X}\r\n\t{}; {}\r\n",
+                       client_name_, peer_.to_string(), config_.hostname, extended_ ? "ESMTP" : "SMTP",
+                       static_cast<std::uint32_t>(now), static_cast<std::uint32_t>(messages_ & 0xffff),
+                       recipient.empty() ? std::string("(relayed)") : "for <" + recipient + ">", wire::mail_date(now));
 }
 
 SmtpOutcome SmtpSession::on_message(const std::string& content, bool too_large, std::time_t now) {
@@ -232,8 +231,10 @@ SmtpOutcome SmtpSession::on_message(const std::string& content, bool too_large, 
     for (std::size_t i = 0; i < recipients_.size(); ++i) {
         const auto& user = recipients_[i];
         if (!delivered.insert(user).second) continue;  // two addresses of one mailbox: one copy
-        // The content byte for byte after our trace lines: MIME parts, bare LFs and all.
-        auto stored = store_.deliver(user, trace_headers(recipient_addresses_[i], now) + content);
+        // The content byte for byte after our trace lines: MIME parts, bare LFs and all. The
+        // final delivery adds Return-Path (RFC 5321 §4.4).
+        auto stored = store_.deliver(user, "Return-Path: <" + reverse_path_ + ">\r\n" +
+                                               received_line(recipient_addresses_[i], now) + content);
         if (!stored) {
             outcome.replies.push_back(reply(451, "Local error in processing; try again later"));
             outcome.log.push_back({"smtp.store_failed", fmt::format("user={} error={}", user, stored.error().message())});
@@ -245,7 +246,22 @@ SmtpOutcome SmtpSession::on_message(const std::string& content, bool too_large, 
                                                              content.size(), *stored)});
         names.push_back(*stored);
     }
-    outcome.replies.push_back(reply(250, "OK: delivered as " + names.front()));
+    if (!remote_recipients_.empty()) {
+        auto single = remote_recipients_.size() == 1 ? remote_recipients_.front() : std::string();
+        auto queued = store_.enqueue({reverse_path_, remote_recipients_}, received_line(single, now) + content, now);
+        if (!queued) {
+            outcome.replies.push_back(reply(451, "Local error in processing; try again later"));
+            outcome.log.push_back({"smtp.queue_failed", "error=" + queued.error().message()});
+            reset();
+            return outcome;
+        }
+        outcome.log.push_back({"smtp.queued", fmt::format("from={} sender=<{}> recipients=<{}> bytes={} id={}", peer_.to_string(),
+                                                          reverse_path_, fmt::join(remote_recipients_, ">,<"), content.size(),
+                                                          *queued)});
+        outcome.queued = true;
+        names.push_back(*queued);
+    }
+    outcome.replies.push_back(reply(250, "OK: " + fmt::format("{}", fmt::join(names, " "))));
     reset();
     return outcome;
 }
@@ -274,6 +290,7 @@ void SmtpSession::reset() {
     reverse_path_.clear();
     recipients_.clear();
     recipient_addresses_.clear();
+    remote_recipients_.clear();
 }
 
 }  // namespace emu::mail

@@ -25,13 +25,15 @@ struct SmtpOutcome {
     std::vector<wire::SmtpReply> replies;
     Next next = Next::command;
     std::vector<LogLine> log;
+    bool queued = false;  ///< a message went into the relay queue: time to wake the relay
 };
 
 /// One SMTP connection's protocol engine (RFC 5321, with SIZE (RFC 1870), PIPELINING
 /// (RFC 2920) and 8BITMIME (RFC 6152)): commands and DATA's content in, replies out, each
 /// message stored in its local recipients' mailboxes — durably, before the 250 is returned.
-/// It takes mail only for its own domains: a recipient elsewhere is refused (not an open
-/// relay), and the refusal is logged. No sockets, no clock of its own.
+/// It takes mail for its own domains from anyone, and for other domains only from clients in
+/// `relay_from` (its own users' networks), queueing it for the relay; any other recipient
+/// elsewhere is refused and logged: it is not an open relay. No sockets, no clock of its own.
 class SmtpSession {
 public:
     /// The most recipients of one message (RFC 5321 §4.5.3.1.8 asks for at least 100).
@@ -60,7 +62,7 @@ private:
     SmtpOutcome refuse(int code, std::string text);
     /// The local user a recipient reaches; nullopt when the domain is not ours.
     std::optional<std::string> local_user(const wire::SmtpMailbox& mailbox, bool& unknown) const;
-    std::string trace_headers(const std::string& recipient, std::time_t now) const;
+    std::string received_line(const std::string& recipient, std::time_t now) const;
     void reset();
 
     const MailConfig& config_;
@@ -72,6 +74,8 @@ private:
     std::string reverse_path_;  ///< MAIL FROM's address, "" for the null path
     std::vector<std::string> recipients_;  ///< local users, one entry per accepted RCPT's user
     std::vector<std::string> recipient_addresses_;
+    std::vector<std::string> remote_recipients_;  ///< other domains', to relay
+    bool may_relay_ = false;  ///< the client is in relay_from
     int errors_ = 0;
     std::uint64_t messages_ = 0;
 };

@@ -161,3 +161,53 @@ read -r line <&3 || echo closed)"},
     auto listing = in_cli(daemon, lab, "curl -s --max-time 5 pop3://bob:secret@10.0.9.25/");
     CHECK(count_of(listing.out, "\r\n") == 1);
 }
+
+TEST_CASE("the mail scenario: MX lookups, SMTP to alice's server and on to bob's, POP3, and the message gone after",
+          "[root][interop][mail][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("smail");
+    auto run = daemon.emu({"run", EMU_SOURCE_DIR "/topologies/mail/send.scenario.yaml", "--name", lab});
+    INFO(run.out << run.err);
+    CHECK(run.ok());
+    CHECK(contains(run.out, "PASSED: 22 passed, 0 failed, 0 skipped"));
+}
+
+TEST_CASE("mail the next server refuses for good comes back to its sender as a bounce, which she reads over POP3",
+          "[root][interop][mail]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("ibounce");
+    REQUIRE(daemon.emu({"up", EMU_SOURCE_DIR "/topologies/mail/mail.yaml", "--name", lab}).ok());
+    auto alice = [&](const std::vector<std::string>& arguments) {
+        std::vector<std::string> command{"exec", lab, "alice", "--", "emu-host", "mail"};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        return daemon.emu(command);
+    };
+    REQUIRE(wait_until([&] { return alice({"fetch", "--keep", "--user", "alice@a.example", "--password", "wonderland"}).ok(); }, 5s));
+    // mail.a.example takes it (the domain is not its to judge), then mail.b.example refuses the
+    // recipient: 550, a permanent failure, so it is returned at once.
+    auto sent = alice({"send", "--from", "alice@a.example", "--to", "nobody@b.example", "--subject", "Hello?", "--body", "Anyone?"});
+    INFO(sent.err);
+    REQUIRE(sent.ok());
+    CommandResult fetched;
+    REQUIRE(wait_until([&] {
+        fetched = alice({"fetch", "--keep", "--user", "alice@a.example", "--password", "wonderland"});
+        return contains(fetched.err, "1 message from");
+    }, 10s));
+    INFO(fetched.out);
+    CHECK(contains(fetched.out, "From: Mail Delivery System <MAILER-DAEMON@mail.a.example>"));
+    CHECK(contains(fetched.out, "Subject: Undelivered Mail Returned to Sender"));
+    CHECK(contains(fetched.out,
+                   "<nobody@b.example>: mail.b.example (10.0.2.25): RCPT TO:<nobody@b.example>: 550 Mailbox unavailable: nobody@b.example"));
+    CHECK(contains(fetched.out, "Subject: Hello?"));  // the returned message's header
+    CHECK(contains(fetched.out, "Return-Path: <>"));
+    auto logs = daemon.emu({"logs", lab, "mail-a"}).out;
+    CHECK(contains(logs, "relay.refused id="));
+    CHECK(contains(logs, "relay.bounced id="));
+    // And bob's server logged the refusal on its side.
+    CHECK(contains(daemon.emu({"logs", lab, "mail-b"}).out, "smtp.unknown_recipient from=10.0.1.25 sender=<alice@a.example> recipient=<nobody@b.example>"));
+    // From outside a.example's network, mail.a.example takes nothing for other domains.
+    auto relay = daemon.emu({"exec", lab, "bob", "--", "emu-host", "mail", "send", "--server", "mail.a.example", "--from",
+                             "bob@b.example", "--to", "carol@c.example", "--body", "relay me"});
+    CHECK(relay.exit_code == 1);
+    CHECK(contains(relay.err, "554 Relay access denied: carol@c.example"));
+}

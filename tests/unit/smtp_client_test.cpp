@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "lib/wire/dot_stuffing.hpp"
+#include "nodes/maild/bounce.hpp"
 #include "nodes/maild/smtp_client.hpp"
 #include "nodes/maild/smtp_session.hpp"
 
@@ -134,4 +135,18 @@ TEST_CASE("The SMTP client falls back to HELO, and tells a refusal for good from
         CHECK(client.outcome() == SmtpClient::Outcome::permanent_failure);
         CHECK(client.failure() == "the message: 552 too large");
     }
+}
+
+TEST_CASE("A bounce comes from the mail system, is marked automatic, names each failure and returns the header",
+          "[maild][smtp][bounce]") {
+    auto text = bounce_message("mail.a.example", "alice@a.example",
+                               {{"nobody@b.example", "mail.b.example (10.0.2.25): RCPT TO:<nobody@b.example>: 550 no"}},
+                               "Subject: Hello?\r\nFrom: alice@a.example\r\n\r\nThe body, not returned.\r\n", 1795000000);
+    CHECK(text.starts_with("From: Mail Delivery System <MAILER-DAEMON@mail.a.example>\r\nTo: <alice@a.example>\r\n"
+                           "Subject: Undelivered Mail Returned to Sender\r\nDate: Wed, 18 Nov 2026 11:06:40 +0000\r\n"
+                           "Auto-Submitted: auto-replied\r\n"));
+    CHECK(text.find("\r\n  <nobody@b.example>: mail.b.example (10.0.2.25): RCPT TO:<nobody@b.example>: 550 no\r\n") !=
+          std::string::npos);
+    CHECK(text.ends_with("--- The header of the returned message ---\r\n\r\nSubject: Hello?\r\nFrom: alice@a.example\r\n"));
+    CHECK(text.find("The body") == std::string::npos);
 }

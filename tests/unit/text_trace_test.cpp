@@ -171,6 +171,13 @@ TEST_CASE("SMTP in the trace: commands, replies with their lines, and the messag
     auto message = pipelined.send(FlowDirection::to_server, sent);
     REQUIRE(message.size() == 2);
     CHECK(message[0].ends_with("Subject: notes, from alice@a.example, to bob@b.example"));
+    // The server's verdict on the message answers it, and QUIT's reply QUIT.
+    auto before = pipelined.layers.size();
+    pipelined.send(FlowDirection::to_client, server);
+    REQUIRE(pipelined.layers.size() == before + 2);
+    CHECK(pipelined.layers[before].fields["code"] == 250);
+    CHECK(pipelined.layers[before].fields["answers"] == "message");
+    CHECK(pipelined.layers[before + 1].fields["answers"] == "QUIT");
 
     // A refused DATA: what follows is commands again.
     Fed refused(decoder.open_connection({endpoint("10.0.9.2", 40002), endpoint("10.0.9.1", 25)}));
