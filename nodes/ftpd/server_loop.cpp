@@ -60,6 +60,7 @@ public:
           peer_(control_.remote_endpoint().address()),
           session_(config, files, wire_address(local_), wire_address(peer_)),
           wake_(control_.get_executor()),
+          drained_(control_.get_executor()),
           watchdog_(control_.get_executor()) {
         // The Synch a client sends before ABOR (RFC 959 §4.1.3) marks its DM byte urgent;
         // kept in line, the codec drops IAC DM instead of meeting a lone IAC.
@@ -82,6 +83,9 @@ private:
     };
 
     void wake() { wake_.cancel(); }
+    /// Commands waiting while a transfer runs are bounded: past this, the reader stops reading
+    /// until the worker has taken some, and TCP holds the client back.
+    static constexpr std::size_t kMaximumQueued = 32;
     asio::awaitable<bool> send(const std::vector<wire::FtpReply>& replies);
     asio::awaitable<bool> carry_out(Outcome outcome);
     Outcome open_passive();
@@ -106,6 +110,7 @@ private:
     std::deque<Item> queue_;
     bool control_closed_ = false;
     asio::steady_timer wake_;
+    asio::steady_timer drained_;  ///< the reader waits on it while the queue is full
     std::optional<tcp::acceptor> passive_;
     std::optional<tcp::socket> data_;
     asio::steady_timer watchdog_;
@@ -143,6 +148,10 @@ asio::awaitable<void> Connection::read_commands() {
         }
         wake();
         error_code error;
+        while (queue_.size() >= kMaximumQueued && control_.is_open()) {
+            drained_.expires_after(config_.idle_timeout);
+            co_await drained_.async_wait(asio::redirect_error(asio::use_awaitable, error));
+        }
         auto got = co_await control_.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
         if (error) break;
         buffer_.insert(buffer_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
@@ -173,6 +182,7 @@ asio::awaitable<void> Connection::work() {
         }
         auto item = std::move(queue_.front());
         queue_.pop_front();
+        drained_.cancel();
         auto outcome = item.command ? session_.on_command(*item.command, std::time(nullptr))
                                     : session_.on_malformed(item.malformed, item.fatal);
         open = co_await carry_out(std::move(outcome));
@@ -181,6 +191,7 @@ asio::awaitable<void> Connection::work() {
     error_code ignored;
     control_.shutdown(tcp::socket::shutdown_both, ignored);
     control_.close(ignored);
+    drained_.cancel();
     spdlog::info("ftp.closed from={} user={}", peer_.to_string(), session_.user());
 }
 

@@ -5,7 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
-#include "nodes/common/accept_next.hpp"
+#include "nodes/common/serve_connections.hpp"
 #include "nodes/common/read_more.hpp"
 #include "nodes/maild/pop3_session.hpp"
 
@@ -25,17 +25,8 @@ Pop3Server::Pop3Server(asio::io_context& io, const MailConfig& config, MailStore
     : config_(config), store_(store), acceptor_(io, tcp::endpoint(asio::ip::address_v4::any(), config.pop3_port)) {}
 
 asio::awaitable<void> Pop3Server::run() {
-    auto executor = co_await asio::this_coro::executor;
-    while (auto socket = co_await node::accept_next(acceptor_, "pop3.accept_failed")) {
-        if (connections_ >= kMaximumConnections) {
-            boost::system::error_code ignored;
-            asio::write(*socket, asio::buffer(std::string_view("-ERR [SYS/TEMP] Too many connections\r\n")), ignored);
-            spdlog::warn("pop3.refused: {} connections already", connections_);
-            continue;
-        }
-        ++connections_;
-        asio::co_spawn(executor, serve(std::move(*socket)), [this](std::exception_ptr) { --connections_; });
-    }
+    co_await node::serve_connections(acceptor_, kMaximumConnections, "pop3", "-ERR [SYS/TEMP] Too many connections\r\n",
+                                     [this](tcp::socket socket) { return serve(std::move(socket)); });
 }
 
 asio::awaitable<void> Pop3Server::serve(tcp::socket socket) {

@@ -26,7 +26,6 @@ private:
     const MailConfig& config_;
     MailStore& store_;
     asio::ip::tcp::acceptor acceptor_;
-    std::size_t connections_ = 0;
 };
 
 }  // namespace emu::mail

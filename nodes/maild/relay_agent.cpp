@@ -27,6 +27,7 @@ RelayAgent::RelayAgent(asio::io_context& io, const MailConfig& config, MailStore
 
 asio::awaitable<void> RelayAgent::run() {
     while (true) {
+        woken_ = false;
         auto now = unix_now();
         auto next_look = now + kIdleLook;
         auto queued = store_.queued();
@@ -45,7 +46,9 @@ asio::awaitable<void> RelayAgent::run() {
                 if (retry.next_at > now) next_look = std::min(next_look, retry.next_at);
             }
         }
-        // Woken early (the timer cancelled) when a message is queued.
+        // Woken early (the timer cancelled) when a message is queued; one queued during the
+        // pass is looked at at once.
+        if (woken_) continue;
         timer_.expires_after(std::chrono::seconds(std::max<std::int64_t>(1, next_look - unix_now())));
         boost::system::error_code ignored;
         co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ignored));

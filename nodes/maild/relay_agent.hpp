@@ -22,8 +22,12 @@ class RelayAgent {
 public:
     RelayAgent(asio::io_context& io, const MailConfig& config, MailStore& store, host::ResolverConfig resolver);
 
-    /// A message was queued: look at the queue now.
-    void wake() { timer_.cancel(); }
+    /// A message was queued: look at the queue now (or, in the middle of a pass, once more
+    /// right after it).
+    void wake() {
+        woken_ = true;
+        timer_.cancel();
+    }
     asio::awaitable<void> run();
 
 private:
@@ -40,6 +44,7 @@ private:
     MailStore& store_;
     host::ResolverConfig resolver_;
     asio::steady_timer timer_;
+    bool woken_ = false;
     std::map<std::string, Retry> retries_;  ///< by queue file's unique name
 };
 

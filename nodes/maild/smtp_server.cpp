@@ -7,7 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "lib/wire/dot_stuffing.hpp"
-#include "nodes/common/accept_next.hpp"
+#include "nodes/common/serve_connections.hpp"
 #include "nodes/common/read_more.hpp"
 #include "nodes/maild/smtp_session.hpp"
 
@@ -29,17 +29,8 @@ SmtpServer::SmtpServer(asio::io_context& io, const MailConfig& config, MailStore
     : config_(config), store_(store), on_queued_(std::move(on_queued)), acceptor_(io, tcp::endpoint(asio::ip::address_v4::any(), config.smtp_port)) {}
 
 asio::awaitable<void> SmtpServer::run() {
-    auto executor = co_await asio::this_coro::executor;
-    while (auto socket = co_await node::accept_next(acceptor_, "smtp.accept_failed")) {
-        if (connections_ >= kMaximumConnections) {
-            boost::system::error_code ignored;
-            asio::write(*socket, asio::buffer(std::string_view("421 Too many connections; try again later\r\n")), ignored);
-            spdlog::warn("smtp.refused: {} connections already", connections_);
-            continue;
-        }
-        ++connections_;
-        asio::co_spawn(executor, serve(std::move(*socket)), [this](std::exception_ptr) { --connections_; });
-    }
+    co_await node::serve_connections(acceptor_, kMaximumConnections, "smtp", "421 Too many connections; try again later\r\n",
+                                     [this](tcp::socket socket) { return serve(std::move(socket)); });
 }
 
 asio::awaitable<void> SmtpServer::serve(tcp::socket socket) {

@@ -29,7 +29,6 @@ private:
     MailStore& store_;
     std::function<void()> on_queued_;
     asio::ip::tcp::acceptor acceptor_;
-    std::size_t connections_ = 0;
 };
 
 }  // namespace emu::mail
