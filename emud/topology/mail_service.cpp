@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <limits>
 
 #include "emud/topology/services.hpp"
 #include "lib/wire/dns.hpp"
@@ -38,6 +39,7 @@ std::optional<std::uint64_t> size_of(const json& value) {
     std::uint64_t number = 0;
     auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), number);
     if (text.empty() || error != std::errc() || end != text.data() + text.size()) return std::nullopt;
+    if (number > std::numeric_limits<std::uint64_t>::max() / scale) return std::nullopt;
     return number * scale;
 }
 
@@ -126,8 +128,10 @@ void check_smtp_service(const Lab&, const Node& node, Service& service, Diagnost
     }
     if (auto it = config.find("maximum_size"); it != config.end()) {
         auto size = size_of(*it);
-        if (!size || *size < 1024 || *size > (1ull << 30)) {
-            error("/maximum_size", "`maximum_size` is a message size from 1K to 1024M: bytes, or 512K or 10M, not " + shown(*it));
+        // A session holds its message in memory while it arrives: the cap bounds what a
+        // thousand clients at once can make the server hold.
+        if (!size || *size < 1024 || *size > (64ull << 20)) {
+            error("/maximum_size", "`maximum_size` is a message size from 1K to 64M: bytes, or 512K or 10M, not " + shown(*it));
         } else {
             program["maximum_size"] = *size;
         }

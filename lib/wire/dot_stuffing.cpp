@@ -66,4 +66,21 @@ std::string dot_stuffed(std::string_view content) {
     return out;
 }
 
+std::string with_crlf_line_ends(std::string_view content) {
+    std::string out;
+    out.reserve(content.size() + content.size() / 64);
+    for (std::size_t i = 0; i < content.size(); ++i) {
+        char c = content[i];
+        if (c == '\r') {
+            out += "\r\n";
+            if (i + 1 < content.size() && content[i + 1] == '\n') ++i;
+        } else if (c == '\n') {
+            out += "\r\n";
+        } else {
+            out.push_back(c);
+        }
+    }
+    return out;
+}
+
 }  // namespace emu::wire

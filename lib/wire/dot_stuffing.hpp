@@ -43,4 +43,10 @@ private:
 /// exactly `content` when it ends in CRLF (or is empty).
 std::string dot_stuffed(std::string_view content);
 
+/// `content` with every line end a CRLF: a bare LF or a bare CR becomes CRLF. RFC 5321
+/// §2.3.8 forbids sending them: a server that took a bare LF as a line end would read a
+/// message's "\n.\r\n" as its end and the rest as commands (the SMTP smuggling of 2023),
+/// so a client relaying content that holds them sends them so.
+std::string with_crlf_line_ends(std::string_view content);
+
 }  // namespace emu::wire

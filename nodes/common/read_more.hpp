@@ -1,13 +1,14 @@
 #pragma once
 
-// The read at the heart of a line-protocol server's loop (SMTP, POP3): what has arrived,
-// appended to the connection's buffer, with a deadline so that a silent peer does not hold
-// its connection for ever (RFC 5321 §4.5.3.2.7, RFC 1939 §3).
+// The reads and writes of a line-protocol server's loop (SMTP, POP3), each with a deadline
+// so that a silent peer, or one that stops reading, does not hold its connection for ever
+// (RFC 5321 §4.5.3.2.7, RFC 1939 §3).
 
 #include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string_view>
 #include <vector>
 
 #include "lib/net/asio.hpp"
@@ -38,6 +39,25 @@ inline asio::awaitable<bool> read_more(asio::ip::tcp::socket& socket, std::vecto
     if (error) co_return false;
     buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
     co_return true;
+}
+
+/// Writes all of `bytes`, or gives up after `timeout` (a peer that stops reading must not
+/// hold its connection, and what it holds, for ever); false then or on an error.
+inline asio::awaitable<bool> write_before(asio::ip::tcp::socket& socket, std::string_view bytes,
+                                          std::chrono::milliseconds timeout) {
+    auto finished = std::make_shared<bool>(false);
+    asio::steady_timer deadline(socket.get_executor());
+    deadline.expires_after(timeout);
+    deadline.async_wait([&socket, finished](const boost::system::error_code& error) {
+        if (error || *finished) return;
+        boost::system::error_code ignored;
+        socket.cancel(ignored);
+    });
+    boost::system::error_code error;
+    co_await asio::async_write(socket, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, error));
+    *finished = true;
+    deadline.cancel();
+    co_return !error;
 }
 
 /// Takes a refused line off the front of `buffer`, through its LF; false when its end has not

@@ -211,6 +211,9 @@ Outcome Session::logged_in_command(const wire::FtpCommand& command, std::time_t 
         std::uint64_t offset = 0;
         auto [end, error] = std::from_chars(argument.data(), argument.data() + argument.size(), offset);
         if (error != std::errc() || end != argument.data() + argument.size()) return reply(501, "REST takes a byte offset.");
+        // RFC 3659 §5.1: in TYPE A the offset would count the line ends as sent, CRLF, not
+        // the file's bytes; clients resume in TYPE I.
+        if (ascii_ && offset > 0) return reply(504, "REST needs TYPE I: in TYPE A an offset would count converted line ends.");
         restart_offset_ = offset;
         return reply(350, fmt::format("Restarting at {}; send RETR, STOR or APPE.", offset));
     }

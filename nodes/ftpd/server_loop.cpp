@@ -115,12 +115,14 @@ private:
     std::optional<tcp::socket> data_;
     asio::steady_timer watchdog_;
     std::uint64_t progress_ = 0;
+    std::uint64_t transfers_ = 0;  ///< counts transfers, for the watchdog
     bool aborted_ = false;
     bool stalled_ = false;
 };
 
 asio::awaitable<void> Connection::read_commands() {
     std::array<std::uint8_t, 4096> chunk{};
+    error_code error;
     while (true) {
         while (true) {
             auto read = wire::read_ftp_command(wire::Bytes(buffer_.data(), buffer_.size()));
@@ -147,7 +149,6 @@ asio::awaitable<void> Connection::read_commands() {
             queue_.push_back({std::move(read.message), {}, false});
         }
         wake();
-        error_code error;
         while (queue_.size() >= kMaximumQueued && control_.is_open()) {
             drained_.expires_after(config_.idle_timeout);
             co_await drained_.async_wait(asio::redirect_error(asio::use_awaitable, error));
@@ -156,9 +157,10 @@ asio::awaitable<void> Connection::read_commands() {
         if (error) break;
         buffer_.insert(buffer_.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
     }
-    // The client went away: a transfer it started ends with it.
+    // A client that only closed its side (a script's "RETR f, QUIT" and EOF) still gets its
+    // transfer and replies; one whose connection broke takes its transfer with it.
     control_closed_ = true;
-    if (session_.transferring()) abort_transfer();
+    if (error != asio::error::eof && session_.transferring()) abort_transfer();
     wake();
 }
 
@@ -238,8 +240,9 @@ Outcome Connection::open_passive() {
 
 void Connection::watch(std::uint64_t seen) {
     watchdog_.expires_after(config_.data_timeout);
-    watchdog_.async_wait([self = shared_from_this(), seen](const error_code& error) {
-        if (error) return;
+    // A handler already queued when its transfer ended must not act on the next one.
+    watchdog_.async_wait([self = shared_from_this(), seen, transfer = transfers_](const error_code& error) {
+        if (error || transfer != self->transfers_) return;
         if (self->progress_ == seen) {
             self->stalled_ = true;
             self->cancel_data();
@@ -305,6 +308,7 @@ asio::awaitable<bool> Connection::connect_data(const DataTransfer& transfer) {
 }
 
 asio::awaitable<std::pair<TransferEnd, std::uint64_t>> Connection::move_data(DataTransfer& transfer) {
+    ++transfers_;
     aborted_ = false;
     stalled_ = false;
     progress_ = 0;

@@ -11,6 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "lib/util/files.hpp"
+#include "lib/wire/dot_stuffing.hpp"
 #include "lib/wire/mail_date.hpp"
 #include "nodes/host/pop3_fetch.hpp"
 #include "nodes/maild/mail_sender.hpp"
@@ -33,17 +34,6 @@ std::string client_name(const ResolverConfig& resolver) {
         host += "." + domain;
     }
     return host;
-}
-
-// Text as a message body: every line end a CRLF (RFC 5322 §2.1), the last line ended too.
-std::string crlf_lines(const std::string& text) {
-    std::string result;
-    for (std::size_t i = 0; i < text.size(); ++i) {
-        if (text[i] == '\n' && (i == 0 || text[i - 1] != '\r')) result += '\r';
-        result += text[i];
-    }
-    if (!result.empty() && !result.ends_with("\r\n")) result += "\r\n";
-    return result;
 }
 
 // Runs `session` on a fresh io_context; the error it threw, if any, printed with `what`.
@@ -79,7 +69,9 @@ int run_mail_send(const MailSendOptions& options) {
                                "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n",
                                options.from, fmt::format("<{}>", fmt::join(options.to, ">, <")), options.subject,
                                wire::mail_date(now), now, ::getpid(), name) +
-                   crlf_lines(body);
+                   wire::with_crlf_line_ends(body);
+    // RFC 5322 §2.1: the body's last line is ended too.
+    if (!body.empty() && !message.ends_with("\r\n")) message += "\r\n";
     auto transcript = [&](const std::string& line) {
         if (options.verbose) std::cerr << line << '\n';
     };

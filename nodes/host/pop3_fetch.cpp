@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "lib/wire/pop3.hpp"
+#include "nodes/common/deadline.hpp"
 #include "nodes/host/resolver.hpp"
 
 namespace emu::host {
@@ -19,17 +20,13 @@ asio::awaitable<Pop3Fetch> pop3_fetch(asio::io_context& io, const ResolverConfig
     auto address = co_await resolve_ipv4(io, resolver, host);
     fetch.server = host == address.to_string() ? host : fmt::format("{} ({})", host, address.to_string());
     tcp::socket socket(io);
-    asio::steady_timer deadline(io, timeout);
-    bool timed_out = false;
-    deadline.async_wait([&](const boost::system::error_code& expired) {
-        if (expired) return;
-        timed_out = true;
+    node::Deadline deadline(io.get_executor(), timeout, [&socket] {
         boost::system::error_code ignored;
         socket.close(ignored);
     });
     boost::system::error_code error;
     auto fail = [&](const std::string& step) {
-        throw std::runtime_error(fmt::format("{} ({}): {}", step, fetch.server, timed_out ? "timed out" : error.message()));
+        throw std::runtime_error(fmt::format("{} ({}): {}", step, fetch.server, deadline.expired() ? "timed out" : error.message()));
     };
     co_await socket.async_connect({asio::ip::make_address_v4(address.to_string()), 110},
                                   asio::redirect_error(asio::use_awaitable, error));
@@ -87,7 +84,6 @@ asio::awaitable<Pop3Fetch> pop3_fetch(asio::io_context& io, const ResolverConfig
     // RFC 1939 §6: the DELEs take effect now, and only if QUIT says +OK.
     co_await command("QUIT", "");
     fetch.deleted = !keep && count > 0;
-    deadline.cancel();
     co_return fetch;
 }
 

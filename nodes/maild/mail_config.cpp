@@ -51,7 +51,9 @@ MailConfig read_mail_config(const json& config) {
         throw std::invalid_argument("`postmaster` " + result.postmaster + " is not one of the users");
     }
     if (auto it = config.find("maximum_size"); it != config.end()) {
-        if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0) throw std::invalid_argument("`maximum_size` is not a size");
+        if (!it->is_number_unsigned() || it->get<std::uint64_t>() == 0 || it->get<std::uint64_t>() > (64u << 20)) {
+            throw std::invalid_argument("`maximum_size` is not a size from 1 byte to 64M");
+        }
         result.maximum_size = it->get<std::uint64_t>();
     }
     if (auto it = config.find("smtp_port"); it != config.end()) result.smtp_port = port_of(*it, "`smtp_port`");

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "nodes/common/deadline.hpp"
 #include "nodes/host/resolver.hpp"
 
 namespace emu::mail {
@@ -49,6 +50,11 @@ asio::awaitable<std::vector<std::string>> mail_exchangers(asio::io_context& io, 
     }
     // RFC 5321 §5.1: no MX record, the domain itself; a lower preference first.
     if (records.empty()) co_return std::vector<std::string>{domain};
+    // RFC 7505 §3: a lone MX of "." says the domain takes no mail at all.
+    if (records.size() == 1 && records.front().exchange.labels.empty()) {
+        no_such_domain = true;
+        co_return std::vector<std::string>{};
+    }
     std::stable_sort(records.begin(), records.end(), [](const auto& a, const auto& b) { return a.preference < b.preference; });
     std::vector<std::string> hosts;
     for (const auto& record : records) hosts.push_back(host_name(record.exchange));
@@ -70,11 +76,7 @@ asio::awaitable<SendResult> send_to_host(asio::io_context& io, const host::Resol
     }
     result.server = host == address.to_string() ? host : fmt::format("{} ({})", host, address.to_string());
     tcp::socket socket(io);
-    asio::steady_timer deadline(io, timeout);
-    bool timed_out = false;
-    deadline.async_wait([&](const error_code& expired) {
-        if (expired) return;
-        timed_out = true;
+    node::Deadline deadline(io.get_executor(), timeout, [&socket] {
         error_code ignored;
         socket.close(ignored);
     });
@@ -82,8 +84,7 @@ asio::awaitable<SendResult> send_to_host(asio::io_context& io, const host::Resol
     co_await socket.async_connect({asio::ip::make_address_v4(address.to_string()), port},
                                   asio::redirect_error(asio::use_awaitable, error));
     if (error) {
-        result.failure = fmt::format("connecting to {}: {}", result.server, timed_out ? "timed out" : error.message());
-        deadline.cancel();
+        result.failure = fmt::format("connecting to {}: {}", result.server, deadline.expired() ? "timed out" : error.message());
         co_return result;
     }
     SmtpClient client(client_name, envelope, message);
@@ -114,12 +115,11 @@ asio::awaitable<SendResult> send_to_host(asio::io_context& io, const host::Resol
         auto got = co_await socket.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
         if (error) {
             client.on_closed();
-            if (timed_out) result.failure = "timed out";
+            if (deadline.expired()) result.failure = "timed out";
             break;
         }
         buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
     }
-    deadline.cancel();
     error_code ignored;
     socket.close(ignored);
     result.outcome = client.outcome();
@@ -142,7 +142,7 @@ asio::awaitable<SendResult> send_to_domain(asio::io_context& io, const host::Res
     }
     if (no_such_domain) {
         result.outcome = SmtpClient::Outcome::permanent_failure;
-        result.failure = domain + ": no such domain (NXDOMAIN)";
+        result.failure = domain + ": it takes no mail (no such domain, or a null MX, RFC 7505)";
         co_return result;
     }
     transcript(fmt::format("* MX of {}: {}", domain, fmt::join(hosts, ", ")));

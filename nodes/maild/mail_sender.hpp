@@ -24,7 +24,8 @@ using Transcript = std::function<void(const std::string&)>;
 
 /// The mail exchangers of `domain`, best first (RFC 5321 §5.1): its MX records by
 /// preference, or the domain itself when it has none (the implicit MX). Empty with
-/// `no_such_domain` when the name does not exist (NXDOMAIN), a permanent failure. Throws
+/// `no_such_domain` when the name does not exist (NXDOMAIN) or says it takes no mail (a
+/// null MX, RFC 7505): a permanent failure. Throws
 /// std::runtime_error when no DNS server answered (a temporary one).
 asio::awaitable<std::vector<std::string>> mail_exchangers(asio::io_context& io, const host::ResolverConfig& resolver,
                                                           const std::string& domain, bool& no_such_domain);

@@ -56,7 +56,10 @@ std::string Maildir::unique_name() {
     auto now = std::chrono::system_clock::now().time_since_epoch();
     auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now);
     auto micros = std::chrono::duration_cast<std::chrono::microseconds>(now - seconds);
-    return fmt::format("{:010}.M{:06}P{}Q{}.{}", seconds.count(), micros.count(), ::getpid(), ++deliveries_, host_);
+    auto name = fmt::format("{:010}.M{:06}P{}Q{}.{}", seconds.count(), micros.count(), ::getpid(), ++deliveries_, host_);
+    // The name is POP3's UIDL, which RFC 1939 §7 holds to 70 characters: a long host name is cut.
+    if (name.size() > 70) name.resize(70);
+    return name;
 }
 
 tl::expected<std::string, std::error_code> Maildir::deliver(std::string_view message) {

@@ -14,6 +14,9 @@ namespace {
 
 using tcp = asio::ip::tcp;
 
+// Answers waiting to be written are sent once they reach this much.
+constexpr std::size_t kFlushAt = 64 * 1024;
+
 void log_and_take(const Pop3Outcome& outcome, std::string& pending) {
     for (const auto& line : outcome.log) spdlog::info("{} {}", line.event, line.detail);
     for (const auto& response : outcome.responses) pending += wire::write_pop3_response(response);
@@ -56,17 +59,24 @@ asio::awaitable<void> Pop3Server::serve(tcp::socket socket) {
                 }
                 log_and_take(outcome, pending);
                 if (outcome.close) open = false;
+                // Pipelined commands are answered together, but a client that pipelines many
+                // RETRs gets each answer once it is large: what waits is bounded.
+                if (pending.size() >= kFlushAt) break;
             }
             if (!pending.empty()) {
-                co_await asio::async_write(socket, asio::buffer(pending), asio::redirect_error(asio::use_awaitable, error));
+                bool written = co_await node::write_before(socket, pending, config_.idle_timeout);
                 pending.clear();
-                if (error) break;
+                if (!written) break;
+                if (open && wire::read_pop3_command({buffer.data(), buffer.size()}).state !=
+                                wire::TextRead<wire::Pop3Command>::State::incomplete) {
+                    continue;  // more commands already here
+                }
             }
             if (!open) break;
             if (!co_await node::read_more(socket, buffer, config_.idle_timeout, timed_out)) {
                 if (timed_out) {
                     log_and_take(session.on_idle_timeout(), pending);
-                    co_await asio::async_write(socket, asio::buffer(pending), asio::redirect_error(asio::use_awaitable, error));
+                    co_await node::write_before(socket, pending, config_.idle_timeout);
                 }
                 break;
             }

@@ -13,7 +13,9 @@
 namespace emu::mail {
 namespace {
 
-constexpr auto kSessionTimeout = std::chrono::seconds(30);
+// One session to hand a message over: RFC 5321 §4.5.3.2 gives a client up to 5 min for a
+// reply and 10 for the last one; 5 min in all is enough for the labs' sizes (64 MB at most).
+constexpr auto kSessionTimeout = std::chrono::minutes(5);
 constexpr std::int64_t kFirstRetry = 5;
 constexpr std::int64_t kLongestRetry = 300;
 constexpr std::int64_t kIdleLook = 300;  ///< with nothing due, the queue is looked at again after this

@@ -35,7 +35,8 @@ std::string SmtpClient::send(Step step) {
     }
     case Step::rcpt: return wire::write_smtp_command({"RCPT", "TO:<" + envelope_.to[recipient_] + ">"});
     case Step::data: return wire::write_smtp_command({"DATA", ""});
-    case Step::content: return wire::dot_stuffed(message_);
+    // Bare LFs and CRs, which a server may have kept as content, go out as CRLF.
+    case Step::content: return wire::dot_stuffed(wire::with_crlf_line_ends(message_));
     case Step::quit: return wire::write_smtp_command({"QUIT", ""});
     case Step::greeting:
     case Step::done: break;

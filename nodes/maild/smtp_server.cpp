@@ -61,9 +61,9 @@ asio::awaitable<void> SmtpServer::serve(tcp::socket socket) {
             if (outcome.next == SmtpOutcome::Next::close) open = false;
             if (outcome.next != SmtpOutcome::Next::message) continue;
             // After the 354, the message to its lone period; the client waits for the 354.
-            co_await asio::async_write(socket, asio::buffer(pending), asio::redirect_error(asio::use_awaitable, error));
+            bool written = co_await node::write_before(socket, pending, config_.idle_timeout);
             pending.clear();
-            if (error) co_return;
+            if (!written) co_return;
             wire::DotStuffedReader reader(session.maximum_size());
             std::string content;
             while (true) {
@@ -82,16 +82,16 @@ asio::awaitable<void> SmtpServer::serve(tcp::socket socket) {
             if (stored.queued && on_queued_) on_queued_();
         }
         if (!pending.empty()) {
-            co_await asio::async_write(socket, asio::buffer(pending), asio::redirect_error(asio::use_awaitable, error));
+            bool written = co_await node::write_before(socket, pending, config_.idle_timeout);
             pending.clear();
-            if (error) break;
+            if (!written) break;
         }
         if (!open) break;
         if (!co_await node::read_more(socket, buffer, config_.idle_timeout, timed_out)) {
             if (timed_out) {
                 auto outcome = session.on_idle_timeout();
                 log_and_take(outcome, pending);
-                co_await asio::async_write(socket, asio::buffer(pending), asio::redirect_error(asio::use_awaitable, error));
+                co_await node::write_before(socket, pending, config_.idle_timeout);
             }
             break;
         }

@@ -14,6 +14,20 @@ namespace {
 
 wire::SmtpReply reply(int code, std::string text) { return {code, {std::move(text)}}; }
 
+// The Received lines of a message's header: one per server it has passed (RFC 5321 §4.4).
+std::size_t received_lines(const std::string& content) {
+    std::size_t count = 0, at = 0;
+    while (at < content.size()) {
+        auto end = content.find('\n', at);
+        if (end == std::string::npos) end = content.size();
+        auto line = std::string_view(content).substr(at, end - at);
+        if (line.empty() || line == "\r") break;  // the header's end
+        if (line.size() >= 9 && wire::upper_ascii(line.substr(0, 9)) == "RECEIVED:") ++count;
+        at = end + 1;
+    }
+    return count;
+}
+
 std::string lower(std::string text) {
     for (auto& c : text) {
         if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -222,6 +236,15 @@ SmtpOutcome SmtpSession::on_message(const std::string& content, bool too_large, 
     if (too_large) {
         outcome.replies.push_back(reply(552, "Message size exceeds fixed maximum message size"));
         outcome.log.push_back({"smtp.too_large", fmt::format("from={} sender=<{}>", peer_.to_string(), reverse_path_)});
+        reset();
+        return outcome;
+    }
+    // RFC 5321 §6.3: a message that has passed this many servers is going round in a loop
+    // (a relay whose MX leads back to itself); taking it once more would feed the loop.
+    if (received_lines(content) >= kMaximumHops) {
+        outcome.replies.push_back(reply(554, "Too many hops: the message is going round in a mail loop"));
+        outcome.log.push_back({"smtp.loop_refused", fmt::format("from={} sender=<{}> hops={}", peer_.to_string(), reverse_path_,
+                                                                received_lines(content))});
         reset();
         return outcome;
     }

@@ -40,6 +40,8 @@ public:
     static constexpr std::size_t kMaximumRecipients = 100;
     /// Bad commands before the session is ended (Postfix's smtpd_hard_error_limit).
     static constexpr int kMaximumErrors = 20;
+    /// Received lines past which a message is taken to be looping (Postfix's hopcount_limit).
+    static constexpr std::size_t kMaximumHops = 50;
 
     SmtpSession(const MailConfig& config, MailStore& store, wire::IpAddress peer);
 

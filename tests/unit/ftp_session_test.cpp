@@ -269,6 +269,7 @@ TEST_CASE("STOR, APPE and REST store an upload only once it is whole, and an abo
     Control control(scratch);
     control.log_in();
     auto target = scratch.config.root / "docs" / "up.bin";
+    CHECK(control.code("REST 4") == 504);  // TYPE A: an offset would count converted line ends
 
     control.passive();
     auto stored = control.send("STOR docs/up.bin");

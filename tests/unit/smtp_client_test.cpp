@@ -150,3 +150,19 @@ TEST_CASE("A bounce comes from the mail system, is marked automatic, names each 
     CHECK(text.ends_with("--- The header of the returned message ---\r\n\r\nSubject: Hello?\r\nFrom: alice@a.example\r\n"));
     CHECK(text.find("The body") == std::string::npos);
 }
+
+TEST_CASE("A relayed message's bare LFs and CRs go out as CRLF, so no server can read a false end in them",
+          "[maild][smtp][client]") {
+    // What emu-maild kept byte for byte from a client that sent a smuggling attempt.
+    const std::string kept = "Subject: x\r\n\r\nhello\n.\r\nMAIL FROM:<mallory@evil.example>\r\nlone\rcr\r\n";
+    CHECK(emu::wire::with_crlf_line_ends(kept) ==
+          "Subject: x\r\n\r\nhello\r\n.\r\nMAIL FROM:<mallory@evil.example>\r\nlone\r\ncr\r\n");
+    SmtpClient client("a.example", {"alice@a.example", {"bob@b.example"}}, kept);
+    client.on_reply(reply(220, "b"));
+    client.on_reply(reply(250, "b"));
+    client.on_reply(reply(250, "ok"));
+    client.on_reply(reply(250, "ok"));
+    auto sent = client.on_reply(reply(354, "go"));
+    // The period that followed the bare LF is now at a line start, and stuffed.
+    CHECK(sent == "Subject: x\r\n\r\nhello\r\n..\r\nMAIL FROM:<mallory@evil.example>\r\nlone\r\ncr\r\n.\r\n");
+}

@@ -208,6 +208,23 @@ TEST_CASE("emu-maild is not an open relay, does not say which mailboxes exist, a
     CHECK(client.code("NOOP") == 250);
 }
 
+TEST_CASE("A message that has passed 50 servers is refused as a mail loop", "[maild][smtp]") {
+    Scratch scratch;
+    Client client(scratch);
+    std::string header;
+    for (int i = 0; i < 49; ++i) header += "Received: from hop" + std::to_string(i) + "\r\n\tby x; date\r\n";
+    for (int hops : {49, 50}) {
+        CHECK(client.code("EHLO client.a.example") == 250);
+        CHECK(client.code("MAIL FROM:<alice@a.example>") == 250);
+        CHECK(client.code("RCPT TO:<bob@b.example>") == 250);
+        CHECK(client.code("DATA") == 354);
+        auto extra = hops == 50 ? std::string("RECEIVED: from one more\r\n") : std::string();
+        auto outcome = client.session.on_message(extra + header + "Subject: round\r\n\r\nReceived: in the body\r\n", false, kNow);
+        CHECK(outcome.replies.back().code == (hops == 50 ? 554 : 250));
+    }
+    CHECK(client.mailbox("bob").size() == 1);
+}
+
 TEST_CASE("An SMTP client that keeps erring, or sends an endless line, is sent away with 421", "[maild][smtp]") {
     Scratch scratch;
     Client client(scratch);
