@@ -18,7 +18,7 @@
 namespace emu::node {
 
 /// Serves every connection `acceptor` takes with `serve(socket)` (an awaitable), at most
-/// `limit` at once; one more gets `refusal` and is closed. `name` starts the log lines
+/// `limit` at once; one more gets `refusal` (when not empty) and is closed. `name` starts the log lines
 /// ("smtp" → smtp.accept_failed, smtp.refused). Returns when the acceptor is closed.
 template <typename Serve>
 asio::awaitable<void> serve_connections(asio::ip::tcp::acceptor& acceptor, std::size_t limit, const std::string& name,
@@ -30,7 +30,7 @@ asio::awaitable<void> serve_connections(asio::ip::tcp::acceptor& acceptor, std::
     while (auto socket = co_await accept_next(acceptor, accept_failed.c_str())) {
         if (*open >= limit) {
             boost::system::error_code ignored;
-            asio::write(*socket, asio::buffer(refusal), ignored);
+            if (!refusal.empty()) asio::write(*socket, asio::buffer(refusal), ignored);
             spdlog::warn("{}.refused: {} connections already", name, *open);
             continue;
         }

@@ -17,7 +17,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "nodes/common/accept_next.hpp"
+#include "nodes/common/serve_connections.hpp"
 #include "nodes/ftpd/ascii_transfer.hpp"
 #include "nodes/ftpd/ftp_session.hpp"
 
@@ -433,26 +433,23 @@ std::uint16_t ServerLoop::next_passive_port() {
 }
 
 asio::awaitable<void> ServerLoop::run() {
-    auto executor = co_await asio::this_coro::executor;
-    while (auto socket = co_await node::accept_next(acceptor_, "ftp.accept_failed")) {
-        error_code error;
-        auto remote = socket->remote_endpoint(error);
-        if (error) continue;  // reset before we looked
-        if (sessions_ >= kMaximumSessions) {
-            spdlog::warn("ftp.refused from={}: {} sessions already", remote.address().to_string(), sessions_);
-            asio::write(*socket, asio::buffer(std::string_view("421 Too many sessions; try again later.\r\n")), error);
-            continue;
-        }
-        std::shared_ptr<Connection> connection;
-        try {
-            connection = std::make_shared<Connection>(*this, config_, files_, std::move(*socket));
-        } catch (const boost::system::system_error&) {
-            continue;  // reset before its addresses could be read
-        }
-        ++sessions_;
-        asio::co_spawn(executor, connection->read_commands(), [connection](std::exception_ptr) {});
-        asio::co_spawn(executor, connection->work(), [this, connection](std::exception_ptr) { --sessions_; });
+    co_await node::serve_connections(acceptor_, kMaximumSessions, "ftp", "421 Too many sessions; try again later.\r\n",
+                                     [this](tcp::socket socket) { return serve(std::move(socket)); });
+}
+
+asio::awaitable<void> ServerLoop::serve(tcp::socket socket) {
+    std::shared_ptr<Connection> connection;
+    try {
+        connection = std::make_shared<Connection>(*this, config_, files_, std::move(socket));
+    } catch (const boost::system::system_error&) {
+        co_return;  // reset before its addresses could be read
     }
+    // The reader runs beside the worker; the session lasts as long as the worker. (The
+    // executor is fetched first: a co_await among a call's arguments is miscompiled by
+    // GCC 12 — here it corrupted the heap once a session ended.)
+    auto executor = co_await asio::this_coro::executor;
+    asio::co_spawn(executor, connection->read_commands(), [connection](std::exception_ptr) {});
+    co_await connection->work();
 }
 
 }  // namespace emu::ftp

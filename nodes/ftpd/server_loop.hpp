@@ -30,10 +30,11 @@ public:
     std::uint16_t next_passive_port();
 
 private:
+    asio::awaitable<void> serve(asio::ip::tcp::socket socket);
+
     const ServerConfig& config_;
     const FileRoot& files_;
     asio::ip::tcp::acceptor acceptor_;
-    std::size_t sessions_ = 0;
     std::uint32_t passive_cursor_ = 0;
 };
 

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "nodes/common/deadline.hpp"
 #include "nodes/host/resolver.hpp"
 
 namespace emu::host {
@@ -16,17 +17,13 @@ asio::awaitable<HttpFetch> http_get(asio::io_context& io, const ResolverConfig& 
 
     boost::system::error_code error;
     asio::ip::tcp::socket socket(io);
-    asio::steady_timer deadline(io, timeout);
-    bool timed_out = false;
-    deadline.async_wait([&](const boost::system::error_code& expired) {
-        if (expired) return;
-        timed_out = true;
+    node::Deadline deadline(io.get_executor(), timeout, [&socket] {
         boost::system::error_code ignored;
         socket.close(ignored);
     });
     auto fail = [&](const std::string& step) {
         throw std::runtime_error(fmt::format("{} {}:{}: {}", step, fetch.address, url.port,
-                                             timed_out ? "timed out" : error.message()));
+                                             deadline.expired() ? "timed out" : error.message()));
     };
     co_await socket.async_connect({asio::ip::make_address(fetch.address), url.port},
                                   asio::redirect_error(asio::use_awaitable, error));
@@ -106,7 +103,6 @@ asio::awaitable<HttpFetch> http_get(asio::io_context& io, const ResolverConfig& 
             fetch.body = buffer;
             break;
     }
-    deadline.cancel();
     co_return fetch;
 }
 

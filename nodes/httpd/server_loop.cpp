@@ -8,7 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include "nodes/common/accept_next.hpp"
+#include "nodes/common/serve_connections.hpp"
 #include "nodes/httpd/next_request.hpp"
 
 namespace emu::http {
@@ -38,15 +38,9 @@ ServerLoop::ServerLoop(asio::io_context& io, const Responder& responder, std::ui
       request_timeout_(request_timeout) {}
 
 asio::awaitable<void> ServerLoop::run() {
-    auto executor = co_await asio::this_coro::executor;
-    while (auto socket = co_await node::accept_next(acceptor_, "http.accept_failed")) {
-        if (connections_ >= kMaximumConnections) {
-            spdlog::warn("http.refused: {} connections already", connections_);
-            continue;
-        }
-        ++connections_;
-        asio::co_spawn(executor, serve(std::move(*socket)), [this](std::exception_ptr) { --connections_; });
-    }
+    // One past the cap is closed without an answer: it has sent no request to answer yet.
+    co_await node::serve_connections(acceptor_, kMaximumConnections, "http", "",
+                                     [this](asio::ip::tcp::socket socket) { return serve(std::move(socket)); });
 }
 
 asio::awaitable<bool> ServerLoop::send(asio::ip::tcp::socket& socket, const ResponsePlan& plan, std::span<char> buffer) {

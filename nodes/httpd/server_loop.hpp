@@ -35,7 +35,6 @@ private:
     const Responder& responder_;
     asio::ip::tcp::acceptor acceptor_;
     std::chrono::milliseconds request_timeout_;
-    std::size_t connections_ = 0;
 };
 
 }  // namespace emu::http
