@@ -1,5 +1,7 @@
 #include "emud/trace/ftp_decoder.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "lib/wire/ftp.hpp"
@@ -157,19 +159,23 @@ std::unique_ptr<ConnectionDecoder> FtpDecoder::open_connection(const TcpFlow& fl
 }
 
 std::unique_ptr<ConnectionDecoder> FtpDecoder::claim_connection(const TcpFlow& flow) {
-    // The newest announcement of this listener wins: a port is reused by a later transfer.
-    for (auto it = announced_.rbegin(); it != announced_.rend(); ++it) {
-        // In active mode the server connects from port 20 (RFC 959 §3.2), if it can bind it:
-        // the source port is not checked.
-        if (it->listener != flow.server) continue;
-        return std::make_unique<FtpDataConnection>(flow, it->passive, it->session);
-    }
-    return nullptr;
+    // In active mode the server connects from port 20 (RFC 959 §3.2), if it can bind it: the
+    // source port is not checked, only the listener.
+    auto it = announced_.find(flow.server);
+    if (it == announced_.end()) return nullptr;
+    return std::make_unique<FtpDataConnection>(flow, it->second.passive, it->second.session);
 }
 
 void FtpDecoder::announce(const TcpEndpoint& listener, bool passive, std::shared_ptr<FtpSession> session) {
-    if (announced_.size() == kMaxAnnounced) announced_.pop_front();
-    announced_.push_back({listener, passive, std::move(session)});
+    // The newest announcement of a listener wins: a port is reused by a later transfer.
+    announced_[listener] = {passive, std::move(session)};
+    order_.push_back(listener);
+    while (order_.size() > kMaxAnnounced) {
+        auto oldest = order_.front();
+        order_.pop_front();
+        // Forgotten only if no later announcement of the same listener is still kept.
+        if (std::find(order_.begin(), order_.end(), oldest) == order_.end()) announced_.erase(oldest);
+    }
 }
 
 }  // namespace emu::trace

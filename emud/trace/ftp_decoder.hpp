@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <deque>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -37,11 +38,13 @@ public:
 
 private:
     struct Announced {
-        TcpEndpoint listener;
         bool passive = true;
         std::shared_ptr<FtpSession> session;
     };
-    std::deque<Announced> announced_;  // the newest last
+    // By listener, the newest announcement of each: claim_connection runs for every segment
+    // of a TCP flow nobody follows, so the look-up is a map's, not a walk through them all.
+    std::map<TcpEndpoint, Announced> announced_;
+    std::deque<TcpEndpoint> order_;  // announcements, oldest first, to forget beyond kMaxAnnounced
 };
 
 }  // namespace emu::trace

@@ -126,6 +126,27 @@ TEST_CASE("FTP in the trace: active mode's EPRT and PORT, and a PORT to someone 
     CHECK(fed.send(FlowDirection::to_server, "\x01\x02\r\n").at(0).starts_with("FTP malformed:"));
 }
 
+TEST_CASE("FTP remembers the last 256 data listeners announced, each by its newest announcement", "[trace][ftp]") {
+    FtpDecoder decoder;
+    Fed fed(decoder.open_connection({endpoint("10.0.9.2", 40000), endpoint("10.0.9.1", 21)}));
+    std::string replies;
+    // Port 50000 announced first and again last; 50001 … 50299 in between.
+    for (int port : {50000}) replies += "229 Entering Extended Passive Mode (|||" + std::to_string(port) + "|)\r\n";
+    for (int port = 50001; port < 50300; ++port) replies += "229 Entering Extended Passive Mode (|||" + std::to_string(port) + "|)\r\n";
+    replies += "229 Entering Extended Passive Mode (|||50000|)\r\n";
+    fed.send(FlowDirection::to_client, replies);
+    auto claimed = [&](int port) {
+        return decoder.claim_connection({endpoint("10.0.9.2", 41000), endpoint("10.0.9.1", static_cast<std::uint16_t>(port))}) !=
+               nullptr;
+    };
+    CHECK(claimed(50000));       // announced again last: kept
+    CHECK_FALSE(claimed(50001));  // among the oldest: forgotten
+    CHECK_FALSE(claimed(50044));
+    CHECK(claimed(50045));  // the 256 newest announcements: 50045 … 50299 and 50000 again
+    CHECK(claimed(50299));
+    CHECK_FALSE(claimed(50300));
+}
+
 TEST_CASE("The flow tracker gives a data connection to the FTP session whose EPSV reply announced it", "[trace][ftp]") {
     FlowTracker tracker(make_application_decoders());
     auto epsv = feed_frame(tracker, "ftp_vsftpd_epsv");
