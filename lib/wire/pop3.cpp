@@ -35,8 +35,7 @@ TextRead<Pop3Command> read_pop3_command(Bytes buffer, const Pop3Limits& limits) 
 }
 
 std::string write_pop3_command(const Pop3Command& command) {
-    if (command.argument.empty()) return command.verb + "\r\n";
-    return command.verb + " " + command.argument + "\r\n";
+    return command_line(command.verb, command.argument);
 }
 
 TextRead<Pop3Response> read_pop3_response(Bytes buffer, bool multi_line, const Pop3Limits& limits) {

@@ -169,8 +169,7 @@ TextRead<SmtpCommand> read_smtp_command(Bytes buffer, const SmtpLimits& limits) 
 }
 
 std::string write_smtp_command(const SmtpCommand& command) {
-    if (command.argument.empty()) return command.verb + "\r\n";
-    return command.verb + " " + command.argument + "\r\n";
+    return command_line(command.verb, command.argument);
 }
 
 TextRead<SmtpReply> read_smtp_reply(Bytes buffer, const SmtpLimits& limits) {

@@ -54,4 +54,13 @@ std::string upper_ascii(std::string_view text) {
     return out;
 }
 
+std::string command_line(std::string_view verb, std::string_view argument) {
+    std::string line(verb);
+    if (!argument.empty()) {
+        line += ' ';
+        line += argument;
+    }
+    return line + "\r\n";
+}
+
 }  // namespace emu::wire

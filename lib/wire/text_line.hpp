@@ -62,6 +62,9 @@ struct TextRead {
 /// first digit 1–5; -1 when `text` does not start with one.
 int reply_code(std::string_view text);
 
+/// A command line as SMTP and POP3 write it: "VERB argument\r\n", or "VERB\r\n" without one.
+std::string command_line(std::string_view verb, std::string_view argument);
+
 /// `text` in capitals (ASCII only): command verbs are case-blind in FTP, SMTP and POP3.
 std::string upper_ascii(std::string_view text);
 
