@@ -29,9 +29,13 @@ std::optional<std::pair<std::uint16_t, std::uint16_t>> port_range(const json& va
         if (dash == std::string::npos) return std::nullopt;
         first = port_number(std::string_view(text).substr(0, dash));
         last = port_number(std::string_view(text).substr(dash + 1));
-    } else if (value.is_array() && value.size() == 2 && value[0].is_number_unsigned() && value[1].is_number_unsigned()) {
-        first = port_number(std::to_string(value[0].get<unsigned long>()));
-        last = port_number(std::to_string(value[1].get<unsigned long>()));
+    } else if (value.is_array() && value.size() == 2) {
+        auto number = [](const json& port) -> std::optional<std::uint16_t> {
+            if (!port.is_number_unsigned() || port.get<std::uint64_t>() == 0 || port.get<std::uint64_t>() > 65535) return std::nullopt;
+            return static_cast<std::uint16_t>(port.get<std::uint64_t>());
+        };
+        first = number(value[0]);
+        last = number(value[1]);
     }
     if (!first || !last || *last < *first) return std::nullopt;
     return std::pair{*first, *last};

@@ -7,6 +7,7 @@
 
 #include "emud/topology/services.hpp"
 #include "lib/wire/dns.hpp"
+#include "lib/wire/text_line.hpp"
 
 namespace emu::topology {
 namespace {
@@ -15,11 +16,6 @@ using nlohmann::json;
 
 const std::vector<std::string> kKeys{"domains",      "users",        "hostname",  "postmaster",
                                      "maximum_size", "idle_timeout", "relay_from", "queue_lifetime"};
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
 
 // A mail domain or host name: a DNS name of at least two labels, written without the root dot.
 bool is_host_name(const std::string& name) {
@@ -76,7 +72,7 @@ void check_smtp_service(const Lab&, const Node& node, Service& service, Diagnost
                 if (!list[i].is_string() || !is_host_name(list[i].get<std::string>())) {
                     error(pointer, "mail domain " + shown(list[i]) + " is not a domain name like b.example");
                 } else {
-                    domains.push_back(lower(list[i].get<std::string>()));
+                    domains.push_back(wire::lower_ascii(list[i].get<std::string>()));
                 }
             }
         }
@@ -100,12 +96,12 @@ void check_smtp_service(const Lab&, const Node& node, Service& service, Diagnost
                 error(pointer, "mailbox name '" + name + "' must be letters, digits and !#$%&'*+-=?^_`{|}~ with single dots");
             } else if (!user->is_string() && !user->is_number()) {
                 error(pointer, "the password of " + name + " is text, not " + shown(*user));
-            } else if (users.contains(lower(name))) {
+            } else if (users.contains(wire::lower_ascii(name))) {
                 error(pointer, "mailbox " + name + " is named twice (names are the same in any case)");
             } else {
                 auto password = user->is_string() ? user->get<std::string>() : user->dump();
                 if (password.find_first_of("\r\n") != std::string::npos) error(pointer, "the password of " + name + " cannot hold a line end");
-                users[lower(name)] = password;
+                users[wire::lower_ascii(name)] = password;
             }
         }
     }
@@ -115,15 +111,15 @@ void check_smtp_service(const Lab&, const Node& node, Service& service, Diagnost
         if (!it->is_string() || !is_host_name(it->get<std::string>())) {
             error("/hostname", "`hostname` is the server's full name, like mail.b.example, not " + shown(*it));
         } else {
-            hostname = lower(it->get<std::string>());
+            hostname = wire::lower_ascii(it->get<std::string>());
         }
     }
     program["hostname"] = hostname;
     if (auto it = config.find("postmaster"); it != config.end()) {
-        if (!it->is_string() || !users.contains(lower(it->get<std::string>()))) {
+        if (!it->is_string() || !users.contains(wire::lower_ascii(it->get<std::string>()))) {
             error("/postmaster", "`postmaster` names one of the `users`, who gets mail for postmaster, not " + shown(*it));
         } else {
-            program["postmaster"] = lower(it->get<std::string>());
+            program["postmaster"] = wire::lower_ascii(it->get<std::string>());
         }
     }
     if (auto it = config.find("maximum_size"); it != config.end()) {

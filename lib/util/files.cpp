@@ -12,17 +12,22 @@
 #include "lib/util/unique_fd.hpp"
 
 namespace emu::util {
+
+std::error_code write_all(int fd, std::string_view bytes) {
+    while (!bytes.empty()) {
+        ssize_t n = ::write(fd, bytes.data(), bytes.size());
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return {errno, std::generic_category()};
+        if (n == 0) return std::make_error_code(std::errc::io_error);
+        bytes.remove_prefix(static_cast<std::size_t>(n));
+    }
+    return {};
+}
+
 namespace {
 
-void write_all(int fd, std::string_view content, const std::filesystem::path& path) {
-    while (!content.empty()) {
-        ssize_t n = ::write(fd, content.data(), content.size());
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw_errno("write " + path.string());
-        }
-        content.remove_prefix(static_cast<std::size_t>(n));
-    }
+void write_or_throw(int fd, std::string_view content, const std::filesystem::path& path) {
+    if (auto error = write_all(fd, content)) throw SystemError("write " + path.string(), error.value());
 }
 
 }  // namespace
@@ -41,7 +46,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
     {
         UniqueFd fd(::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
         if (!fd) throw_errno("create " + temporary.string());
-        write_all(fd.get(), content, temporary);
+        write_or_throw(fd.get(), content, temporary);
         if (durable && ::fsync(fd.get()) != 0) throw_errno("fsync " + temporary.string());
     }
     if (::rename(temporary.c_str(), path.c_str()) != 0) throw_errno("rename " + temporary.string());
@@ -51,7 +56,7 @@ void write_file_atomic(const std::filesystem::path& path, std::string_view conte
 void write_new_file(const std::filesystem::path& path, std::string_view content) {
     UniqueFd fd(::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644));
     if (!fd) throw_errno("create " + path.string());
-    write_all(fd.get(), content, path);
+    write_or_throw(fd.get(), content, path);
 }
 
 void sync_directory(const std::filesystem::path& path) {

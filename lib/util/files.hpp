@@ -4,11 +4,16 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 namespace emu::util {
 
 /// Reads a whole file; nullopt when it cannot be opened.
 std::optional<std::string> read_file(const std::filesystem::path& path);
+
+/// Writes all of `bytes` to `fd`, going on after a signal (EINTR) and a short write; the
+/// error that stopped it, if any.
+std::error_code write_all(int fd, std::string_view bytes);
 
 /// Writes a file whole: a temporary beside it, fsync when asked, then rename over the target.
 /// Throws SystemError on failure.

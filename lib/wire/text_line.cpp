@@ -54,6 +54,12 @@ std::string upper_ascii(std::string_view text) {
     return out;
 }
 
+std::string lower_ascii(std::string_view text) {
+    std::string out(text);
+    for (auto& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return out;
+}
+
 std::string command_line(std::string_view verb, std::string_view argument) {
     std::string line(verb);
     if (!argument.empty()) {

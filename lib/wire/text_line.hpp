@@ -67,5 +67,7 @@ std::string command_line(std::string_view verb, std::string_view argument);
 
 /// `text` in capitals (ASCII only): command verbs are case-blind in FTP, SMTP and POP3.
 std::string upper_ascii(std::string_view text);
+/// `text` in small letters (ASCII only): domain names, and mailbox names as emu keeps them.
+std::string lower_ascii(std::string_view text);
 
 }  // namespace emu::wire

@@ -7,11 +7,11 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
-#include <memory>
 #include <string_view>
 #include <vector>
 
 #include "lib/net/asio.hpp"
+#include "nodes/common/deadline.hpp"
 
 namespace emu::node {
 
@@ -19,23 +19,17 @@ namespace emu::node {
 /// error, or when nothing came for `timeout` — `timed_out` then says which.
 inline asio::awaitable<bool> read_more(asio::ip::tcp::socket& socket, std::vector<std::uint8_t>& buffer,
                                        std::chrono::milliseconds timeout, bool& timed_out) {
-    timed_out = false;
-    // The timer's handler may be queued just as the read completes: `finished` keeps it from
-    // cancelling the next read.
-    auto finished = std::make_shared<bool>(false);
-    asio::steady_timer deadline(socket.get_executor());
-    deadline.expires_after(timeout);
-    deadline.async_wait([&socket, &timed_out, finished](const boost::system::error_code& error) {
-        if (error || *finished) return;
-        timed_out = true;
-        boost::system::error_code ignored;
-        socket.cancel(ignored);
-    });
     std::array<std::uint8_t, 16 * 1024> chunk;
     boost::system::error_code error;
-    auto got = co_await socket.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
-    *finished = true;
-    deadline.cancel();
+    std::size_t got = 0;
+    {
+        Deadline deadline(socket.get_executor(), timeout, [&socket] {
+            boost::system::error_code ignored;
+            socket.cancel(ignored);
+        });
+        got = co_await socket.async_read_some(asio::buffer(chunk), asio::redirect_error(asio::use_awaitable, error));
+        timed_out = deadline.expired();
+    }
     if (error) co_return false;
     buffer.insert(buffer.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
     co_return true;
@@ -45,18 +39,12 @@ inline asio::awaitable<bool> read_more(asio::ip::tcp::socket& socket, std::vecto
 /// hold its connection, and what it holds, for ever); false then or on an error.
 inline asio::awaitable<bool> write_before(asio::ip::tcp::socket& socket, std::string_view bytes,
                                           std::chrono::milliseconds timeout) {
-    auto finished = std::make_shared<bool>(false);
-    asio::steady_timer deadline(socket.get_executor());
-    deadline.expires_after(timeout);
-    deadline.async_wait([&socket, finished](const boost::system::error_code& error) {
-        if (error || *finished) return;
+    Deadline deadline(socket.get_executor(), timeout, [&socket] {
         boost::system::error_code ignored;
         socket.cancel(ignored);
     });
     boost::system::error_code error;
     co_await asio::async_write(socket, asio::buffer(bytes), asio::redirect_error(asio::use_awaitable, error));
-    *finished = true;
-    deadline.cancel();
     co_return !error;
 }
 

@@ -308,13 +308,9 @@ Outcome Session::download(const std::string& argument) {
     Outcome refused;
     auto path = path_of(argument, refused);
     if (!path) return refused;
-    // O_NONBLOCK: opening a FIFO someone left in the tree must not hang the server.
-    auto file = files_.open_at(*path, O_RDONLY | O_NONBLOCK);
-    if (!file) return file_error(*path, file.error());
-    struct stat found {};
-    if (::fstat(file->get(), &found) != 0) return file_error(*path, {errno, std::generic_category()});
-    if (!S_ISREG(found.st_mode)) return reply(550, *path + ": not a regular file.");
-    auto size = static_cast<std::uint64_t>(found.st_size);
+    auto file = regular_file(*path, refused);
+    if (!file) return refused;
+    auto size = static_cast<std::uint64_t>(file->second.st_size);
     if (restart_offset_ > size) {
         restart_offset_ = 0;
         return reply(554, fmt::format("REST offset is past the end of {} ({} bytes).", *path, size));
@@ -323,7 +319,7 @@ Outcome Session::download(const std::string& argument) {
     data.direction = DataTransfer::Direction::send;
     data.ascii = ascii_;
     data.offset = restart_offset_;
-    data.file = std::move(*file);
+    data.file = std::move(file->first);
     data.opening = {150, {fmt::format("Opening {} mode data connection for {} ({} bytes).", ascii_ ? "ASCII" : "BINARY",
                                       *path, size)}};
     return begin(std::move(data), Transfer{"RETR", *path, std::nullopt});
@@ -480,11 +476,9 @@ Outcome Session::size(const std::string& argument) {
     Outcome refused;
     auto path = path_of(argument, refused);
     if (!path) return refused;
-    auto file = files_.open_at(*path, O_RDONLY | O_NONBLOCK);
-    if (!file) return file_error(*path, file.error());
-    struct stat found {};
-    if (::fstat(file->get(), &found) != 0 || !S_ISREG(found.st_mode)) return reply(550, *path + ": not a regular file.");
-    auto bytes = static_cast<std::uint64_t>(found.st_size);
+    auto file = regular_file(*path, refused);
+    if (!file) return refused;
+    auto bytes = static_cast<std::uint64_t>(file->second.st_size);
     if (!ascii_) return reply(213, std::to_string(bytes));
     // RFC 3659 §4: the size as it would be transferred in the current TYPE, so in TYPE A
     // every LF that becomes CRLF counts twice.
@@ -494,7 +488,7 @@ Outcome Session::size(const std::string& argument) {
     std::array<char, 64 * 1024> chunk{};
     off_t offset = 0;
     while (true) {
-        auto n = ::pread(file->get(), chunk.data(), chunk.size(), offset);
+        auto n = ::pread(file->first.get(), chunk.data(), chunk.size(), offset);
         if (n < 0 && errno == EINTR) continue;
         if (n < 0) return file_error(*path, {errno, std::generic_category()});
         if (n == 0) break;
@@ -556,6 +550,25 @@ std::optional<std::string> Session::path_of(const std::string& argument, Outcome
                         {"ftp.path_refused", fmt::format("user={} cwd={} path={}", user_, cwd_, argument)});
     }
     return path;
+}
+
+std::optional<std::pair<util::UniqueFd, struct stat>> Session::regular_file(const std::string& path, Outcome& failure) {
+    // O_NONBLOCK: opening a FIFO someone left in the tree must not hang the server.
+    auto file = files_.open_at(path, O_RDONLY | O_NONBLOCK);
+    if (!file) {
+        failure = file_error(path, file.error());
+        return std::nullopt;
+    }
+    struct stat found {};
+    if (::fstat(file->get(), &found) != 0) {
+        failure = file_error(path, {errno, std::generic_category()});
+        return std::nullopt;
+    }
+    if (!S_ISREG(found.st_mode)) {
+        failure = reply(550, path + ": not a regular file.");
+        return std::nullopt;
+    }
+    return std::pair{std::move(*file), found};
 }
 
 Outcome Session::file_error(const std::string& path, std::error_code error, int code) {

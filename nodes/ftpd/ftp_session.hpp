@@ -1,8 +1,11 @@
 #pragma once
 
+#include <sys/stat.h>
+
 #include <ctime>
 #include <optional>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -110,6 +113,9 @@ private:
     /// The virtual path a client's argument names, or nullopt with `refused` filled (a climb
     /// above the root: refused and logged).
     std::optional<std::string> path_of(const std::string& argument, Outcome& refused);
+    /// The regular file at `path`, open, and its status; nullopt with `failure` filled when
+    /// it cannot be opened or is not a regular file (550).
+    std::optional<std::pair<util::UniqueFd, struct stat>> regular_file(const std::string& path, Outcome& failure);
     /// The reply and log line for a file operation's error on `path`.
     Outcome file_error(const std::string& path, std::error_code error, int code = 550);
     Outcome begin(DataTransfer transfer, Transfer kept);

@@ -3,25 +3,12 @@
 #include <stdexcept>
 
 #include "lib/util/files.hpp"
+#include "nodes/common/config_values.hpp"
 
 namespace emu::ftp {
 namespace {
 
 using nlohmann::json;
-
-std::uint16_t port_of(const json& value, const std::string& what) {
-    if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 65535) {
-        throw std::invalid_argument(what + " is not a port number");
-    }
-    return static_cast<std::uint16_t>(value.get<long long>());
-}
-
-std::chrono::milliseconds seconds_of(const json& value, const std::string& what) {
-    if (!value.is_number() || value.get<double>() < 0.1 || value.get<double>() > 86400) {
-        throw std::invalid_argument(what + " is not a number of seconds from 0.1 to 86400");
-    }
-    return std::chrono::milliseconds(static_cast<long>(value.get<double>() * 1000));
-}
 
 // The inline files, written where none of that name is yet: they seed the tree on the first
 // start, and what users did to it since (an upload over one, a deletion) is theirs to keep.
@@ -71,13 +58,13 @@ ServerConfig read_server_config(const json& config, const std::filesystem::path&
     result.anonymous = config.value("anonymous", false);
     if (auto it = config.find("passive_ports"); it != config.end()) {
         if (!it->is_array() || it->size() != 2) throw std::invalid_argument("`passive_ports` is not [first, last]");
-        result.passive_first = port_of((*it)[0], "`passive_ports`' first");
-        result.passive_last = port_of((*it)[1], "`passive_ports`' last");
+        result.passive_first = node::config_port((*it)[0], "`passive_ports`' first");
+        result.passive_last = node::config_port((*it)[1], "`passive_ports`' last");
         if (result.passive_last < result.passive_first) throw std::invalid_argument("`passive_ports` ends before it starts");
     }
-    if (auto it = config.find("port"); it != config.end()) result.port = port_of(*it, "`port`");
-    if (auto it = config.find("idle_timeout"); it != config.end()) result.idle_timeout = seconds_of(*it, "`idle_timeout`");
-    if (auto it = config.find("data_timeout"); it != config.end()) result.data_timeout = seconds_of(*it, "`data_timeout`");
+    if (auto it = config.find("port"); it != config.end()) result.port = node::config_port(*it, "`port`");
+    if (auto it = config.find("idle_timeout"); it != config.end()) result.idle_timeout = node::config_seconds(*it, "`idle_timeout`", 0.1, 86400);
+    if (auto it = config.find("data_timeout"); it != config.end()) result.data_timeout = node::config_seconds(*it, "`data_timeout`", 0.1, 86400);
     if (result.users.empty() && !result.anonymous) throw std::invalid_argument("no `users` and no `anonymous`: nobody can log in");
     return result;
 }

@@ -3,7 +3,6 @@
 #include <sys/sendfile.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <ctime>
@@ -17,6 +16,9 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "lib/net/asio_address.hpp"
+#include "lib/util/files.hpp"
+#include "nodes/common/read_more.hpp"
 #include "nodes/common/serve_connections.hpp"
 #include "nodes/ftpd/ascii_transfer.hpp"
 #include "nodes/ftpd/ftp_session.hpp"
@@ -26,21 +28,6 @@ namespace {
 
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
-
-wire::IpAddress wire_address(const asio::ip::address& address) {
-    return wire::IpAddress::parse(address.to_string()).value_or(wire::IpAddress{});
-}
-
-bool write_all(int fd, const char* data, std::size_t size) {
-    while (size > 0) {
-        auto n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
 
 constexpr std::size_t kChunk = 64 * 1024;
 constexpr std::size_t kSendfileChunk = 1 << 20;
@@ -58,7 +45,7 @@ public:
           control_(std::move(control)),
           local_(control_.local_endpoint().address()),
           peer_(control_.remote_endpoint().address()),
-          session_(config, files, wire_address(local_), wire_address(peer_)),
+          session_(config, files, net::wire_address(local_), net::wire_address(peer_)),
           wake_(control_.get_executor()),
           drained_(control_.get_executor()),
           watchdog_(control_.get_executor()) {
@@ -130,14 +117,12 @@ asio::awaitable<void> Connection::read_commands() {
             if (read.state == wire::TextRead<wire::FtpCommand>::State::error) {
                 // A line refused whole is skipped; one over the limit, whose end has not come,
                 // cannot be, and ends the session.
-                auto end = std::find(buffer_.begin(), buffer_.end(), '\n');
-                if (end == buffer_.end()) {
+                if (!node::drop_refused_line(buffer_)) {
                     queue_.push_back({std::nullopt, read.error, true});
                     control_closed_ = true;
                     wake();
                     co_return;
                 }
-                buffer_.erase(buffer_.begin(), end + 1);
                 queue_.push_back({std::nullopt, read.error, false});
                 continue;
             }
@@ -301,9 +286,7 @@ asio::awaitable<bool> Connection::connect_data(const DataTransfer& transfer) {
         if (error) co_return false;
     }
     data_ = std::move(socket);
-    auto target = asio::ip::make_address(transfer.connect_to->address.to_string(), error);
-    if (error) co_return false;
-    co_await data_->async_connect({target, transfer.connect_to->port}, asio::redirect_error(asio::use_awaitable, error));
+    co_await data_->async_connect({net::asio_address(transfer.connect_to->address), transfer.connect_to->port}, asio::redirect_error(asio::use_awaitable, error));
     co_return !error && data_.has_value();
 }
 
@@ -403,7 +386,7 @@ asio::awaitable<TransferEnd> Connection::receive_file(const DataTransfer& transf
         if (error == asio::error::eof) {
             converted.clear();
             if (transfer.ascii) from_network.finish(converted);
-            if (!write_all(transfer.upload_fd, converted.data(), converted.size())) co_return TransferEnd::local_error;
+            if (util::write_all(transfer.upload_fd, converted)) co_return TransferEnd::local_error;
             co_return TransferEnd::done;
         }
         if (error) co_return TransferEnd::connection_lost;
@@ -417,7 +400,7 @@ asio::awaitable<TransferEnd> Connection::receive_file(const DataTransfer& transf
             data = converted.data();
             size = converted.size();
         }
-        if (!write_all(transfer.upload_fd, data, size)) co_return TransferEnd::local_error;
+        if (util::write_all(transfer.upload_fd, {data, size})) co_return TransferEnd::local_error;
     }
     co_return TransferEnd::connection_lost;
 }

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "lib/net/asio_address.hpp"
+#include "lib/util/files.hpp"
 #include "nodes/host/resolver.hpp"
 
 namespace emu::host {
@@ -20,17 +22,6 @@ using boost::system::error_code;
 constexpr std::size_t kChunk = 64 * 1024;
 
 std::string shown(const wire::FtpReply& reply) { return fmt::format("{} {}", reply.code, reply.text()); }
-
-bool write_all(int fd, const std::uint8_t* data, std::size_t size) {
-    while (size > 0) {
-        auto n = ::write(fd, data, size);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-    return true;
-}
 
 }  // namespace
 
@@ -83,10 +74,10 @@ asio::awaitable<void> FtpClient::open(const ResolverConfig& resolver, const FtpU
         if (data_) data_->close(ignored);
         if (listener_) listener_->close(ignored);
     });
-    server_ = (co_await resolve_ipv4(io_, resolver, url.host)).to_string();
+    auto address = co_await resolve_ipv4(io_, resolver, url.host);
+    server_ = address.to_string();
     error_code error;
-    auto address = asio::ip::make_address(server_);
-    co_await control_.async_connect({address, url.port}, asio::redirect_error(asio::use_awaitable, error));
+    co_await control_.async_connect({net::asio_address(address), url.port}, asio::redirect_error(asio::use_awaitable, error));
     if (error) fail("connecting", error);
     control_.set_option(tcp::no_delay(true), error);
     auto greeting = co_await reply();
@@ -114,7 +105,7 @@ asio::awaitable<std::uint64_t> FtpClient::transfer(const std::string& verb, cons
         if (!error) listener_->listen(1, error);
         if (error) fail("listening for the data connection", error);
         auto port = listener_->local_endpoint().port();
-        auto address = wire::IpAddress::parse(local.address().to_string()).value();
+        auto address = net::wire_address(local.address());
         auto answer = co_await command("PORT", wire::write_ftp_host_port({address, port}));
         if (answer.code != 200) refused("PORT", answer);
     } else {
@@ -123,9 +114,7 @@ asio::awaitable<std::uint64_t> FtpClient::transfer(const std::string& verb, cons
         auto endpoint = wire::parse_pasv_reply(answer.text());
         if (!endpoint) throw std::runtime_error("PASV's reply names no address and port: " + shown(answer));
         data_.emplace(io_);
-        auto address = asio::ip::make_address(endpoint->address.to_string(), error);
-        if (error) throw std::runtime_error("PASV's reply names no IPv4 address: " + shown(answer));
-        co_await data_->async_connect({address, endpoint->port}, asio::redirect_error(asio::use_awaitable, error));
+        co_await data_->async_connect({net::asio_address(endpoint->address), endpoint->port}, asio::redirect_error(asio::use_awaitable, error));
         if (error) fail(fmt::format("connecting to the data port {}", endpoint->port), error);
     }
     auto started = co_await command(verb, path);
@@ -146,8 +135,8 @@ asio::awaitable<std::uint64_t> FtpClient::transfer(const std::string& verb, cons
             bytes += got;
             if (text != nullptr) {
                 text->append(chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(got));
-            } else if (!write_all(fd, chunk.data(), got)) {
-                throw std::runtime_error(fmt::format("writing what came: {}", std::strerror(errno)));
+            } else if (auto failed = util::write_all(fd, {reinterpret_cast<const char*>(chunk.data()), got})) {
+                throw std::runtime_error("writing what came: " + failed.message());
             }
         }
     } else {

@@ -12,6 +12,7 @@
 #include "lib/util/files.hpp"
 #include "lib/util/unique_fd.hpp"
 #include "nodes/host/ftp_client.hpp"
+#include "nodes/host/run_session.hpp"
 
 namespace emu::host {
 
@@ -43,7 +44,6 @@ int run_ftp(const FtpCommandOptions& options) {
     FtpClient client(io, [&](const std::string& line) {
         if (options.verbose) std::cerr << line << '\n';
     });
-    std::exception_ptr failure;
     std::uint64_t bytes = 0;
     std::string listing;
     auto session = [&]() -> asio::awaitable<void> {
@@ -58,16 +58,7 @@ int run_ftp(const FtpCommandOptions& options) {
         }
         co_await client.quit();
     };
-    asio::co_spawn(io, session(), [&](std::exception_ptr error) { failure = error; });
-    io.run();
-    if (failure) {
-        try {
-            std::rethrow_exception(failure);
-        } catch (const std::exception& error) {
-            std::cerr << "emu-host: " << options.url << ": " << error.what() << '\n';
-        }
-        return 1;
-    }
+    if (!run_session(io, session(), options.url)) return 1;
     std::cout << listing;
     std::cout.flush();
     if (options.verbose) {

@@ -14,6 +14,7 @@
 #include "lib/wire/dot_stuffing.hpp"
 #include "lib/wire/mail_date.hpp"
 #include "nodes/host/pop3_fetch.hpp"
+#include "nodes/host/run_session.hpp"
 #include "nodes/maild/mail_sender.hpp"
 
 namespace emu::host {
@@ -34,22 +35,6 @@ std::string client_name(const ResolverConfig& resolver) {
         host += "." + domain;
     }
     return host;
-}
-
-// Runs `session` on a fresh io_context; the error it threw, if any, printed with `what`.
-template <typename Session>
-bool run_session(Session session, const std::string& what) {
-    asio::io_context io;
-    std::exception_ptr failure;
-    asio::co_spawn(io, session(io), [&](std::exception_ptr error) { failure = error; });
-    io.run();
-    if (!failure) return true;
-    try {
-        std::rethrow_exception(failure);
-    } catch (const std::exception& error) {
-        std::cerr << "emu-host: " << what << ": " << error.what() << '\n';
-    }
-    return false;
 }
 
 }  // namespace
@@ -77,7 +62,8 @@ int run_mail_send(const MailSendOptions& options) {
     };
     mail::SendResult result;
     mail::Envelope envelope{options.from, options.to};
-    bool ran = run_session([&](asio::io_context& io) -> asio::awaitable<void> {
+    asio::io_context io;
+    auto session = [&]() -> asio::awaitable<void> {
         if (!options.server.empty()) {
             result = co_await mail::send_to_host(io, resolver, options.server, 25, name, envelope, message,
                                                  milliseconds_of(options.timeout_seconds), transcript);
@@ -85,8 +71,8 @@ int run_mail_send(const MailSendOptions& options) {
             result = co_await mail::send_to_domain(io, resolver, domain, name, envelope, message,
                                                    milliseconds_of(options.timeout_seconds), transcript);
         }
-    }, options.from);
-    if (!ran) return 1;
+    };
+    if (!run_session(io, session(), options.from)) return 1;
     for (const auto& [recipient, reply] : result.refused) {
         std::cerr << fmt::format("emu-host: {} refused <{}>: {} {}\n", result.server, recipient, reply.code,
                                  reply.lines.empty() ? "" : reply.lines.back());
@@ -112,7 +98,8 @@ int run_mail_fetch(const MailFetchOptions& options) {
         if (options.verbose) std::cerr << line << '\n';
     };
     Pop3Fetch fetch;
-    bool ran = run_session([&](asio::io_context& io) -> asio::awaitable<void> {
+    asio::io_context io;
+    auto session = [&]() -> asio::awaitable<void> {
         auto server = options.server;
         if (server.empty()) {
             // The user's mail server: the best exchanger of the mailbox's domain.
@@ -124,8 +111,8 @@ int run_mail_fetch(const MailFetchOptions& options) {
         }
         fetch = co_await pop3_fetch(io, resolver, server, mailbox, options.password, options.keep,
                                     milliseconds_of(options.timeout_seconds), transcript);
-    }, options.user);
-    if (!ran) return 1;
+    };
+    if (!run_session(io, session(), options.user)) return 1;
     for (std::size_t i = 0; i < fetch.messages.size(); ++i) {
         const auto& message = fetch.messages[i];
         std::cout << fmt::format("--- message {} of {} ({} bytes)\n", i + 1, fetch.messages.size(), message.size());

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/net/asio_address.hpp"
 #include "lib/wire/pop3.hpp"
 #include "nodes/common/deadline.hpp"
 #include "nodes/host/resolver.hpp"
@@ -28,7 +29,7 @@ asio::awaitable<Pop3Fetch> pop3_fetch(asio::io_context& io, const ResolverConfig
     auto fail = [&](const std::string& step) {
         throw std::runtime_error(fmt::format("{} ({}): {}", step, fetch.server, deadline.expired() ? "timed out" : error.message()));
     };
-    co_await socket.async_connect({asio::ip::make_address_v4(address.to_string()), 110},
+    co_await socket.async_connect({net::asio_address(address), 110},
                                   asio::redirect_error(asio::use_awaitable, error));
     if (error) fail("connecting");
     std::vector<std::uint8_t> buffer;

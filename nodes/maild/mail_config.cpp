@@ -2,28 +2,13 @@
 
 #include <stdexcept>
 
+#include "lib/wire/text_line.hpp"
+#include "nodes/common/config_values.hpp"
 
 namespace emu::mail {
-namespace {
 
 using nlohmann::json;
-
-std::string lower(const std::string& text) {
-    std::string result = text;
-    for (auto& c : result) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return result;
-}
-
-std::uint16_t port_of(const json& value, const std::string& what) {
-    if (!value.is_number_integer() || value.get<long long>() < 1 || value.get<long long>() > 65535) {
-        throw std::invalid_argument(what + " is not a port number");
-    }
-    return static_cast<std::uint16_t>(value.get<long long>());
-}
-
-}  // namespace
+using wire::lower_ascii;
 
 MailConfig read_mail_config(const json& config) {
     if (!config.is_object()) throw std::invalid_argument("the configuration is not a JSON object");
@@ -37,16 +22,16 @@ MailConfig read_mail_config(const json& config) {
     }
     for (const auto& domain : config["domains"]) {
         if (!domain.is_string() || domain.get<std::string>().empty()) throw std::invalid_argument("a domain is not a name");
-        result.domains.push_back(lower(domain.get<std::string>()));
+        result.domains.push_back(lower_ascii(domain.get<std::string>()));
     }
     if (!config.contains("users") || !config["users"].is_object() || config["users"].empty()) {
         throw std::invalid_argument("`users` is not a map from names to passwords");
     }
     for (auto user = config["users"].begin(); user != config["users"].end(); ++user) {
         if (user.key().empty() || !user->is_string()) throw std::invalid_argument("user '" + user.key() + "' has no password");
-        result.users[lower(user.key())] = user->get<std::string>();
+        result.users[lower_ascii(user.key())] = user->get<std::string>();
     }
-    result.postmaster = lower(config.value("postmaster", result.users.begin()->first));
+    result.postmaster = lower_ascii(config.value("postmaster", result.users.begin()->first));
     if (!result.users.contains(result.postmaster)) {
         throw std::invalid_argument("`postmaster` " + result.postmaster + " is not one of the users");
     }
@@ -56,14 +41,11 @@ MailConfig read_mail_config(const json& config) {
         }
         result.maximum_size = it->get<std::uint64_t>();
     }
-    if (auto it = config.find("smtp_port"); it != config.end()) result.smtp_port = port_of(*it, "`smtp_port`");
+    if (auto it = config.find("smtp_port"); it != config.end()) result.smtp_port = node::config_port(*it, "`smtp_port`");
     result.pop3 = config.value("pop3", false);
-    if (auto it = config.find("pop3_port"); it != config.end()) result.pop3_port = port_of(*it, "`pop3_port`");
+    if (auto it = config.find("pop3_port"); it != config.end()) result.pop3_port = node::config_port(*it, "`pop3_port`");
     if (auto it = config.find("idle_timeout"); it != config.end()) {
-        if (!it->is_number() || it->get<double>() < 0.1 || it->get<double>() > 86400) {
-            throw std::invalid_argument("`idle_timeout` is not a number of seconds from 0.1 to 86400");
-        }
-        result.idle_timeout = std::chrono::milliseconds(static_cast<long>(it->get<double>() * 1000));
+        result.idle_timeout = node::config_seconds(*it, "`idle_timeout`", 0.1, 86400);
     }
     if (auto it = config.find("relay_from"); it != config.end()) {
         if (!it->is_array()) throw std::invalid_argument("`relay_from` is not a list of networks");
@@ -75,10 +57,8 @@ MailConfig read_mail_config(const json& config) {
         }
     }
     if (auto it = config.find("queue_lifetime"); it != config.end()) {
-        if (!it->is_number() || it->get<double>() < 1 || it->get<double>() > 30 * 86400) {
-            throw std::invalid_argument("`queue_lifetime` is not a number of seconds from 1 to 30 days");
-        }
-        result.queue_lifetime = std::chrono::seconds(static_cast<long>(it->get<double>()));
+        auto lifetime = node::config_seconds(*it, "`queue_lifetime`", 1, 30 * 86400);
+        result.queue_lifetime = std::chrono::duration_cast<std::chrono::seconds>(lifetime);
     }
     return result;
 }

@@ -7,6 +7,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "lib/net/asio_address.hpp"
+#include "lib/wire/text_line.hpp"
 #include "nodes/common/deadline.hpp"
 #include "nodes/host/resolver.hpp"
 
@@ -28,9 +30,7 @@ std::string host_name(const wire::DnsName& name) {
 std::string domain_of(const std::string& address) {
     auto at = address.rfind('@');
     if (at == std::string::npos) return {};
-    auto domain = address.substr(at + 1);
-    std::transform(domain.begin(), domain.end(), domain.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return domain;
+    return wire::lower_ascii(std::string_view(address).substr(at + 1));
 }
 
 asio::awaitable<std::vector<std::string>> mail_exchangers(asio::io_context& io, const host::ResolverConfig& resolver,
@@ -81,7 +81,7 @@ asio::awaitable<SendResult> send_to_host(asio::io_context& io, const host::Resol
         socket.close(ignored);
     });
     error_code error;
-    co_await socket.async_connect({asio::ip::make_address_v4(address.to_string()), port},
+    co_await socket.async_connect({net::asio_address(address), port},
                                   asio::redirect_error(asio::use_awaitable, error));
     if (error) {
         result.failure = fmt::format("connecting to {}: {}", result.server, deadline.expired() ? "timed out" : error.message());

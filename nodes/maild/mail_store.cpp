@@ -24,28 +24,23 @@ tl::expected<std::string, std::error_code> MailStore::enqueue(const Envelope& en
     return queue_->deliver(text);
 }
 
-tl::expected<std::vector<QueuedMessage>, std::error_code> MailStore::queued() const {
-    auto files = queue_->messages();
-    if (!files) return tl::make_unexpected(files.error());
-    std::vector<QueuedMessage> result;
-    for (auto& file : *files) {
-        auto text = queue_->read(file);
-        if (!text) continue;
-        auto end = text->find('\n');
-        if (end == std::string::npos) continue;
-        auto head = nlohmann::json::parse(text->substr(0, end), nullptr, false);
-        if (!head.is_object() || !head.contains("to") || !head["to"].is_array()) continue;
-        QueuedMessage message;
-        message.file = std::move(file);
-        message.envelope.from = head.value("from", "");
-        for (const auto& to : head["to"]) {
-            if (to.is_string()) message.envelope.to.push_back(to.get<std::string>());
-        }
-        message.queued_at = head.value("queued_at", std::int64_t{0});
-        message.content = text->substr(end + 1);
-        if (!message.envelope.to.empty()) result.push_back(std::move(message));
+std::optional<QueuedMessage> MailStore::read_queued(const Maildir::Message& file) const {
+    auto text = queue_->read(file);
+    if (!text) return std::nullopt;
+    auto end = text->find('\n');
+    if (end == std::string::npos) return std::nullopt;
+    auto head = nlohmann::json::parse(text->substr(0, end), nullptr, false);
+    if (!head.is_object() || !head.contains("to") || !head["to"].is_array()) return std::nullopt;
+    QueuedMessage message;
+    message.file = file;
+    message.envelope.from = head.value("from", "");
+    for (const auto& to : head["to"]) {
+        if (to.is_string()) message.envelope.to.push_back(to.get<std::string>());
     }
-    return result;
+    message.queued_at = head.value("queued_at", std::int64_t{0});
+    message.content = text->substr(end + 1);
+    if (message.envelope.to.empty()) return std::nullopt;
+    return message;
 }
 
 tl::expected<std::string, std::error_code> MailStore::deliver(const std::string& user, std::string_view message) {

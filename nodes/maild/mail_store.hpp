@@ -41,9 +41,11 @@ public:
     /// Queues a message for relaying, durably; `queued_at` says since when it waits.
     tl::expected<std::string, std::error_code> enqueue(const Envelope& envelope, std::string_view message,
                                                        std::int64_t queued_at);
-    /// Every queued message, oldest first; one whose envelope cannot be read is skipped.
-    tl::expected<std::vector<QueuedMessage>, std::error_code> queued() const;
-    std::error_code dequeue(const QueuedMessage& message) { return queue_->remove(message.file); }
+    /// The relay queue's files, oldest first (listed, not read).
+    tl::expected<std::vector<Maildir::Message>, std::error_code> queued() const { return queue_->messages(); }
+    /// A queued file read whole: nullopt when it is gone or its envelope cannot be read.
+    std::optional<QueuedMessage> read_queued(const Maildir::Message& file) const;
+    std::error_code dequeue(const Maildir::Message& file) { return queue_->remove(file); }
 
     /// Takes `user`'s maildrop for a POP3 session; false when another session has it.
     bool lock(const std::string& user) { return locked_.insert(user).second; }

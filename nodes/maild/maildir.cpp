@@ -11,6 +11,7 @@
 
 #include <fmt/format.h>
 
+#include "lib/util/files.hpp"
 #include "lib/util/unique_fd.hpp"
 
 namespace emu::mail {
@@ -70,15 +71,7 @@ tl::expected<std::string, std::error_code> Maildir::deliver(std::string_view mes
         ::unlinkat(tmp_.get(), unique.c_str(), 0);
         return tl::make_unexpected(error);
     };
-    std::size_t written = 0;
-    while (written < message.size()) {
-        auto n = ::write(fd.get(), message.data() + written, message.size() - written);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            return fail(last_error());
-        }
-        written += static_cast<std::size_t>(n);
-    }
+    if (auto error = util::write_all(fd.get(), message)) return fail(error);
     if (::fsync(fd.get()) != 0) return fail(last_error());
     fd.reset();
     if (::renameat(tmp_.get(), unique.c_str(), new_.get(), unique.c_str()) != 0) return fail(last_error());

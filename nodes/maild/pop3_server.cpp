@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "lib/net/asio_address.hpp"
 #include "nodes/common/serve_connections.hpp"
 #include "nodes/common/read_more.hpp"
 #include "nodes/maild/pop3_session.hpp"
@@ -36,7 +37,7 @@ asio::awaitable<void> Pop3Server::serve(tcp::socket socket) {
     boost::system::error_code error;
     auto remote = socket.remote_endpoint(error);
     if (error) co_return;
-    auto peer = wire::IpAddress::parse(remote.address().to_string()).value_or(wire::IpAddress{});
+    auto peer = net::wire_address(remote.address());
     spdlog::info("pop3.connected from={}", peer.to_string());
     {
         // The session lets its maildrop go when it ends, however the connection ended.

@@ -19,13 +19,6 @@ Pop3Outcome one(wire::Pop3Response response) {
 
 Pop3Outcome error(std::string text) { return one({wire::Pop3Status::error, std::move(text), std::nullopt}); }
 
-std::string lower(std::string text) {
-    for (auto& c : text) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return text;
-}
-
 // TOP's answer (RFC 1939 §7): the header, the blank line after it, and the body's first
 // `lines` lines.
 std::string top_of(const std::string& message, std::uint64_t lines) {
@@ -69,7 +62,7 @@ Pop3Outcome Pop3Session::on_command(const wire::Pop3Command& command) {
 Pop3Outcome Pop3Session::authorization(const wire::Pop3Command& command) {
     if (command.verb == "USER") {
         if (command.argument.empty()) return error("USER needs a name");
-        user_ = lower(command.argument);
+        user_ = wire::lower_ascii(command.argument);
         user_given_ = true;
         // The same answer whether or not the mailbox exists: replies must not tell.
         return one(ok("Send the password for " + command.argument));

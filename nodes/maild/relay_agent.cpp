@@ -7,6 +7,7 @@
 #include <fmt/ranges.h>
 #include <spdlog/spdlog.h>
 
+#include "lib/wire/text_line.hpp"
 #include "nodes/maild/bounce.hpp"
 #include "nodes/maild/mail_sender.hpp"
 
@@ -36,13 +37,16 @@ asio::awaitable<void> RelayAgent::run() {
         if (!queued) {
             spdlog::warn("relay.queue_unreadable {}", queued.error().message());
         } else {
-            for (const auto& message : *queued) {
-                auto& retry = retries_[message.file.unique];
-                if (retry.next_at > now) {
-                    next_look = std::min(next_look, retry.next_at);
+            for (const auto& file : *queued) {
+                // Only a message that is due is read; the others wait their turn unread.
+                auto retry = retries_.find(file.unique);
+                if (retry != retries_.end() && retry->second.next_at > now) continue;
+                auto message = store_.read_queued(file);
+                if (!message) {
+                    spdlog::warn("relay.unreadable id={}: no envelope; left in the queue", file.unique);
                     continue;
                 }
-                co_await attempt(message, now);
+                co_await attempt(*message, now);
             }
             for (const auto& [unique, retry] : retries_) {
                 if (retry.next_at > now) next_look = std::min(next_look, retry.next_at);
@@ -108,7 +112,7 @@ asio::awaitable<void> RelayAgent::attempt(const QueuedMessage& message, std::int
     auto previous = retries_[message.file.unique].attempts;
     retries_.erase(message.file.unique);
     if (remaining.empty()) {
-        store_.dequeue(message);
+        store_.dequeue(message.file);
         co_return;
     }
     auto unique = message.file.unique;
@@ -116,7 +120,7 @@ asio::awaitable<void> RelayAgent::attempt(const QueuedMessage& message, std::int
         // Some were taken or returned: the queue keeps only the others, in a file of their own.
         auto requeued = store_.enqueue({message.envelope.from, remaining}, message.content, message.queued_at);
         if (requeued) {
-            store_.dequeue(message);
+            store_.dequeue(message.file);
             unique = *requeued;
         } else {
             // The old file stays, and all of its recipients are tried again: some twice.
@@ -140,8 +144,7 @@ void RelayAgent::bounce(const QueuedMessage& message, const std::vector<std::pai
     }
     auto text = bounce_message(config_.hostname, sender, failures, message.content, static_cast<std::time_t>(now));
     auto domain = domain_of(sender);
-    auto local = sender.substr(0, sender.rfind('@'));
-    std::transform(local.begin(), local.end(), local.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    auto local = wire::lower_ascii(sender.substr(0, sender.rfind('@')));
     bool ours = std::find(config_.domains.begin(), config_.domains.end(), domain) != config_.domains.end();
     if (ours && config_.users.contains(local)) {
         auto stored = store_.deliver(local, "Return-Path: <>\r\n" + text);

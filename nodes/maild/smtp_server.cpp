@@ -6,6 +6,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "lib/net/asio_address.hpp"
 #include "lib/wire/dot_stuffing.hpp"
 #include "nodes/common/serve_connections.hpp"
 #include "nodes/common/read_more.hpp"
@@ -37,7 +38,7 @@ asio::awaitable<void> SmtpServer::serve(tcp::socket socket) {
     boost::system::error_code error;
     auto remote = socket.remote_endpoint(error);
     if (error) co_return;
-    auto peer = wire::IpAddress::parse(remote.address().to_string()).value_or(wire::IpAddress{});
+    auto peer = net::wire_address(remote.address());
     spdlog::info("smtp.connected from={}", peer.to_string());
     SmtpSession session(config_, store_, peer);
     std::string pending = wire::write_smtp_reply(session.greeting());

@@ -28,13 +28,6 @@ std::size_t received_lines(const std::string& content) {
     return count;
 }
 
-std::string lower(std::string text) {
-    for (auto& c : text) {
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
-    return text;
-}
-
 // A quoted local part ("\"bob\"") names the same mailbox as the plain one when its content
 // needs no quoting; a backslash quotes the next character (RFC 5321 §4.1.2).
 std::string unquoted(const std::string& local_part) {
@@ -159,8 +152,8 @@ SmtpOutcome SmtpSession::mail_from(const std::string& argument) {
 
 std::optional<std::string> SmtpSession::local_user(const wire::SmtpMailbox& mailbox, bool& unknown) const {
     unknown = false;
-    auto domain = lower(mailbox.domain);
-    auto local = lower(unquoted(mailbox.local_part));
+    auto domain = wire::lower_ascii(mailbox.domain);
+    auto local = wire::lower_ascii(unquoted(mailbox.local_part));
     // "<Postmaster>" without a domain is always ours (RFC 5321 §4.5.1).
     if (domain.empty()) {
         if (local == "postmaster") return config_.postmaster;

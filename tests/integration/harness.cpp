@@ -30,6 +30,15 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     return count;
 }
 
+bool logged(TestDaemon& daemon, const std::string& lab, const std::string& node, const std::string& what,
+            std::size_t times) {
+    return count_of(daemon.emu({"logs", lab, node}).out, what) >= times;
+}
+
+CommandResult run_in_node(TestDaemon& daemon, const std::string& lab, const std::string& node, const std::string& script) {
+    return daemon.emu({"exec", lab, node, "--", "bash", "-c", script});
+}
+
 std::string ipv4_address_of(TestDaemon& daemon, const std::string& lab, const std::string& node,
                             const std::string& interface) {
     auto shown = daemon.emu({"exec", lab, node, "--", "ip", "-4", "-o", "addr", "show", "dev", interface});

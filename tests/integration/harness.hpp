@@ -91,6 +91,13 @@ std::size_t count_of(const std::string& text, const std::string& what);
 /// Whether `text` (a command's output, a log, a trace) contains `what`.
 inline bool contains(const std::string& text, const std::string& what) { return text.find(what) != std::string::npos; }
 
+/// Whether a node's log (`emu logs LAB NODE`) holds `what` at least `times` times.
+bool logged(TestDaemon& daemon, const std::string& lab, const std::string& node, const std::string& what,
+            std::size_t times = 1);
+
+/// A shell script run in a node: `emu exec LAB NODE -- bash -c SCRIPT`.
+CommandResult run_in_node(TestDaemon& daemon, const std::string& lab, const std::string& node, const std::string& script);
+
 /// The first IPv4 address configured on a node's interface, without its prefix; empty when none.
 std::string ipv4_address_of(TestDaemon& daemon, const std::string& lab, const std::string& node,
                             const std::string& interface = "eth0");

@@ -32,11 +32,6 @@ links:
                        lease);
 }
 
-bool logged(TestDaemon& daemon, const std::string& lab, const std::string& node, const std::string& what,
-            std::size_t times = 1) {
-    return count_of(daemon.emu({"logs", lab, node}).out, what) >= times;
-}
-
 }  // namespace
 
 TEST_CASE("emu-host's client gets a lease from dnsmasq and configures address, route and resolv.conf",

@@ -41,15 +41,15 @@ links:
 const std::string kFiles = "\n        files: {/pub/readme.txt: \"Files for the lab.\\n\", /incoming/: {}}";
 
 CommandResult in_cli(TestDaemon& daemon, const std::string& lab, const std::string& script) {
-    return daemon.emu({"exec", lab, "cli", "--", "bash", "-c", script});
+    return run_in_node(daemon, lab, "cli", script);
 }
+
+// Where a test's own files go, seen alike from the test and from inside its nodes: under its
+// daemon's directory, which goes with the daemon however the test ends.
+std::string scratch(TestDaemon& daemon) { return (daemon.state_dir() / "emu-ftpi-").string(); }
 
 std::filesystem::path files_of(TestDaemon& daemon, const std::string& lab) {
     return daemon.state_dir() / "labs" / lab / "nodes" / "srv" / "ftp" / "files";
-}
-
-bool logged(TestDaemon& daemon, const std::string& lab, const std::string& what) {
-    return contains(daemon.emu({"logs", lab, "srv"}).out, what);
 }
 
 }  // namespace
@@ -57,6 +57,7 @@ bool logged(TestDaemon& daemon, const std::string& lab, const std::string& what)
 TEST_CASE("curl and lftp move files both ways through emu-ftpd, passive and active, resumed and listed",
           "[root][interop][ftp]") {
     TestDaemon daemon;
+    const auto tmp = scratch(daemon);
     auto lab = daemon.lab_name("iftpd");
     TopologyFile topology("ftp", ftp_lab(kFiles));
     REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
@@ -80,36 +81,35 @@ TEST_CASE("curl and lftp move files both ways through emu-ftpd, passive and acti
     CHECK(cli("curl -s --max-time 5 -l ftp://10.0.9.1/") == "incoming\npub\n");
 
     // Uploads by alice, binary, passive and active (EPRT, then PORT), checked on disk and back.
-    cli("head -c 3000000 /dev/urandom > /tmp/emu-ftpi-up.bin");
-    cli("curl -s --max-time 10 -T /tmp/emu-ftpi-up.bin ftp://alice:secret@10.0.9.1/incoming/up.bin");
-    cli("curl -s --max-time 10 -P - ftp://alice:secret@10.0.9.1/incoming/up.bin | cmp - /tmp/emu-ftpi-up.bin");
-    cli("curl -s --max-time 10 -P - --disable-eprt -T /tmp/emu-ftpi-up.bin ftp://alice:secret@10.0.9.1/incoming/active.bin");
-    cli("curl -s --max-time 10 ftp://alice:secret@10.0.9.1/incoming/active.bin | cmp - /tmp/emu-ftpi-up.bin");
+    cli("head -c 3000000 /dev/urandom > " + tmp + "up.bin");
+    cli("curl -s --max-time 10 -T " + tmp + "up.bin ftp://alice:secret@10.0.9.1/incoming/up.bin");
+    cli("curl -s --max-time 10 -P - ftp://alice:secret@10.0.9.1/incoming/up.bin | cmp - " + tmp + "up.bin");
+    cli("curl -s --max-time 10 -P - --disable-eprt -T " + tmp + "up.bin ftp://alice:secret@10.0.9.1/incoming/active.bin");
+    cli("curl -s --max-time 10 ftp://alice:secret@10.0.9.1/incoming/active.bin | cmp - " + tmp + "up.bin");
     CHECK(std::filesystem::file_size(files / "incoming" / "up.bin") == 3000000);
 
     // Resumed both ways: a download that has its first 1 MB (REST), an upload that stopped at 1 MB (APPE).
-    cli("head -c 1000000 /tmp/emu-ftpi-up.bin > /tmp/emu-ftpi-part.bin && "
-        "curl -s --max-time 10 -C - -o /tmp/emu-ftpi-part.bin ftp://alice:secret@10.0.9.1/incoming/up.bin && "
-        "cmp /tmp/emu-ftpi-part.bin /tmp/emu-ftpi-up.bin");
-    cli("head -c 1000000 /tmp/emu-ftpi-up.bin > /tmp/emu-ftpi-part.bin && "
-        "curl -s --max-time 10 -T /tmp/emu-ftpi-part.bin ftp://alice:secret@10.0.9.1/incoming/resumed.bin && "
-        "curl -s --max-time 10 -C - -T /tmp/emu-ftpi-up.bin ftp://alice:secret@10.0.9.1/incoming/resumed.bin && "
-        "curl -s --max-time 10 ftp://alice:secret@10.0.9.1/incoming/resumed.bin | cmp - /tmp/emu-ftpi-up.bin");
+    cli("head -c 1000000 " + tmp + "up.bin > " + tmp + "part.bin && "
+        "curl -s --max-time 10 -C - -o " + tmp + "part.bin ftp://alice:secret@10.0.9.1/incoming/up.bin && "
+        "cmp " + tmp + "part.bin " + tmp + "up.bin");
+    cli("head -c 1000000 " + tmp + "up.bin > " + tmp + "part.bin && "
+        "curl -s --max-time 10 -T " + tmp + "part.bin ftp://alice:secret@10.0.9.1/incoming/resumed.bin && "
+        "curl -s --max-time 10 -C - -T " + tmp + "up.bin ftp://alice:secret@10.0.9.1/incoming/resumed.bin && "
+        "curl -s --max-time 10 ftp://alice:secret@10.0.9.1/incoming/resumed.bin | cmp - " + tmp + "up.bin");
 
     // lftp, passive then active: listing, get, put, reget of a partial file, rename, delete.
     const std::string lftp = "lftp -u alice,secret -e 'set net:max-retries 1; set net:timeout 5; set xfer:clobber on; ";
-    auto passive = cli(lftp + "cd pub; ls; get readme.txt -o /tmp/emu-ftpi-r.txt; put /tmp/emu-ftpi-r.txt -o copy.txt; "
-                              "mv copy.txt moved.txt; quit' 10.0.9.1 && cat /tmp/emu-ftpi-r.txt");
+    auto passive = cli(lftp + "cd pub; ls; get readme.txt -o " + tmp + "r.txt; put " + tmp + "r.txt -o copy.txt; "
+                              "mv copy.txt moved.txt; quit' 10.0.9.1 && cat " + tmp + "r.txt");
     CHECK(contains(passive, " readme.txt"));
     CHECK(passive.ends_with(kReadme));
     CHECK(emu::util::read_file(files / "pub" / "moved.txt") == kReadme);
     auto active = cli(lftp + "set ftp:passive-mode off; cd incoming; "
-                             "get up.bin -o /tmp/emu-ftpi-lftp.bin; rm active.bin; cls; quit' 10.0.9.1 && "
-                             "cmp /tmp/emu-ftpi-lftp.bin /tmp/emu-ftpi-up.bin && echo same");
+                             "get up.bin -o " + tmp + "lftp.bin; rm active.bin; cls; quit' 10.0.9.1 && "
+                             "cmp " + tmp + "lftp.bin " + tmp + "up.bin && echo same");
     CHECK(active == "resumed.bin\nup.bin\nsame\n");
-    cli("head -c 1234567 /tmp/emu-ftpi-up.bin > /tmp/emu-ftpi-lftp.bin && " + lftp +
-        "get -c incoming/up.bin -o /tmp/emu-ftpi-lftp.bin; quit' 10.0.9.1 && cmp /tmp/emu-ftpi-lftp.bin /tmp/emu-ftpi-up.bin");
-    cli("rm -f /tmp/emu-ftpi-*");
+    cli("head -c 1234567 " + tmp + "up.bin > " + tmp + "lftp.bin && " + lftp +
+        "get -c incoming/up.bin -o " + tmp + "lftp.bin; quit' 10.0.9.1 && cmp " + tmp + "lftp.bin " + tmp + "up.bin");
 
     auto trace = daemon.emu({"trace", lab, "--protocol", "ftp", "--protocol", "ftp-data"}).out;
     INFO(trace.substr(0, 20000));
@@ -129,6 +129,7 @@ TEST_CASE("curl and lftp move files both ways through emu-ftpd, passive and acti
 TEST_CASE("emu-ftpd refuses and logs a climb out of its files, a bounce and an anonymous upload, and ABOR stops a transfer",
           "[root][interop][ftp]") {
     TestDaemon daemon;
+    const auto tmp = scratch(daemon);
     auto lab = daemon.lab_name("iftprefuse");
     // A root of the test's own, with a link in it that leads out.
     auto root = daemon.state_dir() / "ftp-root";
@@ -141,18 +142,18 @@ TEST_CASE("emu-ftpd refuses and logs a climb out of its files, a bounce and an a
 
     auto climb = in_cli(daemon, lab, "curl -s --max-time 5 --path-as-is ftp://alice:secret@10.0.9.1/../../etc/passwd");
     CHECK_FALSE(climb.ok());
-    CHECK(logged(daemon, lab, "ftp.path_refused user=alice cwd=/ path=.."));
+    CHECK(logged(daemon, lab, "srv", "ftp.path_refused user=alice cwd=/ path=.."));
     auto link = in_cli(daemon, lab, "curl -s --max-time 5 ftp://alice:secret@10.0.9.1/etc-link/passwd");
     CHECK_FALSE(link.ok());
     CHECK(link.out.empty());
-    CHECK(logged(daemon, lab, "(a link out of the root)"));
+    CHECK(logged(daemon, lab, "srv", "(a link out of the root)"));
     // curl -P with another host's address sends a PORT naming it: the FTP bounce.
     auto bounce = in_cli(daemon, lab, "curl -s --max-time 5 -P 10.0.9.3 ftp://alice:secret@10.0.9.1/big.bin");
     CHECK_FALSE(bounce.ok());
-    CHECK(logged(daemon, lab, "ftp.bounce_refused user=alice from=10.0.9.2 asked=10.0.9.3:"));
-    auto upload = in_cli(daemon, lab, "echo hi > /tmp/emu-ftpi-hi && curl -s --max-time 5 -T /tmp/emu-ftpi-hi ftp://10.0.9.1/hi.txt");
+    CHECK(logged(daemon, lab, "srv", "ftp.bounce_refused user=alice from=10.0.9.2 asked=10.0.9.3:"));
+    auto upload = in_cli(daemon, lab, "echo hi > " + tmp + "hi && curl -s --max-time 5 -T " + tmp + "hi ftp://10.0.9.1/hi.txt");
     CHECK_FALSE(upload.ok());
-    CHECK(logged(daemon, lab, "ftp.write_refused user=anonymous STOR /hi.txt"));
+    CHECK(logged(daemon, lab, "srv", "ftp.write_refused user=anonymous STOR /hi.txt"));
     CHECK_FALSE(std::filesystem::exists(root / "hi.txt"));
 
     // ABOR during a 50 MB download the client does not read: 426 for the transfer, 226 for
@@ -175,26 +176,27 @@ reply)");
     CHECK(abort.out ==
           "150 Opening BINARY mode data connection for /big.bin (52428800 bytes).\n426 Transfer aborted.\n226 ABOR "
           "successful.\n221 Goodbye.\n");
-    CHECK(logged(daemon, lab, "ftp.aborted user=alice RETR /big.bin"));
+    CHECK(logged(daemon, lab, "srv", "ftp.aborted user=alice RETR /big.bin"));
 }
 
 TEST_CASE("emu-ftpd killed in the middle of an upload leaves no partial file under its name", "[root][interop][ftp]") {
     TestDaemon daemon;
+    const auto tmp = scratch(daemon);
     auto lab = daemon.lab_name("iftpkill");
     TopologyFile topology("ftp", ftp_lab(kFiles));
     REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
     auto files = files_of(daemon, lab);
     REQUIRE(wait_until([&] { return in_cli(daemon, lab, "curl -s --max-time 2 ftp://10.0.9.1/pub/readme.txt").ok(); }, 5s));
-    REQUIRE(in_cli(daemon, lab, "head -c 4000000 /dev/urandom > /tmp/emu-ftpi-kill.bin").ok());
+    REQUIRE(in_cli(daemon, lab, "head -c 4000000 /dev/urandom > " + tmp + "kill.bin").ok());
     // An old version is in place: the cut upload must leave it whole.
-    REQUIRE(in_cli(daemon, lab, "head -c 1000 /tmp/emu-ftpi-kill.bin > /tmp/emu-ftpi-old.bin && "
-                                "curl -s --max-time 5 -T /tmp/emu-ftpi-old.bin ftp://alice:secret@10.0.9.1/incoming/kill.bin")
+    REQUIRE(in_cli(daemon, lab, "head -c 1000 " + tmp + "kill.bin > " + tmp + "old.bin && "
+                                "curl -s --max-time 5 -T " + tmp + "old.bin ftp://alice:secret@10.0.9.1/incoming/kill.bin")
                 .ok());
     REQUIRE(std::filesystem::file_size(files / "incoming" / "kill.bin") == 1000);
 
     // 4 MB at 400 KB/s: ten seconds, cut after the 150 and a second of data.
     BackgroundCommand upload({program("emu"), "exec", lab, "cli", "--", "curl", "-s", "--limit-rate", "400K", "-T",
-                              "/tmp/emu-ftpi-kill.bin", "ftp://alice:secret@10.0.9.1/incoming/kill.bin"},
+                              tmp + "kill.bin", "ftp://alice:secret@10.0.9.1/incoming/kill.bin"},
                              daemon.environment());
     REQUIRE(wait_until([&] { return contains(daemon.emu({"trace", lab, "--protocol", "ftp"}).out, "FTP 150 Ok to send data."); }, 5s));
     auto server = process_pid(daemon, lab, "srv", "ftp");
@@ -210,12 +212,12 @@ TEST_CASE("emu-ftpd killed in the middle of an upload leaves no partial file und
     // Restarted by the lab, the server has what was whole.
     REQUIRE(wait_until([&] { auto pid = process_pid(daemon, lab, "srv", "ftp"); return pid > 0 && pid != server; }, 10s));
     REQUIRE(wait_until([&] { return in_cli(daemon, lab, "curl -s --max-time 2 ftp://10.0.9.1/pub/readme.txt").ok(); }, 5s));
-    CHECK(in_cli(daemon, lab, "curl -s --max-time 5 ftp://10.0.9.1/incoming/kill.bin | cmp - /tmp/emu-ftpi-old.bin").ok());
-    in_cli(daemon, lab, "rm -f /tmp/emu-ftpi-*");
+    CHECK(in_cli(daemon, lab, "curl -s --max-time 5 ftp://10.0.9.1/incoming/kill.bin | cmp - " + tmp + "old.bin").ok());
 }
 
 TEST_CASE("emu-host's FTP client gets, puts and lists against vsftpd, passive and active", "[root][interop][ftp]") {
     TestDaemon daemon;
+    const auto tmp = scratch(daemon);
     auto lab = daemon.lab_name("ivsftpd");
     auto work = daemon.state_dir() / "vsftpd";
     std::filesystem::create_directories(work / "ftp" / "incoming");
@@ -282,10 +284,9 @@ links:
     CHECK(active.out == notes);
     CHECK(contains(active.err, "> PORT 10,0,9,2,"));
     CHECK(contains(active.err, "< 200 PORT command successful"));
-    REQUIRE(in_cli(daemon, lab, "printf 'up\\n' > /tmp/emu-ftpi-vs.txt").ok());
-    CHECK(host({"put", "/tmp/emu-ftpi-vs.txt", "ftp://10.0.9.1/incoming/"}).ok());
-    CHECK(host({"put", "--active", "/tmp/emu-ftpi-vs.txt", "ftp://10.0.9.1/incoming/second.txt"}).ok());
-    in_cli(daemon, lab, "rm -f /tmp/emu-ftpi-vs.txt");
+    REQUIRE(in_cli(daemon, lab, "printf 'up\\n' > " + tmp + "vs.txt").ok());
+    CHECK(host({"put", tmp + "vs.txt", "ftp://10.0.9.1/incoming/"}).ok());
+    CHECK(host({"put", "--active", tmp + "vs.txt", "ftp://10.0.9.1/incoming/second.txt"}).ok());
     CHECK(emu::util::read_file(work / "ftp" / "incoming" / "emu-ftpi-vs.txt") == "up\n");
     CHECK(emu::util::read_file(work / "ftp" / "incoming" / "second.txt") == "up\n");
     auto listing = host({"ls", "ftp://10.0.9.1/incoming/"});
