@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <optional>
 #include <queue>
+#include <tuple>
 
 namespace emu::router {
 namespace {
@@ -56,9 +57,9 @@ public:
     std::vector<OspfRoute> run() {
         if (!routers_.contains(root_)) return {};
         vertices_[{wire::lsa_type::kRouter, root_}] = Vertex{};
-        candidates_.push({0, {wire::lsa_type::kRouter, root_}});
+        push_candidate(0, {wire::lsa_type::kRouter, root_});
         while (!candidates_.empty()) {
-            auto [distance, id] = candidates_.top();
+            auto [distance, rank, id] = candidates_.top();
             candidates_.pop();
             auto& vertex = vertices_.at(id);
             if (vertex.in_tree || distance != vertex.distance) continue;  // a stale entry
@@ -73,7 +74,16 @@ public:
     }
 
 private:
-    using Candidate = std::pair<std::uint32_t, VertexId>;
+    // §16.1 (3): of candidates at the same distance, transit networks are taken before routers
+    // "in order to necessarily find all equal-cost paths": a router reached at distance d
+    // across a network at d (network → router costs 0) must still be on the list when the
+    // network is taken, or the path across it is lost. Hence the rank between the distance
+    // and the vertex: 0 for a network, 1 for a router.
+    using Candidate = std::tuple<std::uint32_t, int, VertexId>;
+
+    void push_candidate(std::uint32_t distance, const VertexId& id) {
+        candidates_.push({distance, id.type == wire::lsa_type::kNetwork ? 0 : 1, id});
+    }
 
     std::string interface_with_address(Ipv4Address address) const {
         for (const auto& interface : interfaces_) {
@@ -112,7 +122,7 @@ private:
             vertex.distance = distance;
             vertex.next_hops = next_hops;
             vertex.attached_to_root = attached_to_root;
-            candidates_.push({distance, id});
+            push_candidate(distance, id);
         } else if (distance == vertex.distance) {
             vertex.next_hops.insert(next_hops.begin(), next_hops.end());
             vertex.attached_to_root = vertex.attached_to_root || attached_to_root;

@@ -220,6 +220,51 @@ TEST_CASE("OSPF routers fill their kernel tables with both equal-cost paths, and
     REQUIRE(daemon.emu({"down", lab}).ok());
 }
 
+namespace {
+
+// r1 reaches r2 both over a point-to-point link (cost 10) and across a LAN (10, then 0 from
+// the network to r2): h2's LAN behind r2 is 20 away either way. RFC 2328 §16.1 (3) takes the
+// LAN off the candidate list before r2, so both paths survive into the kernel.
+const char* kOspfTriangle = R"(name: ospftriangle
+nodes:
+  lan0: {kind: switch}
+  lan2: {kind: switch}
+  h2: {interfaces: {eth0: 10.0.2.10/24}, gateway: 10.0.2.1}
+  r1:
+    kind: router
+    interfaces: {eth0: 10.0.0.1/24, eth1: 10.0.12.1/24}
+    services: {ospf: {hello: 1, dead: 4, min_ls_interval: 0, min_ls_arrival: 0}}
+  r2:
+    kind: router
+    interfaces: {eth0: 10.0.0.2/24, eth1: 10.0.12.2/24, eth2: 10.0.2.1/24}
+    services: {ospf: {hello: 1, dead: 4, min_ls_interval: 0, min_ls_arrival: 0, passive: [eth2]}}
+links:
+  - endpoints: [r1:eth0, lan0]
+  - endpoints: [r2:eth0, lan0]
+  - endpoints: [r1:eth1, r2:eth1]
+  - endpoints: [r2:eth2, lan2]
+  - endpoints: [h2:eth0, lan2]
+)";
+
+}  // namespace
+
+TEST_CASE("OSPF keeps a router's equal-cost paths over a point-to-point link and across a LAN",
+          "[root][routing][ospf]") {
+    TestDaemon daemon;
+    auto file = write_topology("ospftriangle", kOspfTriangle);
+    auto lab = daemon.lab_name("ospftri");
+    REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
+    std::string route;
+    CHECK(wait_until([&] {
+        route = daemon.emu({"exec", lab, "r1", "--", "ip", "route", "show", "10.0.2.0/24"}).out;
+        return contains(route, "nexthop via 10.0.0.2 dev eth0") && contains(route, "nexthop via 10.0.12.2 dev eth1");
+    }, 20s));
+    INFO(route);
+    CHECK(contains(route, "proto ospf"));
+    CHECK(contains(daemon.emu({"logs", lab, "r1"}).out, "rib.installed 10.0.2.0/24 via 10.0.0.2 eth0, 10.0.12.2 eth1"));
+    REQUIRE(daemon.emu({"down", lab}).ok());
+}
+
 TEST_CASE("the OSPF mesh scenario converges with equal-cost paths, loses one to a cut link and gets it back",
           "[root][routing][ospf][scenario]") {
     run_shipped_scenario("ospf-mesh/reconverge.scenario.yaml", "mesh", 14);

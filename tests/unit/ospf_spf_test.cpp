@@ -205,3 +205,53 @@ TEST_CASE("a LAN reached both directly and, at the same cost, through another ro
     auto without_eth1 = shortest_paths(area, ip("1.1.1.1"), {{"eth0", prefix("10.0.0.1/24")}});
     CHECK(route_to(without_eth1, "10.2.0.0/16")->next_hops == via({{"10.0.0.2", "eth0"}}));
 }
+
+// RFC 2328 §16.1 (3): at equal distance, networks leave the candidate list before routers, so
+// a router reached at the same cost across a LAN (network → router costs 0) keeps that path
+// too. Each tie of that kind, with r2's own network behind it as the destination.
+TEST_CASE("a router reached at the same cost by a point-to-point link and across a LAN keeps both paths",
+          "[router][ospf][spf]") {
+    std::vector<Lsa> area = {
+        router_lsa("1.1.1.1", {transit("10.0.0.2", "10.0.0.1", 10), point_to_point("2.2.2.2", "10.0.12.1", 10)}),
+        router_lsa("2.2.2.2", {transit("10.0.0.2", "10.0.0.2", 10), point_to_point("1.1.1.1", "10.0.12.2", 10),
+                               stub("10.2.0.0", 16, 1)}),
+        network_lsa("10.0.0.2", "2.2.2.2", 24, {"2.2.2.2", "1.1.1.1"}),
+    };
+    auto routes = shortest_paths(area, ip("1.1.1.1"), {{"eth0", prefix("10.0.0.1/24")}, {"eth1", prefix("10.0.12.1/24")}});
+    const auto* behind = route_to(routes, "10.2.0.0/16");
+    REQUIRE(behind);
+    CHECK(behind->cost == 11);
+    CHECK(behind->next_hops == via({{"10.0.0.2", "eth0"}, {"10.0.12.2", "eth1"}}));
+}
+
+TEST_CASE("a router on two LANs at the same cost is reached across both", "[router][ospf][spf]") {
+    std::vector<Lsa> area = {
+        router_lsa("1.1.1.1", {transit("10.0.0.2", "10.0.0.1", 10), transit("10.0.1.2", "10.0.1.1", 10)}),
+        router_lsa("2.2.2.2", {transit("10.0.0.2", "10.0.0.2", 10), transit("10.0.1.2", "10.0.1.2", 10),
+                               stub("10.2.0.0", 16, 1)}),
+        network_lsa("10.0.0.2", "2.2.2.2", 24, {"2.2.2.2", "1.1.1.1"}),
+        network_lsa("10.0.1.2", "2.2.2.2", 24, {"2.2.2.2", "1.1.1.1"}),
+    };
+    auto routes = shortest_paths(area, ip("1.1.1.1"), {{"eth0", prefix("10.0.0.1/24")}, {"eth1", prefix("10.0.1.1/24")}});
+    const auto* behind = route_to(routes, "10.2.0.0/16");
+    REQUIRE(behind);
+    CHECK(behind->cost == 11);
+    CHECK(behind->next_hops == via({{"10.0.0.2", "eth0"}, {"10.0.1.2", "eth1"}}));
+}
+
+TEST_CASE("a router reached through another router and across a LAN at the same cost keeps both paths",
+          "[router][ospf][spf]") {
+    // r1 → r3 (5) → r2 (5) is 10; r1 → the LAN (10) → r2 (0) is 10 too.
+    std::vector<Lsa> area = {
+        router_lsa("1.1.1.1", {transit("10.0.0.2", "10.0.0.1", 10), point_to_point("3.3.3.3", "10.0.13.1", 5)}),
+        router_lsa("3.3.3.3", {point_to_point("1.1.1.1", "10.0.13.3", 5), point_to_point("2.2.2.2", "10.0.23.3", 5)}),
+        router_lsa("2.2.2.2", {transit("10.0.0.2", "10.0.0.2", 10), point_to_point("3.3.3.3", "10.0.23.2", 5),
+                               stub("10.2.0.0", 16, 1)}),
+        network_lsa("10.0.0.2", "2.2.2.2", 24, {"2.2.2.2", "1.1.1.1"}),
+    };
+    auto routes = shortest_paths(area, ip("1.1.1.1"), {{"eth0", prefix("10.0.0.1/24")}, {"eth1", prefix("10.0.13.1/24")}});
+    const auto* behind = route_to(routes, "10.2.0.0/16");
+    REQUIRE(behind);
+    CHECK(behind->cost == 11);
+    CHECK(behind->next_hops == via({{"10.0.0.2", "eth0"}, {"10.0.13.3", "eth1"}}));
+}
