@@ -147,6 +147,13 @@ DatabaseExchange::Outcome DatabaseExchange::receive(const OspfDatabaseDescriptio
             send_next(now);
             return Outcome::negotiation_done;
         }
+        if (claims_master && packet.lsa_headers.empty()) {
+            // We outrank it: §10.6 ignores its claim, and ours stands. But its claim shows it
+            // has just reached ExStart, so the claim we sent before was dropped by a neighbour
+            // still in 2-Way (on a LAN it waits for its election longer than we may); send ours
+            // again now rather than leave the exchange to RxmtInterval.
+            resend_last(now);
+        }
         return Outcome::none;  // not yet agreed: our own claim stands, resent until it is
     }
 

@@ -208,3 +208,32 @@ TEST_CASE("an unanswered claim, DBD or request is sent again every RxmtInterval"
     REQUIRE(again.size() == 1);
     CHECK(again[0] == lost[0]);
 }
+
+// A neighbour in 2-Way drops DBDs (§10.6), so a claim sent while it was still waiting (a LAN's
+// WaitTimer, its election) is lost; its own claim says it has reached ExStart. The master
+// answers that claim with its own at once instead of leaving the exchange to RxmtInterval.
+TEST_CASE("a master in ExStart answers the lower neighbour's first claim with its own at once",
+          "[router][ospf][exchange]") {
+    Lsdb lsdb;
+    DatabaseExchange higher(settings("2.2.2.2", "1.1.1.1"), 77, kStart);
+    auto lost = higher.take_descriptions();  // sent while the neighbour was in 2-Way
+    REQUIRE(lost.size() == 1);
+    wire::OspfDatabaseDescription theirs;
+    theirs.flags = wire::OspfDatabaseDescription::kInit | wire::OspfDatabaseDescription::kMore |
+                   wire::OspfDatabaseDescription::kMaster;
+    theirs.sequence = 500;
+    const auto later = kStart + 2s;
+    CHECK(higher.receive(theirs, lsdb, later) == Outcome::none);
+    CHECK(higher.phase() == Phase::exstart);
+    auto again = higher.take_descriptions();
+    REQUIRE(again.size() == 1);
+    CHECK(again[0] == lost[0]);
+    CHECK(higher.next_deadline() == later + 5s);
+
+    // Its echo of our sequence number then makes us master without any wait.
+    wire::OspfDatabaseDescription echo;
+    echo.flags = wire::OspfDatabaseDescription::kMore;
+    echo.sequence = 77;
+    CHECK(higher.receive(echo, lsdb, later) == Outcome::negotiation_done);
+    CHECK(higher.is_master());
+}
