@@ -37,6 +37,25 @@ struct OspfEngine::Adjacency {
     std::unique_ptr<DatabaseExchange> exchange;
     std::map<LsaKey, LsaHeader> retransmit;
     Time retransmit_at = Time::max();
+
+    /// The instance of each LSA this neighbour was last sent, and when. A neighbour drops a
+    /// newer instance that comes within MinLSArrival of the one it installed (§13 (5a)) —
+    /// and it may have installed that one only just now, from our answer to its request,
+    /// however long ago we originated it. So a newer instance waits until then (ready_for):
+    /// sent any sooner, it would be lost until RxmtInterval. The neighbour's MinLSArrival is
+    /// taken to be ours, as HelloInterval must be.
+    struct Sent {
+        LsaHeader header;
+        Time at;
+    };
+    std::map<LsaKey, Sent> sent;
+
+    Time ready_for(const LsaHeader& header, Time now, std::chrono::milliseconds min_ls_arrival) const {
+        auto last = sent.find(key_of(header));
+        if (last == sent.end() || compare_instances(last->second.header, header) == 0) return now;
+        return std::max(now, last->second.at + min_ls_arrival);
+    }
+    void note_sent(const LsaHeader& header, Time now) { sent[key_of(header)] = {header, now}; }
 };
 
 /// One interface: its Hello protocol and the adjacencies formed on it.
@@ -238,6 +257,7 @@ void OspfEngine::receive_request(Port& port, Ipv4Address id, Adjacency& adjacenc
             return;
         }
         answer.push_back(aged_for_sending(lsdb_.current(*entry, now)));
+        adjacency.note_sent(answer.back().header, now);
     }
     // The answer goes straight to the neighbour.
     send_updates(port, neighbour.address, std::move(answer));
@@ -320,7 +340,9 @@ void OspfEngine::receive_update(Port& port, Ipv4Address source, Ipv4Address rout
             }
         } else {
             // §13 (8): ours is newer: send it back.
-            send(port, source, wire::OspfLinkStateUpdate{{aged_for_sending(lsdb_.current(*ours, now))}});
+            auto newer_one = aged_for_sending(lsdb_.current(*ours, now));
+            from.note_sent(newer_one.header, now);
+            send(port, source, wire::OspfLinkStateUpdate{{std::move(newer_one)}});
         }
     }
     if (!direct_acks.empty()) send(port, source, wire::OspfLinkStateAck{direct_acks});
@@ -341,23 +363,35 @@ bool OspfEngine::flood(const Lsa& lsa, const Port* arrived_on, std::optional<Ipv
     bool sent_back = false;
     for (auto& port : ports_) {
         if (port->hello->state() == OspfInterfaceState::down || port->hello->config().passive) continue;
-        bool listed = false;
+        std::vector<Adjacency*> listed;
+        Time ready = now;
         for (auto& [id, adjacency] : port->adjacencies) {
             if (adjacency.exchange->phase() == DatabaseExchange::Phase::exstart) continue;
             if (port.get() == arrived_on && from && id == *from) continue;
             // The retransmission timer starts when the list stops being empty (§13.6).
             if (adjacency.retransmit.empty()) adjacency.retransmit_at = now + config_.retransmit_interval;
             adjacency.retransmit[key] = lsa.header;
-            listed = true;
+            listed.push_back(&adjacency);
+            ready = std::max(ready, adjacency.ready_for(lsa.header, now, config_.min_ls_arrival));
         }
-        if (!listed) continue;
+        if (listed.empty()) continue;
         if (port.get() == arrived_on && from) {
             // §13.3 (4), (5): what came from the DR or BDR, the DR has sent to all; a BDR leaves it to the DR.
             const auto& sender = port->hello->neighbours().at(*from);
             if (sender.address == port->hello->dr() || sender.address == port->hello->bdr()) continue;
             if (port->hello->state() == OspfInterfaceState::backup) continue;
         }
+        if (ready > now) {
+            // A neighbour here would drop it (Adjacency::sent): it goes from the retransmission
+            // lists, straight to each, once they take it.
+            for (auto* adjacency : listed) adjacency->retransmit_at = std::min(adjacency->retransmit_at, ready);
+            log("ospf.lsa_paced", lsa_text(lsa.header) + " on " + port->hello->config().name + " for " +
+                                      std::to_string(std::chrono::ceil<std::chrono::milliseconds>(ready - now).count()) +
+                                      " ms (MinLSArrival)");
+            continue;
+        }
         send(*port, flood_destination(*port), wire::OspfLinkStateUpdate{{aged_for_sending(lsa)}});
+        for (auto* adjacency : listed) adjacency->note_sent(lsa.header, now);
         ++counters_.lsas_flooded;
         // Flooded back out of where it came from: that is its acknowledgment (§13.5).
         sent_back = sent_back || port.get() == arrived_on;
@@ -527,19 +561,28 @@ void OspfEngine::advance(Time now) {
             if (now >= adjacency.retransmit_at) {
                 adjacency.retransmit_at = Time::max();
                 std::vector<Lsa> again;
+                Time next_ready = Time::max();  // of what must wait for the neighbour's MinLSArrival
                 for (auto it = adjacency.retransmit.begin(); it != adjacency.retransmit.end();) {
                     const auto* entry = lsdb_.find(it->first);
                     if (entry == nullptr) {
                         it = adjacency.retransmit.erase(it);
                         continue;
                     }
-                    again.push_back(aged_for_sending(lsdb_.current(*entry, now)));
+                    auto lsa = aged_for_sending(lsdb_.current(*entry, now));
+                    if (auto ready = adjacency.ready_for(lsa.header, now, config_.min_ls_arrival); ready > now) {
+                        next_ready = std::min(next_ready, ready);
+                    } else {
+                        adjacency.note_sent(lsa.header, now);
+                        again.push_back(std::move(lsa));
+                    }
                     ++it;
                 }
                 if (!again.empty()) {
                     ++counters_.retransmissions;
                     send_updates(*port, port->hello->neighbours().at(id).address, std::move(again));
-                    adjacency.retransmit_at = now + config_.retransmit_interval;
+                }
+                if (!adjacency.retransmit.empty()) {
+                    adjacency.retransmit_at = std::min(now + config_.retransmit_interval, next_ready);
                 }
             }
         }

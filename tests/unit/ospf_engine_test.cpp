@@ -4,6 +4,7 @@
 // at both ends reroutes, and the LSAs of a lost neighbour go.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -315,4 +316,55 @@ TEST_CASE("a router that restarts goes on from the sequence number its neighbour
     const auto now_held = area.routers.at("r1")->lsdb().find(r2_lsa)->lsa.header.sequence;
     CHECK(static_cast<std::int32_t>(now_held) > static_cast<std::int32_t>(held));
     CHECK(area.route("r1", "10.0.2.0/24") != nullptr);
+}
+
+// BIRD keeps MinLSArrival and cannot turn it off. When an adjacency comes up, each router
+// installs the other's router-LSA from the answer to its request, and at once originates a
+// new one (now with the link to the other): that instance, flooded straight away, would come
+// within MinLSArrival of the one just installed and be dropped (§13 (5a)), to be repaired only
+// by the retransmission RxmtInterval later. It waits until the neighbour takes it instead.
+TEST_CASE("a newer instance goes to a neighbour no sooner than MinLSArrival after the one it was sent last",
+          "[router][ospf][engine]") {
+    Area area;
+    area.router("r1", "1.1.1.1", {{"eth0", "", "10.0.1.1/24", kLan, 1}, {"eth1", "l12", "10.0.12.1/24", kP2p, 10}});
+    area.router("r2", "2.2.2.2", {{"eth0", "l12", "10.0.12.2/24", kP2p, 10}, {"eth1", "", "10.0.2.1/24", kLan, 1}});
+    for (const auto* name : {"r1", "r2"}) {
+        area.configs.at(name).min_ls_arrival = 1000ms;
+        area.start(name, name[1] == '1' ? 7 : 9);
+    }
+    // Every instance each router sends the other, and when.
+    std::map<std::pair<std::string, LsaKey>, std::vector<std::pair<OspfEngine::Time, std::uint32_t>>> sent;
+    area.lose = [&](const std::string& from, const OspfSend& send) {
+        if (const auto* update = std::get_if<wire::OspfLinkStateUpdate>(&send.packet.body)) {
+            for (const auto& lsa : update->lsas) sent[{from, key_of(lsa.header)}].emplace_back(area.now, lsa.header.sequence);
+        }
+        return false;
+    };
+    area.run_until(kStart + 4s);  // well before RxmtInterval (5 s) could repair a drop
+    INFO([&] { std::string text; for (const auto& line : area.log) text += line + "\n"; return text; }());
+    CHECK(area.all_full("r1"));
+    CHECK(area.all_full("r2"));
+    // Each holds the other's newest router-LSA, the one with the point-to-point link.
+    for (auto [at, of] : {std::pair{"r1", "2.2.2.2"}, std::pair{"r2", "1.1.1.1"}}) {
+        INFO(at);
+        const LsaKey key{wire::lsa_type::kRouter, ip(of), ip(of)};
+        const auto* theirs = area.routers.at(at)->lsdb().find(key);
+        const auto* own = area.routers.at(at == std::string("r1") ? "r2" : "r1")->lsdb().find(key);
+        REQUIRE(theirs);
+        REQUIRE(own);
+        CHECK(theirs->lsa.header.sequence == own->lsa.header.sequence);
+        CHECK(own->lsa.header.sequence > wire::LsaHeader::kInitialSequence);
+    }
+    CHECK(area.route("r1", "10.0.2.0/24"));
+    CHECK(area.route("r2", "10.0.1.0/24"));
+    // And no newer instance followed the last one sent within a second.
+    for (const auto& [who, instances] : sent) {
+        for (std::size_t i = 1; i < instances.size(); ++i) {
+            if (instances[i].second == instances[i - 1].second) continue;
+            INFO(who.first << " sent instances " << instances[i - 1].second << " and " << instances[i].second);
+            CHECK(instances[i].first - instances[i - 1].first >= 1s);
+        }
+    }
+    CHECK(std::any_of(area.log.begin(), area.log.end(),
+                      [](const std::string& line) { return line.find("ospf.lsa_paced") != std::string::npos; }));
 }
