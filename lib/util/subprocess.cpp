@@ -13,7 +13,7 @@
 namespace emu::util {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
-                          std::chrono::milliseconds timeout) {
+                          std::chrono::milliseconds timeout, const std::string& working_directory) {
     int out_pipe[2];
     int err_pipe[2];
     if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw_errno("pipe");
@@ -34,6 +34,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::map<s
         int null_input = ::open("/dev/null", O_RDONLY);
         ::dup2(null_input, STDIN_FILENO);
         for (const auto& [key, value] : environment) ::setenv(key.c_str(), value.c_str(), 1);
+        if (!working_directory.empty() && ::chdir(working_directory.c_str()) != 0) ::_exit(127);
         ::execvp(args[0], args.data());
         ::_exit(127);
     }

@@ -16,8 +16,9 @@ struct ProcessResult {
 };
 
 /// Runs a program (looked up in PATH) with extra environment and /dev/null as input,
-/// collecting its standard output and error; kills it after `timeout`.
+/// collecting its standard output and error; kills it after `timeout`. It runs in
+/// `working_directory` when one is given (exit status 127 if it cannot go there).
 ProcessResult run_process(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
-                          std::chrono::milliseconds timeout);
+                          std::chrono::milliseconds timeout, const std::string& working_directory = {});
 
 }  // namespace emu::util

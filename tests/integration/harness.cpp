@@ -62,8 +62,8 @@ pid_t process_pid(TestDaemon& daemon, const std::string& lab, const std::string&
 }
 
 CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment,
-                  std::chrono::seconds timeout) {
-    auto ended = util::run_process(argv, environment, timeout);
+                  std::chrono::seconds timeout, const std::string& working_directory) {
+    auto ended = util::run_process(argv, environment, timeout, working_directory);
     CommandResult result{ended.exit_code, std::move(ended.out), std::move(ended.err)};
     if (ended.timed_out) result.err += "\n[test harness: killed after timeout]\n";
     return result;
@@ -173,7 +173,7 @@ CommandResult TestDaemon::emu(const std::vector<std::string>& args, const std::m
     argv.insert(argv.end(), args.begin(), args.end());
     auto variables = environment();
     for (const auto& [key, value] : extra) variables[key] = value;
-    return run(argv, variables);
+    return run(argv, variables, std::chrono::seconds(120), state_.string());
 }
 
 std::map<std::string, std::string> TestDaemon::environment() const {

@@ -19,9 +19,10 @@ struct CommandResult {
     bool ok() const { return exit_code == 0; }
 };
 
-/// Runs a program with extra environment, capturing its output; kills it after `timeout`.
+/// Runs a program with extra environment, capturing its output; kills it after `timeout`;
+/// in `working_directory` when one is given.
 CommandResult run(const std::vector<std::string>& argv, const std::map<std::string, std::string>& environment = {},
-                  std::chrono::seconds timeout = std::chrono::seconds(120));
+                  std::chrono::seconds timeout = std::chrono::seconds(120), const std::string& working_directory = {});
 
 /// A command running in the background whose output can be watched while it runs.
 class BackgroundCommand {
@@ -62,7 +63,9 @@ public:
     TestDaemon(const TestDaemon&) = delete;
     TestDaemon& operator=(const TestDaemon&) = delete;
 
-    /// Runs `emu ARGS…` against this daemon (it is started on first use, as users see it).
+    /// Runs `emu ARGS…` against this daemon (it is started on first use, as users see it), in
+    /// the test's state directory: what emu writes where it runs (`emu run`'s pcapng of a
+    /// failed scenario) stays with the test, out of the work tree.
     CommandResult emu(const std::vector<std::string>& args, const std::map<std::string, std::string>& extra = {});
     /// A lab name unique to this test process.
     std::string lab_name(const std::string& base);
