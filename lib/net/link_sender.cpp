@@ -8,6 +8,7 @@
 #include <cstring>
 #include <vector>
 
+#include "lib/net/background_close.hpp"
 #include "lib/util/system_error.hpp"
 #include "lib/wire/ipv4.hpp"
 #include "lib/wire/udp.hpp"
@@ -17,6 +18,8 @@ namespace emu::net {
 Ipv4LinkSender::Ipv4LinkSender() : socket_(::socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
     if (!socket_) util::throw_errno("socket(AF_PACKET, SOCK_DGRAM)");
 }
+
+Ipv4LinkSender::~Ipv4LinkSender() { close_in_background(std::move(socket_)); }
 
 bool Ipv4LinkSender::send(int ifindex, const wire::MacAddress& to, const Udp& addressing, wire::Bytes payload) {
     wire::UdpHeader udp;

@@ -17,6 +17,11 @@ class Ipv4LinkSender {
 public:
     /// Throws SystemError (needs CAP_NET_RAW).
     Ipv4LinkSender();
+    /// The socket is closed in the background (close_in_background: a packet socket's
+    /// release waits for the kernel).
+    ~Ipv4LinkSender();
+    Ipv4LinkSender(Ipv4LinkSender&&) = default;
+    Ipv4LinkSender& operator=(Ipv4LinkSender&&) = delete;
 
     struct Udp {
         wire::Ipv4Address source;

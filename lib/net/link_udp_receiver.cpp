@@ -8,6 +8,7 @@
 
 #include <cstring>
 
+#include "lib/net/background_close.hpp"
 #include "lib/util/system_error.hpp"
 #include "lib/util/unique_fd.hpp"
 #include "lib/wire/checksum.hpp"
@@ -60,6 +61,10 @@ int open_filtered_socket(int ifindex, std::uint16_t port) {
 
 LinkUdpReceiver::LinkUdpReceiver(asio::io_context& io, int ifindex, std::uint16_t port)
     : socket_(io, open_filtered_socket(ifindex, port)), port_(port), buffer_(65536) {}
+
+LinkUdpReceiver::~LinkUdpReceiver() {
+    if (socket_.is_open()) close_in_background(util::UniqueFd(socket_.release()));
+}
 
 asio::awaitable<LinkUdpReceiver::Datagram> LinkUdpReceiver::receive() {
     while (true) {

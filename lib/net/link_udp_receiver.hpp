@@ -26,6 +26,11 @@ public:
 
     /// Throws SystemError (needs CAP_NET_RAW).
     LinkUdpReceiver(asio::io_context& io, int ifindex, std::uint16_t port);
+    /// Pending receives end (operation_aborted); the socket is closed in the background
+    /// (close_in_background: a packet socket's release waits for the kernel).
+    ~LinkUdpReceiver();
+    LinkUdpReceiver(const LinkUdpReceiver&) = delete;
+    LinkUdpReceiver& operator=(const LinkUdpReceiver&) = delete;
 
     /// The next good datagram; bad ones are counted in `dropped()` and skipped.
     asio::awaitable<Datagram> receive();
