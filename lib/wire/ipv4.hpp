@@ -11,6 +11,7 @@ namespace emu::wire {
 /// IP protocol numbers this code knows by name (IANA registry).
 namespace ip_protocol {
 inline constexpr std::uint8_t kIcmp = 1;
+inline constexpr std::uint8_t kIgmp = 2;
 inline constexpr std::uint8_t kTcp = 6;
 inline constexpr std::uint8_t kUdp = 17;
 inline constexpr std::uint8_t kOspf = 89;

@@ -4,7 +4,8 @@
 # Wireshark display filters written out as hex, and whole sessions: each side's bytes of a
 # TCP connection in order (tests/data/sessions/NAME.client.hex and NAME.server.hex), since
 # a reply may come in several segments. Sourced, not run; the script sets `lab`,
-# `work` and `emu`, and removes the lab in its own cleanup (lab_down).
+# `work` and `emu`, and removes the lab in its own cleanup (lab_down). capture-igmp, which
+# makes namespaces of its own, uses only the frame picking (frame_hex, write_frames: `work`).
 
 # lab_up: the two-node lab.
 lab_up() {
