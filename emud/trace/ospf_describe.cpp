@@ -1,5 +1,7 @@
 #include "emud/trace/ospf_describe.hpp"
 
+#include "emud/trace/summary_list.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -10,9 +12,6 @@ namespace {
 
 using nlohmann::json;
 using namespace wire;
-
-// A summary names this many LSAs or requests, then how many more.
-constexpr std::size_t kNamedInSummary = 3;
 
 std::string sequence_text(std::uint32_t sequence) { return fmt::format("{:#010x}", sequence); }
 
@@ -32,15 +31,6 @@ std::string lsa_header_text(const LsaHeader& header) {
     text += " seq=" + sequence_text(header.sequence);
     if (header.age >= LsaHeader::kMaxAge) text += " MaxAge";
     return text;
-}
-
-template <typename Item, typename Text>
-std::string listed(const std::vector<Item>& items, Text text) {
-    if (items.empty()) return "none";
-    std::string out;
-    for (std::size_t i = 0; i < items.size() && i < kNamedInSummary; ++i) out += (i ? ", " : "") + text(items[i]);
-    if (items.size() > kNamedInSummary) out += fmt::format(" +{} more", items.size() - kNamedInSummary);
-    return out;
 }
 
 std::string dbd_flags(std::uint8_t flags) {
