@@ -1,5 +1,6 @@
 #include "emud/trace/describe.hpp"
 
+#include "emud/trace/igmp_describe.hpp"
 #include "emud/trace/ospf_describe.hpp"
 
 #include <fmt/format.h>
@@ -59,6 +60,7 @@ Layer arp_layer(const ArpPacket& arp) {
 std::string ip_protocol_name(std::uint8_t protocol) {
     switch (protocol) {
         case ip_protocol::kIcmp: return "ICMP";
+        case ip_protocol::kIgmp: return "IGMP";
         case ip_protocol::kTcp: return "TCP";
         case ip_protocol::kUdp: return "UDP";
         case ip_protocol::kOspf: return "OSPF";
@@ -248,11 +250,14 @@ std::vector<Layer> describe_frame(Bytes frame, CaptureFacts facts) {
         if (decoded->icmp) layers.push_back(icmp_layer(*decoded->icmp));
         if (decoded->udp) layers.push_back(udp_layer(*decoded->udp, *decoded->ipv4, facts));
         if (decoded->tcp) layers.push_back(tcp_layer(*decoded->tcp, *decoded->ipv4, facts));
-        // OSPF rides on IP itself (protocol 89), so it is read here rather than by a flow's
-        // application decoder; a fragment's piece is not a packet to read.
+        // OSPF (protocol 89) and IGMP (2) ride on IP itself, so they are read here rather
+        // than by a flow's application decoder; a fragment's piece is not a packet to read.
         const auto& header = decoded->ipv4->header;
         if (header.protocol == ip_protocol::kOspf && !header.is_fragment()) {
             layers.push_back(ospf_layer(decoded->ipv4->payload));
+        }
+        if (header.protocol == ip_protocol::kIgmp && !header.is_fragment()) {
+            layers.push_back(igmp_layer(decoded->ipv4->payload));
         }
     }
     if (decoded->error) {

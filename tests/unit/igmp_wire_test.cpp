@@ -3,9 +3,10 @@
 // querier, its IGMPv2 and v3 queries; one query with the floating-point codes is made by hand
 // from RFC 3376 §4.1. Each parses to what was sent (and to what tshark reads in it), writes
 // back to the same bytes, refuses every cut; then what no peer sent: hostile counts and
-// lengths, a bad checksum, a query of the wrong length.
+// lengths, a bad checksum, a query of the wrong length; and how the trace shows each message.
 #include <catch2/catch.hpp>
 
+#include "emud/trace/describe.hpp"
 #include "lib/wire/checksum.hpp"
 #include "lib/wire/frame.hpp"
 #include "lib/wire/igmp.hpp"
@@ -298,4 +299,75 @@ TEST_CASE("hostile IGMP messages are refused with what and where", "[wire][igmp]
     CHECK(record.aux_data == std::vector<std::uint8_t>{1, 2, 3, 4});
     CHECK(record.group == ip("239.1.2.3"));
     CHECK(written(*parsed) == with_aux);
+}
+
+TEST_CASE("the trace shows each IGMP message: its version, type, group, time and records", "[trace][igmp]") {
+    auto layers_of = [](const std::vector<std::uint8_t>& frame) {
+        auto layers = emu::trace::describe_frame(frame, {});
+        REQUIRE(layers.size() == 3);  // Ethernet, IPv4, IGMP
+        CHECK(layers[1].fields["protocol"] == "IGMP");
+        // Every message carries the Router Alert option (RFC 2113): the IPv4 layer reads past it.
+        CHECK(layers[1].fields["options_length"] == 4);
+        return layers;
+    };
+    auto layer_of = [&](const std::string& name) { return layers_of(golden_frame(name))[2]; };
+
+    auto report = layer_of("igmp_linux_v2_report");
+    CHECK(report.protocol == "IGMP");
+    CHECK(report.summary == "IGMPv2 report 239.1.2.3");
+    CHECK(report.fields["type"] == "report");
+    CHECK(report.fields["version"] == 2);
+    CHECK(report.fields["group"] == "239.1.2.3");
+    CHECK(report.fields["checksum_valid"] == true);
+    CHECK(layer_of("igmp_linux_v1_report").summary == "IGMPv1 report 239.1.2.4");
+    auto leave = layer_of("igmp_linux_v2_leave");
+    CHECK(leave.summary == "IGMPv2 leave 239.1.2.3");
+    CHECK(leave.fields["type"] == "leave");
+
+    auto general = layer_of("igmp_bridge_v2_query");
+    CHECK(general.summary == "IGMPv2 query general max=10.0s");
+    CHECK(general.fields["type"] == "query");
+    CHECK(general.fields["general"] == true);
+    CHECK(general.fields["max_response_ms"] == 10000);
+    CHECK(layer_of("igmp_bridge_v2_query_group").summary == "IGMPv2 query 239.1.2.3 max=1.0s");
+    CHECK(layer_of("igmp_bridge_v3_query").summary == "IGMPv3 query general max=10.0s qrv=2 qqi=125s");
+    CHECK(layer_of("igmp_bridge_v3_query_group").summary == "IGMPv3 query 239.1.2.3 max=1.0s qrv=2 qqi=125s");
+    CHECK(layer_of("igmp_bridge_v3_query_sources").summary ==
+          "IGMPv3 query 232.1.1.1 {10.0.9.8, 10.0.9.7} max=1.0s qrv=2 qqi=125s");
+    auto handmade = layer_of("igmp_handmade_v3_query_sources");
+    CHECK(handmade.summary == "IGMPv3 query 232.1.1.1 {10.0.9.7, 10.0.9.8} max=41.6s qrv=2 qqi=248s suppress");
+    CHECK(handmade.fields["max_response_ms"] == 41600);
+    CHECK(handmade.fields["querier_interval"] == 248);
+    CHECK(handmade.fields["robustness"] == 2);
+    CHECK(handmade.fields["suppress_router_processing"] == true);
+    CHECK(handmade.fields["sources"] == nlohmann::json::array({"10.0.9.7", "10.0.9.8"}));
+
+    CHECK(layer_of("igmp_linux_v3_report_join").summary == "IGMPv3 report: 1 record, CHANGE_TO_EXCLUDE_MODE 239.1.2.3");
+    CHECK(layer_of("igmp_linux_v3_report_leave").summary == "IGMPv3 report: 1 record, CHANGE_TO_INCLUDE_MODE 239.1.2.3");
+    CHECK(layer_of("igmp_linux_v3_report_allow").summary ==
+          "IGMPv3 report: 1 record, ALLOW_NEW_SOURCES 232.1.1.1 {10.0.9.7, 10.0.9.8}");
+    CHECK(layer_of("igmp_linux_v3_report_block").summary ==
+          "IGMPv3 report: 1 record, BLOCK_OLD_SOURCES 232.1.1.1 {10.0.9.8, 10.0.9.7}");
+    auto current = layer_of("igmp_linux_v3_report_current");
+    CHECK(current.summary ==
+          "IGMPv3 report: 2 records, MODE_IS_INCLUDE 232.1.1.1 {10.0.9.7, 10.0.9.8}, MODE_IS_EXCLUDE 239.1.2.3");
+    CHECK(current.fields["version"] == 3);
+    CHECK(current.fields["groups"] == nlohmann::json::array({"232.1.1.1", "239.1.2.3"}));
+    CHECK(current.fields["records"][0] == nlohmann::json({{"type", "MODE_IS_INCLUDE"},
+                                                          {"group", "232.1.1.1"},
+                                                          {"sources", {"10.0.9.7", "10.0.9.8"}}}));
+    CHECK(current.fields["records"][1]["type"] == "MODE_IS_EXCLUDE");
+
+    // A wrong checksum is shown; a message that does not parse is a malformed layer, the
+    // layers under it standing.
+    auto frame = golden_frame("igmp_linux_v2_report");
+    frame.back() ^= 0x01;
+    auto damaged = layers_of(frame)[2];
+    CHECK(damaged.summary == "IGMPv2 report 239.1.2.2 BAD checksum");
+    CHECK(damaged.fields["checksum_valid"] == false);
+    frame = golden_frame("igmp_linux_v2_report");
+    frame[14 + 24] = 0x13;
+    auto unknown = layers_of(frame)[2];
+    CHECK(unknown.protocol == "malformed");
+    CHECK(unknown.summary == "IGMP malformed: unknown type 0x13 (at byte 0)");
 }

@@ -94,6 +94,22 @@ TEST_CASE("a pattern matches protocol, event fields and layer fields as the trac
     CHECK(pattern("{protocol: ICMP, type: echo-request}").describe() == "ICMP type=echo-request");
 }
 
+TEST_CASE("a pattern finds IGMP messages by version, type, group and time", "[scenario][pattern][igmp]") {
+    auto report = event_of("igmp_linux_v2_report", 1);
+    auto leave = event_of("igmp_linux_v2_leave", 2);
+    auto current = event_of("igmp_linux_v3_report_current", 3);
+    auto query = event_of("igmp_bridge_v3_query", 4);
+    auto report_of_group = pattern("{protocol: IGMP, type: report, group: 239.1.2.3}");
+    CHECK(report_of_group.matches(report));
+    CHECK_FALSE(report_of_group.matches(leave));
+    CHECK(pattern("{protocol: igmp, type: Leave, version: 2}").matches(leave));
+    // A version 3 report names its groups in records; `groups` holds them all.
+    CHECK(pattern("{protocol: IGMP, version: 3, groups: 239.1.2.3}").matches(current));
+    CHECK_FALSE(pattern("{protocol: IGMP, version: 2}").matches(current));
+    CHECK(pattern("{protocol: IGMP, summary: MODE_IS_EXCLUDE 239.1.2.3}").matches(current));
+    CHECK(pattern("{protocol: IGMP, type: query, general: true, max_response_ms: 10000, ttl: 1}").matches(query));
+}
+
 TEST_CASE("expected events must come in order, with others allowed between them", "[scenario][pattern]") {
     std::vector<scenario::TracePattern> patterns{pattern("{protocol: ARP}"), pattern("{protocol: TCP, flags: [SYN]}"),
                                                  pattern("{protocol: TCP, flags: [SYN, ACK]}")};
