@@ -1,5 +1,8 @@
 #include "emud/trace/http_decoder.hpp"
 
+#include <deque>
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "lib/wire/ipv4.hpp"
@@ -9,6 +12,8 @@ namespace {
 
 using nlohmann::json;
 using namespace wire;
+
+constexpr std::size_t kMaxUnanswered = 1000;
 
 Layer malformed(const std::string& why) {
     return malformed_layer("HTTP", why);
@@ -23,6 +28,8 @@ json fields_json(const HttpFields& fields) {
     }
     return object;
 }
+
+std::string version_text(const HttpVersion& version) { return fmt::format("HTTP/{}.{}", version.major, version.minor); }
 
 // How many bytes the body after a head takes in `rest`, and how long it is decoded; nullopt
 // while it has not all arrived.
@@ -54,6 +61,139 @@ std::optional<Body> body_in(const HttpBodyFraming& framing, Bytes rest) {
     return std::nullopt;
 }
 
+Layer request_layer(const HttpRequestHead& head, const Body& body) {
+    const auto* host = head.fields.find("Host");
+    json fields = {{"message", "request"},
+                   {"method", head.method},
+                   {"target", head.target},
+                   {"version", version_text(head.version)},
+                   {"host", host != nullptr ? host->value : ""},
+                   {"body_bytes", body.size},
+                   {"headers", fields_json(head.fields)}};
+    auto summary = fmt::format("HTTP {} {}", head.method, head.target);
+    if (host != nullptr) summary += " Host: " + host->value;
+    if (body.size > 0) summary += fmt::format(" {} bytes", body.size);
+    return {"HTTP", std::move(summary), std::move(fields)};
+}
+
+Layer response_layer(const HttpResponseHead& head, const HttpBodyFraming& framing, const Body& body) {
+    const auto* type = head.fields.find("Content-Type");
+    bool chunked = framing.kind == HttpBodyFraming::Kind::chunked;
+    json fields = {{"message", "response"},
+                   {"status", head.status},
+                   {"reason", head.reason},
+                   {"version", version_text(head.version)},
+                   {"content_type", type != nullptr ? type->value : ""},
+                   {"body_bytes", body.size},
+                   {"chunked", chunked},
+                   {"headers", fields_json(head.fields)}};
+    auto summary = fmt::format("HTTP {} {} {} bytes", head.status, head.reason, body.size);
+    if (type != nullptr) summary += " " + type->value;
+    if (chunked) summary += " chunked";
+    return {"HTTP", std::move(summary), std::move(fields)};
+}
+
+// A message whose head has been read, waiting for the rest of its body.
+template <typename Head>
+struct Underway {
+    Head head;
+    HttpBodyFraming framing;
+};
+
+class HttpConnection : public ConnectionDecoder {
+public:
+    std::vector<Layer> on_bytes(std::array<std::vector<std::uint8_t>, 2>& buffers, FlowDirection) override {
+        std::vector<Layer> layers;
+        auto& requests = buffers[static_cast<std::size_t>(FlowDirection::to_server)];
+        auto& responses = buffers[static_cast<std::size_t>(FlowDirection::to_client)];
+        // Requests first: a response is framed by the method of the request it answers,
+        // whose head came before it.
+        if (!tunnel_) read_requests(requests, layers);
+        if (!tunnel_) read_responses(responses, layers);
+        if (tunnel_) {
+            requests.clear();
+            responses.clear();
+        }
+        return layers;
+    }
+
+private:
+    void read_requests(std::vector<std::uint8_t>& buffer, std::vector<Layer>& layers) {
+        std::size_t at = 0;
+        while (true) {
+            auto rest = Bytes(buffer).subspan(at);
+            if (!request_) {
+                if (rest.empty()) break;
+                auto head = read_request_head(rest);
+                if (head.state == HttpHeadResult<HttpRequestHead>::State::incomplete) break;
+                if (head.state == HttpHeadResult<HttpRequestHead>::State::error) {
+                    layers.push_back(malformed(head.error));
+                    at = buffer.size();
+                    break;
+                }
+                at += head.size;
+                // Queued with its head: a server may answer before the body is in (100
+                // Continue, RFC 9110 §10.1.1; a 413 from the length alone).
+                if (unanswered_.size() == kMaxUnanswered) unanswered_.pop_front();
+                unanswered_.push_back(head.head.method);
+                auto framing = request_body_framing(head.head).framing;
+                request_.emplace(Underway<HttpRequestHead>{std::move(head.head), framing});
+                continue;
+            }
+            auto body = body_in(request_->framing, rest);
+            if (!body) break;
+            layers.push_back(request_layer(request_->head, *body));
+            request_.reset();
+            at += body->wire_size;
+        }
+        buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(at));
+    }
+
+    void read_responses(std::vector<std::uint8_t>& buffer, std::vector<Layer>& layers) {
+        std::size_t at = 0;
+        while (!tunnel_) {
+            auto rest = Bytes(buffer).subspan(at);
+            if (!response_) {
+                if (rest.empty()) break;
+                auto head = read_response_head(rest);
+                if (head.state == HttpHeadResult<HttpResponseHead>::State::incomplete) break;
+                if (head.state == HttpHeadResult<HttpResponseHead>::State::error) {
+                    layers.push_back(malformed(head.error));
+                    at = buffer.size();
+                    break;
+                }
+                at += head.size;
+                // RFC 9110 §15.2: an interim (1xx) response comes before the final one to the
+                // same request. A response to no request seen is framed by its own head.
+                std::string method;
+                if (!unanswered_.empty()) {
+                    method = unanswered_.front();
+                    if (head.head.status >= 200) unanswered_.pop_front();
+                }
+                auto framing = response_body_framing(head.head, method).framing;
+                // After a 101 (RFC 9110 §15.2.2) or a 2xx to CONNECT (§9.3.6) the connection
+                // carries another protocol, or a tunnel: nothing more of it is HTTP.
+                upgrading_ = head.head.status == 101 || (method == "CONNECT" && head.head.status / 100 == 2);
+                response_.emplace(Underway<HttpResponseHead>{std::move(head.head), framing});
+                continue;
+            }
+            auto body = body_in(response_->framing, rest);
+            if (!body) break;
+            layers.push_back(response_layer(response_->head, response_->framing, *body));
+            response_.reset();
+            at += body->wire_size;
+            tunnel_ = upgrading_;
+        }
+        buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(at));
+    }
+
+    std::deque<std::string> unanswered_;  // the methods of requests not yet finally answered
+    std::optional<Underway<HttpRequestHead>> request_;
+    std::optional<Underway<HttpResponseHead>> response_;
+    bool upgrading_ = false;
+    bool tunnel_ = false;
+};
+
 }  // namespace
 
 bool HttpDecoder::serves(std::uint8_t ip_protocol, std::uint16_t server_port) const {
@@ -62,69 +202,8 @@ bool HttpDecoder::serves(std::uint8_t ip_protocol, std::uint16_t server_port) co
 
 std::vector<Layer> HttpDecoder::datagram(Bytes, FlowDirection) { return {}; }
 
-std::vector<Layer> HttpDecoder::stream(std::vector<std::uint8_t>& buffer, FlowDirection direction) {
-    std::vector<Layer> layers;
-    std::size_t at = 0;
-    while (at < buffer.size()) {
-        Bytes rest(buffer.data() + at, buffer.size() - at);
-        if (direction == FlowDirection::to_server) {
-            auto head = read_request_head(rest);
-            if (head.state == HttpHeadResult<HttpRequestHead>::State::incomplete) break;
-            if (head.state == HttpHeadResult<HttpRequestHead>::State::error) {
-                layers.push_back(malformed(head.error));
-                at = buffer.size();
-                break;
-            }
-            auto framing = request_body_framing(head.head);
-            auto body = body_in(framing.framing, rest.subspan(head.size));
-            if (!body) break;
-            const auto* host = head.head.fields.find("Host");
-            json fields = {{"message", "request"},
-                           {"method", head.head.method},
-                           {"target", head.head.target},
-                           {"version", fmt::format("HTTP/{}.{}", head.head.version.major, head.head.version.minor)},
-                           {"host", host != nullptr ? host->value : ""},
-                           {"body_bytes", body->size},
-                           {"headers", fields_json(head.head.fields)}};
-            auto summary = fmt::format("HTTP {} {}", head.head.method, head.head.target);
-            if (host != nullptr) summary += " Host: " + host->value;
-            if (body->size > 0) summary += fmt::format(" {} bytes", body->size);
-            layers.push_back({"HTTP", std::move(summary), std::move(fields)});
-            at += head.size + body->wire_size;
-        } else {
-            auto head = read_response_head(rest);
-            if (head.state == HttpHeadResult<HttpResponseHead>::State::incomplete) break;
-            if (head.state == HttpHeadResult<HttpResponseHead>::State::error) {
-                layers.push_back(malformed(head.error));
-                at = buffer.size();
-                break;
-            }
-            auto after = rest.subspan(head.size);
-            // The request's method is on the other direction; a response to HEAD has no body
-            // whatever its Content-Length says, and is known by the next response following
-            // at once.
-            bool next_is_head = after.size() >= 5 && std::string_view(reinterpret_cast<const char*>(after.data()), 5) == "HTTP/";
-            auto framing = response_body_framing(head.head, next_is_head ? "HEAD" : "GET");
-            auto body = body_in(framing.framing, after);
-            if (!body) break;
-            const auto* type = head.head.fields.find("Content-Type");
-            json fields = {{"message", "response"},
-                           {"status", head.head.status},
-                           {"reason", head.head.reason},
-                           {"version", fmt::format("HTTP/{}.{}", head.head.version.major, head.head.version.minor)},
-                           {"content_type", type != nullptr ? type->value : ""},
-                           {"body_bytes", body->size},
-                           {"chunked", framing.framing.kind == HttpBodyFraming::Kind::chunked},
-                           {"headers", fields_json(head.head.fields)}};
-            auto summary = fmt::format("HTTP {} {} {} bytes", head.head.status, head.head.reason, body->size);
-            if (type != nullptr) summary += " " + type->value;
-            if (framing.framing.kind == HttpBodyFraming::Kind::chunked) summary += " chunked";
-            layers.push_back({"HTTP", std::move(summary), std::move(fields)});
-            at += head.size + body->wire_size;
-        }
-    }
-    buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(at));
-    return layers;
+std::unique_ptr<ConnectionDecoder> HttpDecoder::open_connection(const TcpFlow&) {
+    return std::make_unique<HttpConnection>();
 }
 
 }  // namespace emu::trace

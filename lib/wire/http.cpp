@@ -299,7 +299,10 @@ HttpFramingResult request_body_framing(const HttpRequestHead& head) {
 
 HttpFramingResult response_body_framing(const HttpResponseHead& head, std::string_view request_method) {
     HttpFramingResult result;
-    if (request_method == "HEAD" || (head.status >= 100 && head.status < 200) || head.status == 204 || head.status == 304) {
+    // RFC 9112 §6.3 rule 1: no body to HEAD, nor in 1xx, 204 and 304; rule 2: after a 2xx to
+    // CONNECT the connection is a tunnel.
+    if (request_method == "HEAD" || (head.status >= 100 && head.status < 200) || head.status == 204 || head.status == 304 ||
+        (request_method == "CONNECT" && head.status >= 200 && head.status < 300)) {
         return result;
     }
     auto list = codings(head.fields);

@@ -109,8 +109,9 @@ struct HttpFramingResult {
     std::string error;
 };
 HttpFramingResult request_body_framing(const HttpRequestHead& head);
-/// A response's body framing, given the request's method (HEAD: none) — 1xx, 204 and 304
-/// have none (RFC 9112 §6.3 rules 1–2); without a length or chunked, until the connection closes.
+/// A response's body framing, given the request's method (HEAD: none; a 2xx to CONNECT: none,
+/// a tunnel follows) — 1xx, 204 and 304 have none (RFC 9112 §6.3 rules 1–2); without a
+/// length or chunked, until the connection closes.
 HttpFramingResult response_body_framing(const HttpResponseHead& head, std::string_view request_method);
 
 /// Decodes a chunked body (RFC 9112 §7.1) as its bytes arrive; chunk extensions are skipped,

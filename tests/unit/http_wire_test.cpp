@@ -3,7 +3,6 @@
 // incomplete, and what RFC 9112 tells a server to refuse, refused with the right status.
 #include <catch2/catch.hpp>
 
-#include "emud/trace/http_decoder.hpp"
 #include "lib/wire/frame.hpp"
 #include "lib/wire/http.hpp"
 #include "tests/unit/golden_frames.hpp"
@@ -71,6 +70,12 @@ TEST_CASE("HEAD, 404 and a chunked, gzipped answer from nginx", "[wire][golden][
     REQUIRE(head_response.state == ResponseState::complete);
     // A response to HEAD has no body, whatever its Content-Length says (RFC 9112 §6.3 rule 1).
     CHECK(response_body_framing(head_response.head, "HEAD").framing.kind == HttpBodyFraming::Kind::none);
+    // Nor does a 2xx to CONNECT: a tunnel follows (rule 2); a refusal of it has its body.
+    auto established = read_response_head(bytes_of("HTTP/1.1 200 Connection established\r\nContent-Length: 5\r\n\r\n"));
+    REQUIRE(established.state == ResponseState::complete);
+    CHECK(response_body_framing(established.head, "CONNECT").framing.kind == HttpBodyFraming::Kind::none);
+    established.head.status = 407;
+    CHECK(response_body_framing(established.head, "CONNECT").framing.kind == HttpBodyFraming::Kind::length);
 
     auto missing = read_response_head(golden_payload("http_nginx_not_found"));
     REQUIRE(missing.state == ResponseState::complete);
@@ -207,52 +212,4 @@ TEST_CASE("Fields: found without case, combined, set", "[wire][http]") {
     CHECK(fields.count("accept") == 1);
     CHECK(fields.find("accept")->value == "*/*");
     CHECK_FALSE(fields.combined("Host"));
-}
-
-TEST_CASE("The trace shows each request and response in a line, once its body is in", "[trace][http]") {
-    emu::trace::HttpDecoder decoder;
-    CHECK(decoder.serves(6, 80));
-    CHECK_FALSE(decoder.serves(17, 80));
-    using emu::trace::FlowDirection;
-    auto request = golden_payload("http_curl_get");
-    auto layers = decoder.stream(request, FlowDirection::to_server);
-    REQUIRE(layers.size() == 1);
-    CHECK(layers[0].summary == "HTTP GET / Host: 10.0.9.1");
-    CHECK(layers[0].fields["method"] == "GET");
-    CHECK(layers[0].fields["headers"]["user-agent"] == "curl/7.88.1");
-    CHECK(request.empty());
-
-    // The response, a byte at a time: its layer comes with the last byte of its body.
-    auto response = golden_payload("http_nginx_ok");
-    std::vector<std::uint8_t> buffer;
-    std::size_t seen = 0;
-    for (std::size_t i = 0; i < response.size(); ++i) {
-        buffer.push_back(response[i]);
-        auto got = decoder.stream(buffer, FlowDirection::to_client);
-        if (!got.empty()) {
-            CHECK(i == response.size() - 1);
-            CHECK(got[0].summary == "HTTP 200 OK 81 bytes text/html");
-            CHECK(got[0].fields["status"] == 200);
-            seen += got.size();
-        }
-    }
-    CHECK(seen == 1);
-    CHECK(buffer.empty());
-
-    // Two pipelined requests in one segment, then a HEAD response followed at once by another.
-    auto two = golden_payload("http_curl_get");
-    auto second = golden_payload("http_curl_head");
-    two.insert(two.end(), second.begin(), second.end());
-    CHECK(decoder.stream(two, FlowDirection::to_server).size() == 2);
-    auto head_then_ok = golden_payload("http_nginx_head");
-    auto ok = golden_payload("http_nginx_ok");
-    head_then_ok.insert(head_then_ok.end(), ok.begin(), ok.end());
-    auto answers = decoder.stream(head_then_ok, FlowDirection::to_client);
-    REQUIRE(answers.size() == 2);
-    CHECK(answers[0].summary == "HTTP 200 OK 0 bytes text/html");
-
-    std::vector<std::uint8_t> garbage{'H', 'E', 'L', 'L', 'O', '\r', '\n', '\r', '\n'};
-    auto bad = decoder.stream(garbage, FlowDirection::to_server);
-    REQUIRE(bad.size() == 1);
-    CHECK(bad[0].protocol == "malformed");
 }

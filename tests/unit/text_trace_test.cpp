@@ -1,7 +1,7 @@
-// FTP, SMTP and POP3 in the trace: the golden sessions of tests/data/sessions (curl, lftp
-// and swaks against vsftpd, smtp-sink and Dovecot) fed through each protocol's connection
-// decoder, and golden frames through the flow tracker, which gives an FTP data connection
-// to the control connection that announced it.
+// HTTP, FTP, SMTP and POP3 in the trace: the golden sessions of tests/data/sessions (curl,
+// lftp and swaks against vsftpd, smtp-sink and Dovecot) and golden frames of curl and nginx
+// fed through each protocol's connection decoder, and golden frames through the flow
+// tracker, which gives an FTP data connection to the control connection that announced it.
 #include <catch2/catch.hpp>
 
 #include <string>
@@ -9,6 +9,7 @@
 
 #include "emud/trace/flow_tracker.hpp"
 #include "emud/trace/ftp_decoder.hpp"
+#include "emud/trace/http_decoder.hpp"
 #include "emud/trace/pop3_decoder.hpp"
 #include "emud/trace/smtp_decoder.hpp"
 #include "lib/wire/frame.hpp"
@@ -61,6 +62,15 @@ std::string take(std::string& text, const std::string& end) {
     auto front = text.substr(0, at + end.size());
     text.erase(0, at + end.size());
     return front;
+}
+
+// The TCP payload of a golden frame, as text.
+std::string payload_text(const std::string& name) {
+    auto bytes = test::golden_frame(name);
+    auto decoded = wire::decode_frame(bytes);
+    REQUIRE(decoded);
+    REQUIRE(decoded->tcp);
+    return {decoded->tcp->payload.begin(), decoded->tcp->payload.end()};
 }
 
 std::vector<Layer> feed_frame(FlowTracker& tracker, const std::string& name) {
@@ -260,4 +270,86 @@ TEST_CASE("POP3 in the trace: the greeting, CAPA's list, AUTH's challenge, and a
     dele.send(FlowDirection::to_server, "LIST\r\nDELE 9\r\n");
     CHECK(dele.send(FlowDirection::to_client, "+OK 2 messages:\r\n1 115\r\n2 70\r\n.\r\n-ERR There's no message 9.\r\n") ==
           std::vector<std::string>{"POP3 +OK 2 messages: (13 bytes)", "POP3 -ERR There's no message 9."});
+}
+
+TEST_CASE("HTTP in the trace: each request and response in a line, once its body is in", "[trace][http]") {
+    HttpDecoder decoder;
+    CHECK(decoder.serves(6, 80));
+    CHECK_FALSE(decoder.serves(17, 80));
+    Fed fed(decoder.open_connection({endpoint("10.0.9.2", 40000), endpoint("10.0.9.1", 80)}));
+    CHECK(fed.send(FlowDirection::to_server, payload_text("http_curl_get")) ==
+          std::vector<std::string>{"HTTP GET / Host: 10.0.9.1"});
+    CHECK(fed.layers[0].fields["method"] == "GET");
+    CHECK(fed.layers[0].fields["headers"]["user-agent"] == "curl/7.88.1");
+
+    // The response, a byte at a time: its layer comes with the last byte of its body.
+    auto response = payload_text("http_nginx_ok");
+    std::size_t seen = 0;
+    for (std::size_t i = 0; i < response.size(); ++i) {
+        auto got = fed.send(FlowDirection::to_client, response.substr(i, 1));
+        if (!got.empty()) {
+            CHECK(i == response.size() - 1);
+            CHECK(got[0] == "HTTP 200 OK 81 bytes text/html");
+            CHECK(fed.layers.back().fields["status"] == 200);
+            seen += got.size();
+        }
+    }
+    CHECK(seen == 1);
+
+    Fed garbage(decoder.open_connection({endpoint("10.0.9.2", 40001), endpoint("10.0.9.1", 80)}));
+    garbage.send(FlowDirection::to_server, "HELLO\r\n\r\n");
+    REQUIRE(garbage.layers.size() == 1);
+    CHECK(garbage.layers[0].protocol == "malformed");
+}
+
+TEST_CASE("HTTP in the trace: a response to HEAD has no body, and shows on its own frame", "[trace][http]") {
+    HttpDecoder decoder;
+    // Alone on its connection (curl -I): nginx's Content-Length says what a GET would get.
+    Fed lone(decoder.open_connection({endpoint("10.0.9.2", 40000), endpoint("10.0.9.1", 80)}));
+    CHECK(lone.send(FlowDirection::to_server, payload_text("http_curl_head")) ==
+          std::vector<std::string>{"HTTP HEAD / Host: 10.0.9.1"});
+    CHECK(lone.send(FlowDirection::to_client, payload_text("http_nginx_head")) ==
+          std::vector<std::string>{"HTTP 200 OK 0 bytes text/html"});
+
+    // HEAD then GET pipelined in one segment; each answer in a segment of its own.
+    Fed pipelined(decoder.open_connection({endpoint("10.0.9.2", 40001), endpoint("10.0.9.1", 80)}));
+    CHECK(pipelined.send(FlowDirection::to_server, payload_text("http_curl_head") + payload_text("http_curl_get")) ==
+          std::vector<std::string>{"HTTP HEAD / Host: 10.0.9.1", "HTTP GET / Host: 10.0.9.1"});
+    CHECK(pipelined.send(FlowDirection::to_client, payload_text("http_nginx_head")) ==
+          std::vector<std::string>{"HTTP 200 OK 0 bytes text/html"});
+    CHECK(pipelined.send(FlowDirection::to_client, payload_text("http_nginx_ok")) ==
+          std::vector<std::string>{"HTTP 200 OK 81 bytes text/html"});
+    // And both answers in one segment.
+    pipelined.send(FlowDirection::to_server, payload_text("http_curl_head") + payload_text("http_curl_get"));
+    CHECK(pipelined.send(FlowDirection::to_client, payload_text("http_nginx_head") + payload_text("http_nginx_ok")) ==
+          std::vector<std::string>{"HTTP 200 OK 0 bytes text/html", "HTTP 200 OK 81 bytes text/html"});
+}
+
+TEST_CASE("HTTP in the trace: 100 Continue before the body, no body in 204 or 304, and a CONNECT tunnel left alone",
+          "[trace][http]") {
+    HttpDecoder decoder;
+    Fed upload(decoder.open_connection({endpoint("10.0.9.2", 40000), endpoint("10.0.9.1", 80)}));
+    // The request shows once its body is in; the interim answer comes before, and the final
+    // one still answers the PUT.
+    CHECK(upload.send(FlowDirection::to_server,
+                      "PUT /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n")
+              .empty());
+    CHECK(upload.send(FlowDirection::to_client, "HTTP/1.1 100 Continue\r\n\r\n") ==
+          std::vector<std::string>{"HTTP 100 Continue 0 bytes"});
+    CHECK(upload.send(FlowDirection::to_server, "hello") == std::vector<std::string>{"HTTP PUT /up Host: a 5 bytes"});
+    upload.send(FlowDirection::to_server, "GET /a HTTP/1.1\r\nHost: a\r\n\r\nGET /b HTTP/1.1\r\nHost: a\r\n\r\n");
+    CHECK(upload.send(FlowDirection::to_client,
+                      "HTTP/1.1 204 No Content\r\nContent-Length: 3\r\n\r\n"
+                      "HTTP/1.1 304 Not Modified\r\nContent-Length: 3\r\n\r\n"
+                      "HTTP/1.1 201 Created\r\nContent-Length: 3\r\n\r\nabc") ==
+          std::vector<std::string>{"HTTP 204 No Content 0 bytes", "HTTP 304 Not Modified 0 bytes",
+                                   "HTTP 201 Created 3 bytes"});
+
+    // RFC 9110 §9.3.6: after a 2xx to CONNECT the bytes are the tunnel's, not HTTP.
+    Fed tunnel(decoder.open_connection({endpoint("10.0.9.2", 40001), endpoint("10.0.9.1", 80)}));
+    tunnel.send(FlowDirection::to_server, "CONNECT b.example:443 HTTP/1.1\r\nHost: b.example:443\r\n\r\n");
+    CHECK(tunnel.send(FlowDirection::to_client, "HTTP/1.1 200 Connection established\r\n\r\n\x16\x03\x01") ==
+          std::vector<std::string>{"HTTP 200 Connection established 0 bytes"});
+    CHECK(tunnel.send(FlowDirection::to_server, "\x16\x03\x01\x02\x00\r\n\r\n").empty());
+    CHECK(tunnel.send(FlowDirection::to_client, "HTTP/1.1 200 OK\r\n\r\n").empty());
 }
