@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lib/util/xml.hpp"
+#include "lib/wire/http_date.hpp"
 #include "nodes/httpd/site.hpp"
 
 namespace emu::http {
@@ -41,7 +42,7 @@ ResponsePlan Responder::page(int status, std::string_view why, bool close, std::
     plan.head.reason = std::string(wire::http_reason(status));
     plan.body = fmt::format("<!doctype html>\n<title>{0} {1}</title>\n<h1>{0} {1}</h1>\n<p>{2}</p>\n", status,
                             plan.head.reason, util::xml_escape(why));
-    plan.head.fields.add("Date", http_date(now));
+    plan.head.fields.add("Date", wire::http_date(now));
     plan.head.fields.add("Server", "emu-httpd");
     plan.head.fields.add("Content-Type", "text/html; charset=utf-8");
     plan.head.fields.add("Content-Length", std::to_string(plan.body.size()));
@@ -85,12 +86,12 @@ ResponsePlan Responder::respond(const wire::HttpRequestHead& request, std::chron
     auto modified_at = resolved.modified;
     ResponsePlan plan;
     plan.close = close;
-    plan.head.fields.add("Date", http_date(now));
+    plan.head.fields.add("Date", wire::http_date(now));
     plan.head.fields.add("Server", "emu-httpd");
-    plan.head.fields.add("Last-Modified", http_date(modified_at));
+    plan.head.fields.add("Last-Modified", wire::http_date(modified_at));
     // RFC 9110 §13.1.3: not modified since the client's copy (dates have whole seconds).
     if (const auto* since = request.fields.find("If-Modified-Since")) {
-        auto when = parse_http_date(since->value);
+        auto when = wire::parse_http_date(since->value, now);
         if (when && modified_at <= *when) {
             plan.head.status = 304;
             plan.head.reason = std::string(wire::http_reason(304));

@@ -6,19 +6,13 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include <array>
 #include <cerrno>
 #include <cctype>
-#include <ctime>
 #include <map>
 #include <stdexcept>
 
 namespace emu::http {
 namespace {
-
-constexpr std::array<const char*, 7> kDays{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
-constexpr std::array<const char*, 12> kMonths{"Jan", "Feb", "Mar", "Apr", "May", "Jun",
-                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -219,46 +213,6 @@ std::string content_type_for(const std::filesystem::path& path) {
     for (auto& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     auto it = kTypes.find(extension);
     return it == kTypes.end() ? "application/octet-stream" : it->second;
-}
-
-std::string http_date(std::chrono::system_clock::time_point time) {
-    auto seconds = std::chrono::system_clock::to_time_t(time);
-    std::tm utc{};
-    gmtime_r(&seconds, &utc);
-    char text[40];
-    std::snprintf(text, sizeof text, "%s, %02d %s %04d %02d:%02d:%02d GMT", kDays[static_cast<std::size_t>(utc.tm_wday)],
-                  utc.tm_mday, kMonths[static_cast<std::size_t>(utc.tm_mon)], utc.tm_year + 1900, utc.tm_hour, utc.tm_min,
-                  utc.tm_sec);
-    return text;
-}
-
-std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text) {
-    // IMF-fixdate: day-name "," SP day SP month SP year SP hour ":" minute ":" second SP "GMT".
-    if (text.size() != 29 || text.substr(3, 2) != ", " || text.substr(25) != " GMT") return std::nullopt;
-    auto number = [&](std::size_t at, std::size_t length) -> int {
-        int value = 0;
-        for (std::size_t i = at; i < at + length; ++i) {
-            if (!std::isdigit(static_cast<unsigned char>(text[i]))) return -1;
-            value = value * 10 + (text[i] - '0');
-        }
-        return value;
-    };
-    std::tm utc{};
-    utc.tm_mday = number(5, 2);
-    utc.tm_mon = -1;
-    for (std::size_t m = 0; m < kMonths.size(); ++m) {
-        if (text.substr(8, 3) == kMonths[m]) utc.tm_mon = static_cast<int>(m);
-    }
-    utc.tm_year = number(12, 4) - 1900;
-    utc.tm_hour = number(17, 2);
-    utc.tm_min = number(20, 2);
-    utc.tm_sec = number(23, 2);
-    if (utc.tm_mday < 1 || utc.tm_mday > 31 || utc.tm_mon < 0 || utc.tm_year < 0 || utc.tm_hour < 0 || utc.tm_hour > 23 ||
-        utc.tm_min < 0 || utc.tm_min > 59 || utc.tm_sec < 0 || utc.tm_sec > 60 || text[16] != ' ' || text[19] != ':' ||
-        text[22] != ':' || text[7] != ' ' || text[11] != ' ') {
-        return std::nullopt;
-    }
-    return std::chrono::system_clock::from_time_t(timegm(&utc));
 }
 
 }  // namespace emu::http

@@ -81,10 +81,4 @@ Resolved resolve_target(const SiteRoot& root, std::string_view target, OpenFileC
 /// application/octet-stream for any other.
 std::string content_type_for(const std::filesystem::path& path);
 
-/// An HTTP-date in the preferred format (RFC 9110 §5.6.7): "Sun, 06 Nov 1994 08:49:37 GMT".
-std::string http_date(std::chrono::system_clock::time_point time);
-/// Reads an IMF-fixdate; nullopt for anything else (the obsolete formats included, which a
-/// server may ignore in If-Modified-Since, RFC 9110 §13.1.3).
-std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view text);
-
 }  // namespace emu::http

@@ -1,11 +1,13 @@
 // libFuzzer: any bytes as what an HTTP peer sends. A request or response head that reads
 // complete must write out and read back the same, taking no more bytes than given; a body
-// framing must be decided for it without a crash; and the same bytes as a chunked body must
-// never make the decoder claim more bytes than it was given.
+// framing must be decided for it without a crash; the same bytes as a chunked body must
+// never make the decoder claim more bytes than it was given; and as an HTTP-date, one that
+// reads must write out as an IMF-fixdate that reads back as the same moment.
 #include <cstdint>
 #include <cstdlib>
 
 #include "lib/wire/http.hpp"
+#include "lib/wire/http_date.hpp"
 
 using namespace emu::wire;
 
@@ -34,5 +36,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     ChunkedDecoder decoder(1 << 20);
     std::vector<std::uint8_t> body;
     if (decoder.feed(input, body) > size || body.size() > size) std::abort();
+    auto now = std::chrono::system_clock::from_time_t(1764000000);
+    if (auto when = parse_http_date(std::string_view(reinterpret_cast<const char*>(data), size), now)) {
+        auto again = parse_http_date(http_date(*when), now);
+        if (!again || *again != *when) std::abort();
+    }
     return 0;
 }

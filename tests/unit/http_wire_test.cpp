@@ -1,10 +1,12 @@
 // The HTTP/1.1 codec (lib/wire/http) against curl's requests and nginx's responses (golden
 // frames made by tests/data/frames/capture-http), every truncation of a head seen as
-// incomplete, and what RFC 9112 tells a server to refuse, refused with the right status.
+// incomplete, what RFC 9112 tells a server to refuse, refused with the right status, and
+// HTTP-dates in the three formats RFC 9110 §5.6.7 has.
 #include <catch2/catch.hpp>
 
 #include "lib/wire/frame.hpp"
 #include "lib/wire/http.hpp"
+#include "lib/wire/http_date.hpp"
 #include "tests/unit/golden_frames.hpp"
 
 using namespace emu::wire;
@@ -212,4 +214,41 @@ TEST_CASE("Fields: found without case, combined, set", "[wire][http]") {
     CHECK(fields.count("accept") == 1);
     CHECK(fields.find("accept")->value == "*/*");
     CHECK_FALSE(fields.combined("Host"));
+}
+
+TEST_CASE("HTTP dates: written as IMF-fixdate, read in all three formats, RFC 850's century by the 50-year rule",
+          "[wire][http]") {
+    using std::chrono::system_clock;
+    auto at = [](std::time_t seconds) { return system_clock::from_time_t(seconds); };
+    auto when = at(784111777);
+    auto now = at(1764000000);  // 2025-11-24
+    CHECK(http_date(when) == "Sun, 06 Nov 1994 08:49:37 GMT");
+    // RFC 9110 §5.6.7's three examples are one moment.
+    CHECK(parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT", now) == when);
+    CHECK(parse_http_date("Sunday, 06-Nov-94 08:49:37 GMT", now) == when);
+    CHECK(parse_http_date("Sun Nov  6 08:49:37 1994", now) == when);
+    CHECK(parse_http_date("Wed Nov 16 08:49:37 1994", now) == when + std::chrono::hours(24 * 10));
+    CHECK(parse_http_date("Thu, 29 Feb 1996 00:00:00 GMT", now) == at(825552000));
+    // A two-digit year more than 50 years ahead is the last century's.
+    CHECK(parse_http_date("Tuesday, 01-Jan-75 00:00:00 GMT", now) == at(3313526400));
+    CHECK(parse_http_date("Thursday, 01-Jan-76 00:00:00 GMT", now) == at(189302400));
+    CHECK(parse_http_date("Saturday, 01-Jan-01 00:00:00 GMT", at(4083955200)) == at(4133980800));  // seen in 2099: 2101
+
+    for (const char* refused : {"sun, 06 Nov 1994 08:49:37 GMT", "Sun, 06 nov 1994 08:49:37 GMT",
+                                "Sun, 06 Nov 1994 08:49:37 UTC", "Sun, 06 Nov 1994 08:49:37 GMT ", "Sun, 6 Nov 1994 08:49:37 GMT",
+                                "Sun, 06 Nov 1994 24:00:00 GMT", "Sun, 06 Nov 1994 08:60:37 GMT", "Sun, 06 Nov 1994 08:49:61 GMT",
+                                "Sun, 31 Feb 1994 08:49:37 GMT", "Mon, 29 Feb 1900 08:49:37 GMT", "Sun, 06 Nov 1600 08:49:37 GMT",
+                                "Sun, 06 Nov 9999 08:49:37 GMT", "Sun, 06 Nov 94 08:49:37 GMT", "Sunday, 06-Nov-1994 08:49:37 GMT",
+                                "Sun, 06-Nov-94 08:49:37 GMT", "Sun Nov 6 08:49:37 1994", "Sun Nov  6 08:49:37 1994 GMT",
+                                "Sun Nov 06 08:49:37 94", "Nov  6 08:49:37 1994", "", "Sun", "Sunday"}) {
+        INFO(refused);
+        CHECK_FALSE(parse_http_date(refused, now));
+    }
+    // Every cut of each format is refused, never read past its end.
+    for (std::string whole : {"Sun, 06 Nov 1994 08:49:37 GMT", "Sunday, 06-Nov-94 08:49:37 GMT", "Sun Nov  6 08:49:37 1994"}) {
+        for (std::size_t size = 0; size < whole.size(); ++size) {
+            INFO(whole.substr(0, size));
+            CHECK_FALSE(parse_http_date(std::string_view(whole).substr(0, size), now));
+        }
+    }
 }
