@@ -89,10 +89,12 @@ ResponsePlan Responder::respond(const wire::HttpRequestHead& request, std::chron
     plan.head.fields.add("Date", wire::http_date(now));
     plan.head.fields.add("Server", "emu-httpd");
     plan.head.fields.add("Last-Modified", wire::http_date(modified_at));
-    // RFC 9110 §13.1.3: not modified since the client's copy (dates have whole seconds).
-    if (const auto* since = request.fields.find("If-Modified-Since")) {
-        auto when = wire::parse_http_date(since->value, now);
-        if (when && modified_at <= *when) {
+    // RFC 9110 §13.1.3: not modified since the client's copy (dates have whole seconds). Not
+    // a date, more than one, or a date later than now is ignored: the client's clock cannot
+    // vouch for a copy from the future.
+    if (request.fields.count("If-Modified-Since") == 1) {
+        auto when = wire::parse_http_date(request.fields.find("If-Modified-Since")->value, now);
+        if (when && *when <= now && modified_at <= *when) {
             plan.head.status = 304;
             plan.head.reason = std::string(wire::http_reason(304));
             return finish(std::move(plan));

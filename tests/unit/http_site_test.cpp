@@ -163,6 +163,12 @@ TEST_CASE("GET and HEAD of a file, 304 when not modified, errors with their stat
     CHECK(since(rfc850) == 304);
     CHECK(since("Sun Nov  6 08:49:37 1994") == 200);
     CHECK(since("Sunday, 06-Nov-94 08:49:37 GMT") == 200);
+    // A date later than the server's clock is no date (RFC 9110 §13.1.3), nor are two.
+    CHECK(since(wire::http_date(now + std::chrono::hours(1))) == 200);
+    auto twice = request("GET", "/");
+    twice.fields.add("If-Modified-Since", modified);
+    twice.fields.add("If-Modified-Since", modified);
+    CHECK(responder.respond(twice, now).head.status == 200);
 
     auto post = responder.respond(request("POST", "/"), now);
     CHECK(post.head.status == 405);
