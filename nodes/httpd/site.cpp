@@ -10,6 +10,7 @@
 #include <cctype>
 #include <map>
 #include <stdexcept>
+#include <vector>
 
 namespace emu::http {
 namespace {
@@ -140,24 +141,36 @@ Resolved resolve_target(const SiteRoot& root, std::string_view target, OpenFileC
         result.kind = Resolved::Kind::bad;
         return result;
     }
-    // Segment by segment: `..` is never followed (RFC 3986 §5.2.4 would remove it, but a
-    // request that climbs is refused outright, as nginx does); `.` and empty segments are skipped.
-    std::filesystem::path relative;
-    std::size_t start = 1;
-    while (start <= decoded.size()) {
-        auto end = decoded.find('/', start);
-        auto segment = decoded.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    // RFC 3986 §5.2.4 (remove_dot_segments): a `.` segment goes, a `..` takes the one before
+    // it along; a `..` with none before it would climb out of the root and is refused, as
+    // nginx does. Empty segments are skipped. A path that ends in `/`, `/.` or `/..` asks for
+    // a directory.
+    std::vector<std::string_view> segments;
+    std::string_view rest = std::string_view(decoded).substr(1);
+    bool directory = false;
+    while (true) {
+        auto slash = rest.find('/');
+        auto segment = rest.substr(0, slash);
         if (segment == "..") {
-            result.kind = Resolved::Kind::forbidden;
-            return result;
+            if (segments.empty()) {
+                result.kind = Resolved::Kind::forbidden;
+                return result;
+            }
+            segments.pop_back();
+        } else if (!segment.empty() && segment != ".") {
+            segments.push_back(segment);
         }
-        if (!segment.empty() && segment != ".") relative /= segment;
-        if (end == std::string::npos) break;
-        start = end + 1;
+        if (slash == std::string_view::npos) {
+            directory = segment.empty() || segment == "." || segment == "..";
+            break;
+        }
+        rest.remove_prefix(slash + 1);
     }
+    std::filesystem::path relative;
+    for (auto segment : segments) relative /= segment;
     auto relative_text = relative.empty() ? std::string(".") : relative.string();
     // A directory's index is remembered under its own path.
-    auto cache_key = decoded.back() == '/' ? (relative / "index.html").string() : relative_text;
+    auto cache_key = directory ? (relative / "index.html").string() : relative_text;
     if (cache != nullptr) {
         if (auto found = cache->find(root, cache_key)) return std::move(*found);
     }
@@ -174,7 +187,7 @@ Resolved resolve_target(const SiteRoot& root, std::string_view target, OpenFileC
     }
     result.path = root.path() / relative;
     if (S_ISDIR(status.st_mode)) {
-        if (decoded.back() != '/') {
+        if (!directory) {
             result.kind = Resolved::Kind::redirect;
             result.location = std::string(target) + "/";
             return result;

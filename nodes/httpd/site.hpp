@@ -71,8 +71,9 @@ private:
 
 /// Opens the file a request target names under the root: the path part of the target
 /// (RFC 9112 §3.2.1 origin-form; an absolute-form's path too), percent-decoded (RFC 3986
-/// §2.1); a `..` segment is refused, and so is any file whose real path, links followed, is
-/// not under the root; a directory serves its index.html. The kernel does the confining
+/// §2.1), its dot segments removed (§5.2.4) — a `..` that would climb above the root is
+/// refused, and so is any file whose real path, links followed, is not under the root; a
+/// directory serves its index.html. The kernel does the confining
 /// (openat2 with RESOLVE_BENEATH), so a link swapped in between two checks cannot lead out.
 /// With a cache, a file found there is used, and a file opened is remembered.
 Resolved resolve_target(const SiteRoot& root, std::string_view target, OpenFileCache* cache = nullptr);

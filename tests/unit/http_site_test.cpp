@@ -68,8 +68,21 @@ TEST_CASE("Targets lead to files under the root only", "[http][site]") {
     CHECK(kind("/docs") == Resolved::Kind::redirect);
     CHECK(resolve_target(site_root, "/docs").location == "/docs/");
     CHECK(kind("/nope.html") == Resolved::Kind::not_found);
+    // RFC 3986 §5.2.4: dot segments are removed; one that would climb above the root is refused.
+    CHECK(resolve_target(site_root, "/a/../index.html").path == root / "index.html");
+    CHECK(resolve_target(site_root, "/docs/../a%20b.txt").path == root / "a b.txt");
+    CHECK(resolve_target(site_root, "/docs/%2e%2e/index.html").path == root / "index.html");
+    CHECK(resolve_target(site_root, "/./docs/./index.html").path == root / "docs" / "index.html");
+    CHECK(resolve_target(site_root, "/docs/nope/..").path == root / "docs" / "index.html");
+    CHECK(resolve_target(site_root, "/docs/.").path == root / "docs" / "index.html");  // `/.` asks for the directory
+    CHECK(resolve_target(site_root, "/docs/..").path == root / "index.html");
+    CHECK(kind("/..") == Resolved::Kind::forbidden);
     CHECK(kind("/../etc/passwd") == Resolved::Kind::forbidden);
+    CHECK(kind("/a/../../x") == Resolved::Kind::forbidden);
+    CHECK(kind("/docs/../../etc/passwd") == Resolved::Kind::forbidden);
+    CHECK(kind("/%2e%2e/etc/passwd") == Resolved::Kind::forbidden);
     CHECK(kind("/docs/%2e%2e/%2e%2e/etc/passwd") == Resolved::Kind::forbidden);
+    CHECK(kind("/docs%2f..%2f..%2fetc/passwd") == Resolved::Kind::forbidden);
     CHECK(kind("/leak.txt") == Resolved::Kind::forbidden);  // a link out of the root
     CHECK(kind("/inside.txt") == Resolved::Kind::file);     // a link within it
     CHECK(kind("/up.txt") == Resolved::Kind::forbidden);     // a relative link that climbs out
@@ -175,6 +188,7 @@ TEST_CASE("GET and HEAD of a file, 304 when not modified, errors with their stat
     CHECK(post.head.fields.find("Allow")->value == "GET, HEAD");
     CHECK(responder.respond(request("GET", "/nope"), now).head.status == 404);
     CHECK(responder.respond(request("GET", "/../x"), now).head.status == 403);
+    CHECK(responder.respond(request("GET", "/docs/../index.html"), now).head.status == 200);
     auto redirect = responder.respond(request("GET", "/docs"), now);
     CHECK(redirect.head.status == 301);
     CHECK(redirect.head.fields.find("Location")->value == "/docs/");
