@@ -104,6 +104,9 @@ ResponsePlan Responder::respond(const wire::HttpRequestHead& request, std::chron
     plan.head.reason = "OK";
     plan.head.fields.add("Content-Type", content_type_for(resolved.path));
     plan.head.fields.add("Content-Length", std::to_string(resolved.size));
+    // RFC 9110 §14.3: a Range is answered with the whole file (§14.2 lets a server ignore
+    // it), and this says so, that a client need not ask for parts.
+    plan.head.fields.add("Accept-Ranges", "none");
     if (!head_only) {
         plan.file = std::move(resolved.file);
         plan.file_size = resolved.size;

@@ -23,7 +23,8 @@ struct ResponsePlan {
 };
 
 /// emu-httpd's answers (RFC 9110, RFC 9112) for a static site: GET and HEAD of files under
-/// the root, with Content-Type, Content-Length, Last-Modified and a 304 for an
+/// the root, with Content-Type, Content-Length, `Accept-Ranges: none` (a Range gets the
+/// whole file), Last-Modified and a 304 for an
 /// If-Modified-Since that is not older (nor later than now); 301 to a directory's slash;
 /// 404, 403, 405 with Allow; keep-alive as the version and Connection say. Reads the file
 /// system, nothing else.

@@ -149,6 +149,16 @@ TEST_CASE("GET and HEAD of a file, 304 when not modified, errors with their stat
     CHECK(head.head.status == 200);
     CHECK(head.head.fields.find("Content-Length")->value == "12");
     CHECK_FALSE(head.file);
+    // No ranges (RFC 9110 §14.3): a Range gets the whole file, and every answer says so.
+    auto ranged = request("GET", "/");
+    ranged.fields.add("Range", "bytes=0-3");
+    auto whole = responder.respond(ranged, now);
+    CHECK(whole.head.status == 200);
+    CHECK(whole.file_size == 12);
+    for (const auto* plan : {&get, &head, &whole}) {
+        REQUIRE(plan->head.fields.find("Accept-Ranges"));
+        CHECK(plan->head.fields.find("Accept-Ranges")->value == "none");
+    }
 
     auto modified = get.head.fields.find("Last-Modified")->value;
     auto conditional = request("GET", "/");
