@@ -189,6 +189,20 @@ std::optional<std::string> HttpFields::combined(std::string_view name) const {
     return value;
 }
 
+bool HttpFields::has_token(std::string_view name, std::string_view token) const {
+    for (const auto& field : fields) {
+        if (!same_name(field.name, name)) continue;
+        std::string_view rest = field.value;
+        while (true) {
+            auto comma = rest.find(',');
+            if (same_name(trimmed(rest.substr(0, comma)), token)) return true;
+            if (comma == std::string_view::npos) break;
+            rest.remove_prefix(comma + 1);
+        }
+    }
+    return false;
+}
+
 void HttpFields::set(std::string name, std::string value) {
     auto first = std::find_if(fields.begin(), fields.end(), [&](const HttpField& field) { return same_name(field.name, name); });
     if (first == fields.end()) {

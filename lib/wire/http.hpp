@@ -29,6 +29,9 @@ struct HttpFields {
     std::size_t count(std::string_view name) const;
     /// Every value of `name` joined by ", " (RFC 9110 §5.3), or nullopt when there is none.
     std::optional<std::string> combined(std::string_view name) const;
+    /// Whether a list field (RFC 9110 §5.6.1) called `name` holds `token`, compared without
+    /// case: `Connection: keep-alive, Upgrade` holds "upgrade".
+    bool has_token(std::string_view name, std::string_view token) const;
     void add(std::string name, std::string value) { fields.push_back({std::move(name), std::move(value)}); }
     /// Replaces every field called `name` by one, or appends it.
     void set(std::string name, std::string value);

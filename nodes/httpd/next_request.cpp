@@ -33,13 +33,20 @@ NextRequest next_request(wire::Bytes buffer, std::uint64_t maximum_body) {
     auto framing = wire::request_body_framing(request.head);
     if (framing.status != 0) return refused(std::move(request), framing.status, framing.error);
     auto body = buffer.subspan(parsed.size);
+    // RFC 9110 §10.1.1: the client waits for an answer before it sends the content (an
+    // HTTP/1.0 request's expectation is ignored); once some has come, it no longer does.
+    bool awaits_continue = request.head.version.minor >= 1 && body.empty() &&
+                           request.head.fields.has_token("Expect", "100-continue");
     std::uint64_t body_size = 0;
     switch (framing.framing.kind) {
         case wire::HttpBodyFraming::Kind::length:
             if (framing.framing.length > maximum_body) {
                 return refused(std::move(request), 413, too_large(maximum_body));
             }
-            if (body.size() < framing.framing.length) return request;  // incomplete
+            if (body.size() < framing.framing.length) {
+                request.awaits_continue = awaits_continue;
+                return request;  // incomplete
+            }
             body_size = framing.framing.length;
             break;
         case wire::HttpBodyFraming::Kind::chunked: {
@@ -53,7 +60,10 @@ NextRequest next_request(wire::Bytes buffer, std::uint64_t maximum_body) {
                 return too_large_body ? refused(std::move(request), 413, too_large(maximum_body))
                                       : refused(std::move(request), 400, decoder.error());
             }
-            if (!decoder.done()) return request;  // incomplete
+            if (!decoder.done()) {
+                request.awaits_continue = awaits_continue;
+                return request;  // incomplete
+            }
             break;
         }
         default:

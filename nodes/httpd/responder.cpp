@@ -7,31 +7,9 @@
 #include "nodes/httpd/site.hpp"
 
 namespace emu::http {
-namespace {
-
-bool has_token(const wire::HttpRequestHead& request, std::string_view name, std::string_view token) {
-    auto value = request.fields.combined(name);
-    if (!value) return false;
-    std::string lower = *value;
-    for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    std::size_t at = 0;
-    while (at <= lower.size()) {
-        auto comma = lower.find(',', at);
-        auto item = lower.substr(at, comma == std::string::npos ? std::string::npos : comma - at);
-        auto first = item.find_first_not_of(" \t");
-        auto last = item.find_last_not_of(" \t");
-        if (first != std::string::npos && item.substr(first, last - first + 1) == token) return true;
-        if (comma == std::string::npos) break;
-        at = comma + 1;
-    }
-    return false;
-}
-
-}  // namespace
-
 bool keeps_alive(const wire::HttpRequestHead& request) {
-    if (has_token(request, "Connection", "close")) return false;
-    if (request.version.major == 1 && request.version.minor == 0) return has_token(request, "Connection", "keep-alive");
+    if (request.fields.has_token("Connection", "close")) return false;
+    if (request.version.major == 1 && request.version.minor == 0) return request.fields.has_token("Connection", "keep-alive");
     return true;
 }
 
@@ -52,6 +30,17 @@ ResponsePlan Responder::page(int status, std::string_view why, bool close, std::
 
 ResponsePlan Responder::error(int status, std::string_view why, std::chrono::system_clock::time_point now) const {
     return page(status, why, true, now);
+}
+
+std::optional<ResponsePlan> Responder::answer_before_content(const wire::HttpRequestHead& request,
+                                                             std::chrono::system_clock::time_point now) const {
+    auto plan = respond(request, now);
+    if (plan.head.status / 100 == 2) return std::nullopt;
+    // RFC 9110 §10.1.1: a server that answers before the content says whether it goes on
+    // reading; this one does not, and closes (the client, told no, will not send it).
+    plan.close = true;
+    plan.head.fields.set("Connection", "close");
+    return plan;
 }
 
 ResponsePlan Responder::respond(const wire::HttpRequestHead& request, std::chrono::system_clock::time_point now) const {

@@ -29,6 +29,17 @@ std::size_t read_some(int fd, std::span<char> buffer, std::uint64_t offset) {
     return got;
 }
 
+// RFC 9110 §15.2.1: the interim answer that asks a waiting client for the content.
+const std::string& continue_response() {
+    static const std::string text = [] {
+        wire::HttpResponseHead head;
+        head.status = 100;
+        head.reason = std::string(wire::http_reason(100));
+        return wire::write_response_head(head);
+    }();
+    return text;
+}
+
 }  // namespace
 
 ServerLoop::ServerLoop(asio::io_context& io, const Responder& responder, std::uint16_t port,
@@ -90,6 +101,11 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
             socket.cancel(cancel_error);
         });
         std::optional<NextRequest> request;
+        // RFC 9110 §10.1.1: a client that expects 100-continue is answered as soon as the
+        // head is in, never after waiting for the content: 100 Continue when the content is
+        // to be read, else the final answer.
+        std::optional<ResponsePlan> before_content;
+        bool answered_head = false;
         while (true) {
             auto next = next_request(buffer, kMaximumBody);
             if (next.state != NextRequest::State::incomplete) {
@@ -97,6 +113,17 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
                 break;
             }
             boost::system::error_code error;
+            if (next.awaits_continue && !answered_head) {
+                answered_head = true;
+                before_content = responder_.answer_before_content(next.head, now());
+                if (before_content) {
+                    request = std::move(next);
+                    break;
+                }
+                co_await asio::async_write(socket, asio::buffer(continue_response()),
+                                           asio::redirect_error(asio::use_awaitable, error));
+                if (error) break;
+            }
             auto got = co_await socket.async_read_some(asio::buffer(chunk.get(), kReadChunk),
                                                        asio::redirect_error(asio::use_awaitable, error));
             if (error) break;
@@ -117,9 +144,14 @@ asio::awaitable<void> ServerLoop::serve(asio::ip::tcp::socket socket) {
             const auto& head = request->head;
             request_line = fmt::format("{} {} HTTP/{}.{}", head.method, head.target, head.version.major, head.version.minor);
         }
-        auto plan = request->state == NextRequest::State::refused
-                        ? responder_.error(request->status, request->error, now())
-                        : responder_.respond(request->head, now());
+        ResponsePlan plan;
+        if (before_content) {
+            plan = std::move(*before_content);
+        } else if (request->state == NextRequest::State::refused) {
+            plan = responder_.error(request->status, request->error, now());
+        } else {
+            plan = responder_.respond(request->head, now());
+        }
         bool sent = co_await send(socket, plan, file_span);
         spdlog::info("http.access {} \"{}\" {} {}", peer, request_line, plan.head.status,
                      plan.file ? plan.file_size : plan.body.size());

@@ -95,7 +95,7 @@ links:
     CHECK(json.find("\"status\":404") != std::string::npos);
 }
 
-TEST_CASE("curl against emu-httpd: pages, keep-alive, HEAD, 404, 304, 405 and a climb out refused",
+TEST_CASE("curl against emu-httpd: pages, keep-alive, HEAD, 404, 304, 405, 100 Continue and a climb out refused",
           "[root][interop][http]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("ihttpd");
@@ -138,11 +138,31 @@ links:
     CHECK(conditional.out == "304");
     auto post = curl({"-o", "/dev/null", "-w", "%{http_code}", "-d", "x=1", "http://10.0.9.1/"});
     CHECK(post.out == "405");
+    // An upload that expects 100-continue (RFC 9110 §10.1.1) is answered as soon as its head
+    // is in: 100 Continue when the content is to be read, the final answer when it is not.
+    // curl would wait 30 s for either, past its --max-time: a server silent until the
+    // content comes fails it.
+    auto upload = [&](const std::string& arguments) {
+        return daemon.emu({"exec", lab, "cli", "--", "sh", "-c",
+                           "printf hello | curl -sv --max-time 5 --expect100-timeout 30 -H 'Expect: 100-continue' "
+                           "-o /dev/null -w '%{http_code}' --data-binary @- " +
+                               arguments});
+    };
+    auto continued = upload("-X GET http://10.0.9.1/style.css");
+    INFO(continued.err);
+    CHECK(continued.out == "200");
+    CHECK(continued.err.find("< HTTP/1.1 100 Continue") != std::string::npos);
+    auto refused = upload("http://10.0.9.1/");  // a POST: 405 from its head alone, the content never sent
+    INFO(refused.err);
+    CHECK(refused.out == "405");
+    CHECK(refused.err.find("100 Continue") == std::string::npos);
     auto logs = daemon.emu({"logs", lab, "srv"}).out;
     CHECK(logs.find("http.access 10.0.9.2 \"GET / HTTP/1.1\" 200") != std::string::npos);
     CHECK(logs.find("\"GET /../../etc/passwd HTTP/1.1\" 403") != std::string::npos);
     auto trace = daemon.emu({"trace", lab, "--protocol", "http"}).out;
     CHECK(trace.find("HTTP 304 Not Modified 0 bytes") != std::string::npos);
+    CHECK(trace.find("HTTP 100 Continue 0 bytes") != std::string::npos);
+    CHECK(trace.find("HTTP GET /style.css Host: 10.0.9.1 5 bytes") != std::string::npos);
 }
 
 TEST_CASE("emu-httpd under strain: a slow request gets 408, a large body 413, wrk's 300 connections are all served, and running out of descriptors is survived",

@@ -8,6 +8,7 @@
 
 #include <ctime>
 #include <fstream>
+#include <tuple>
 
 #include "lib/wire/http_date.hpp"
 #include "nodes/httpd/next_request.hpp"
@@ -259,4 +260,46 @@ TEST_CASE("The next request in a connection's bytes: whole or not, where it ends
     CHECK(not_http.state == State::refused);
     CHECK(not_http.status == 505);
     CHECK_FALSE(not_http.has_head);
+}
+
+TEST_CASE("Expect: 100-continue is answered from the head: 100 Continue when the content is to be read, else the final answer at once",
+          "[http][site]") {
+    auto next = [](const std::string& text) {
+        return next_request(wire::Bytes(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()), 1 << 20);
+    };
+    std::string expecting = "PUT /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n";
+    auto waiting = next(expecting);
+    CHECK(waiting.state == NextRequest::State::incomplete);
+    CHECK(waiting.has_head);
+    CHECK(waiting.awaits_continue);
+    CHECK(waiting.head.target == "/up");
+    CHECK(next("PUT /up HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nExpect: 100-Continue\r\n\r\n").awaits_continue);
+    CHECK_FALSE(next(expecting + "he").awaits_continue);  // it sends the content without waiting
+    CHECK(next(expecting + "hello").state == NextRequest::State::complete);
+    CHECK_FALSE(next("PUT /up HTTP/1.0\r\nContent-Length: 5\r\nExpect: 100-continue\r\n\r\n").awaits_continue);  // §10.1.1: ignored
+    CHECK_FALSE(next("PUT /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\n").awaits_continue);
+    CHECK_FALSE(next("PUT /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nExpect: 100-continu").awaits_continue);
+    auto too_large = next("PUT /up HTTP/1.1\r\nHost: a\r\nContent-Length: 2000000\r\nExpect: 100-continue\r\n\r\n");
+    CHECK(too_large.state == NextRequest::State::refused);  // 413 at once, from the head alone
+    CHECK(too_large.status == 413);
+
+    Site site;
+    Responder responder(site.root);
+    auto now = std::chrono::system_clock::now();
+    auto with_content = [](const char* method, const char* target) {
+        auto head = request(method, target);
+        head.fields.add("Content-Length", "5");
+        head.fields.add("Expect", "100-continue");
+        return head;
+    };
+    CHECK_FALSE(responder.answer_before_content(with_content("GET", "/"), now));  // read it, then the page
+    for (auto [method, target, status] : {std::tuple{"PUT", "/up", 405}, {"POST", "/", 405}, {"GET", "/nope", 404},
+                                          {"GET", "/docs", 301}, {"GET", "/../x", 403}}) {
+        INFO(method << " " << target);
+        auto answer = responder.answer_before_content(with_content(method, target), now);
+        REQUIRE(answer);
+        CHECK(answer->head.status == status);
+        CHECK(answer->close);  // the content is not read: the connection cannot go on
+        CHECK(answer->head.fields.find("Connection")->value == "close");
+    }
 }

@@ -214,6 +214,15 @@ TEST_CASE("Fields: found without case, combined, set", "[wire][http]") {
     CHECK(fields.count("accept") == 1);
     CHECK(fields.find("accept")->value == "*/*");
     CHECK_FALSE(fields.combined("Host"));
+    // A list field's members, without case.
+    fields.add("Connection", "keep-alive, Upgrade");
+    fields.add("connection", " TE ");
+    CHECK(fields.has_token("Connection", "upgrade"));
+    CHECK(fields.has_token("connection", "te"));
+    CHECK(fields.has_token("Connection", "Keep-Alive"));
+    CHECK_FALSE(fields.has_token("Connection", "close"));
+    CHECK_FALSE(fields.has_token("Connection", "keep"));
+    CHECK_FALSE(fields.has_token("Expect", "100-continue"));
 }
 
 TEST_CASE("HTTP dates: written as IMF-fixdate, read in all three formats, RFC 850's century by the 50-year rule",
