@@ -95,7 +95,7 @@ links:
     CHECK(json.find("\"status\":404") != std::string::npos);
 }
 
-TEST_CASE("curl against emu-httpd: pages, keep-alive, HEAD, 404, 304, 405, 100 Continue and a climb out refused",
+TEST_CASE("curl against emu-httpd: pages, keep-alive, HEAD, 404, 304, 405, 100 Continue, dot segments and a climb out refused",
           "[root][interop][http]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("ihttpd");
@@ -127,11 +127,13 @@ links:
     // Several requests on one connection, each answered in turn.
     auto codes = curl({"-w", "%{http_code} %{num_connects}\\n", "--path-as-is", "-o", "/dev/null",
                        "http://10.0.9.1/style.css", "-o", "/dev/null", "http://10.0.9.1/nope", "-o", "/dev/null",
-                       "http://10.0.9.1/docs", "-o", "/dev/null", "http://10.0.9.1/../../etc/passwd"});
-    CHECK(codes.out == "200 1\n404 0\n301 0\n403 0\n");
+                       "http://10.0.9.1/docs", "-o", "/dev/null", "http://10.0.9.1/../../etc/passwd", "-o", "/dev/null",
+                       "http://10.0.9.1/docs/../style.css"});
+    CHECK(codes.out == "200 1\n404 0\n301 0\n403 0\n200 0\n");
     auto head = curl({"-I", "http://10.0.9.1/style.css"});
     CHECK(head.out.find("Content-Type: text/css; charset=utf-8") != std::string::npos);
     CHECK(head.out.find("Content-Length: 18") != std::string::npos);
+    CHECK(head.out.find("Accept-Ranges: none") != std::string::npos);
     auto modified = head.out.substr(head.out.find("Last-Modified: ") + 15, 29);
     auto conditional = curl({"-o", "/dev/null", "-w", "%{http_code}", "-H", "If-Modified-Since: " + modified,
                              "http://10.0.9.1/style.css"});
@@ -161,6 +163,7 @@ links:
     CHECK(logs.find("\"GET /../../etc/passwd HTTP/1.1\" 403") != std::string::npos);
     auto trace = daemon.emu({"trace", lab, "--protocol", "http"}).out;
     CHECK(trace.find("HTTP 304 Not Modified 0 bytes") != std::string::npos);
+    CHECK(trace.find("HTTP 200 OK 0 bytes text/css") != std::string::npos);  // curl -I's answer, alone on its connection
     CHECK(trace.find("HTTP 100 Continue 0 bytes") != std::string::npos);
     CHECK(trace.find("HTTP GET /style.css Host: 10.0.9.1 5 bytes") != std::string::npos);
 }
