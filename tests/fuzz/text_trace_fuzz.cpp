@@ -1,5 +1,5 @@
-// libFuzzer: any bytes as a TCP connection's two directions, fed to the trace's FTP, SMTP
-// and POP3 connection decoders in pieces. The first byte picks the protocol; then each
+// libFuzzer: any bytes as a TCP connection's two directions, fed to the trace's FTP, SMTP,
+// POP3 and HTTP connection decoders in pieces. The first byte picks the protocol; then each
 // piece is a byte (its low bit the direction, the rest its length) and that many bytes.
 // No input may crash a decoder, make it keep more than it was given, or make an FTP
 // session announce a data connection that is not then claimed by its endpoint.
@@ -7,6 +7,7 @@
 #include <cstdlib>
 
 #include "emud/trace/ftp_decoder.hpp"
+#include "emud/trace/http_decoder.hpp"
 #include "emud/trace/pop3_decoder.hpp"
 #include "emud/trace/smtp_decoder.hpp"
 
@@ -17,8 +18,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FtpDecoder ftp;
     SmtpDecoder smtp;
     Pop3Decoder pop3;
-    ApplicationDecoder* decoders[] = {&ftp, &smtp, &pop3};
-    auto* decoder = decoders[data[0] % 3];
+    HttpDecoder http;
+    ApplicationDecoder* decoders[] = {&ftp, &smtp, &pop3, &http};
+    auto* decoder = decoders[data[0] % 4];
     TcpFlow flow{{*emu::wire::Ipv4Address::parse("10.0.9.2"), 40000}, {*emu::wire::Ipv4Address::parse("10.0.9.1"), 21}};
     auto connection = decoder->open_connection(flow);
     std::array<std::vector<std::uint8_t>, 2> buffers;
