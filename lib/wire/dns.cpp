@@ -14,7 +14,7 @@ struct TypeName {
     std::uint16_t type;
     const char* name;
 };
-constexpr std::array<TypeName, 11> kTypeNames{{{dns_type::kA, "A"},
+constexpr std::array<TypeName, 17> kTypeNames{{{dns_type::kA, "A"},
                                                {dns_type::kNs, "NS"},
                                                {dns_type::kCname, "CNAME"},
                                                {dns_type::kSoa, "SOA"},
@@ -24,6 +24,12 @@ constexpr std::array<TypeName, 11> kTypeNames{{{dns_type::kA, "A"},
                                                {dns_type::kAaaa, "AAAA"},
                                                {dns_type::kSrv, "SRV"},
                                                {dns_type::kOpt, "OPT"},
+                                               {dns_type::kTkey, "TKEY"},
+                                               {dns_type::kTsig, "TSIG"},
+                                               {dns_type::kIxfr, "IXFR"},
+                                               {dns_type::kAxfr, "AXFR"},
+                                               {dns_type::kMailb, "MAILB"},
+                                               {dns_type::kMaila, "MAILA"},
                                                {dns_type::kAny, "ANY"}}};
 
 char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
@@ -289,6 +295,12 @@ std::string dns_type_name(std::uint16_t type) {
         if (entry.type == type) return entry.name;
     }
     return "TYPE" + std::to_string(type);
+}
+
+bool dns_type_is_data(std::uint16_t type) {
+    // RFC 6895 §3.1: 1–127 and from 256 on are data types; 128–255 are QTYPEs and meta-types,
+    // and OPT, the one meta-type outside that range, was given 41.
+    return type != 0 && type != dns_type::kOpt && (type < 128 || type > 255);
 }
 
 std::optional<std::uint16_t> dns_type_from_name(std::string_view name) {

@@ -15,7 +15,8 @@
 namespace emu::wire {
 
 /// Record types this code gives a shape to (RFC 1035 §3.2.2, RFC 3596, RFC 2782, RFC 6891);
-/// any other type's data is carried through as bytes (RFC 3597).
+/// any other type's data is carried through as bytes (RFC 3597). Then the query types and
+/// meta-types that have a name here (RFC 1035 §3.2.3, RFC 1995, RFC 2930, RFC 8945).
 namespace dns_type {
 constexpr std::uint16_t kA = 1;
 constexpr std::uint16_t kNs = 2;
@@ -27,6 +28,12 @@ constexpr std::uint16_t kTxt = 16;
 constexpr std::uint16_t kAaaa = 28;
 constexpr std::uint16_t kSrv = 33;
 constexpr std::uint16_t kOpt = 41;
+constexpr std::uint16_t kTkey = 249;
+constexpr std::uint16_t kTsig = 250;
+constexpr std::uint16_t kIxfr = 251;
+constexpr std::uint16_t kAxfr = 252;
+constexpr std::uint16_t kMailb = 253;
+constexpr std::uint16_t kMaila = 254;
 constexpr std::uint16_t kAny = 255;
 }  // namespace dns_type
 
@@ -49,6 +56,10 @@ constexpr std::uint8_t kRefused = 5;
 std::string dns_type_name(std::uint16_t type);
 /// The type called `name` ("A", "mx", "TYPE99"), or nullopt.
 std::optional<std::uint16_t> dns_type_from_name(std::string_view name);
+/// Whether records of this type can exist: not 0 (RFC 6895 §3.1: never a type of data), OPT
+/// (RFC 6891 §6.1.1: a pseudo-record of one message) and none of 128–255, the range of
+/// QTYPEs (ANY, AXFR …) and meta-types (TSIG, TKEY).
+bool dns_type_is_data(std::uint16_t type);
 /// "NOERROR", "NXDOMAIN" …; "RCODE9" for others.
 std::string dns_rcode_name(std::uint8_t rcode);
 

@@ -233,7 +233,7 @@ private:
         if (at >= tokens.size()) return error_at(tokens.back(), "the record has no type");
         const auto& type_token = tokens[at];
         auto type = dns_type_from_name(type_token.text);
-        if (!type || *type == dns_type::kOpt || *type == dns_type::kAny) {
+        if (!type || !dns_type_is_data(*type)) {
             return error_at(type_token, "'" + type_token.text + "' is not a record type here (A, AAAA, NS, CNAME, PTR, "
                                                                 "MX, TXT, SRV, SOA, or TYPEnn with \\# data)");
         }

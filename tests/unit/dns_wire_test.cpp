@@ -255,6 +255,13 @@ TEST_CASE("Type names both ways", "[wire][dns]") {
     CHECK(dns_type_from_name("TYPE99") == 99);
     CHECK_FALSE(dns_type_from_name("TYPE99999"));
     CHECK_FALSE(dns_type_from_name("NOPE"));
+    CHECK(dns_type_name(dns_type::kAxfr) == "AXFR");
+    CHECK(dns_type_from_name("ixfr") == dns_type::kIxfr);
+}
+
+TEST_CASE("Data types and the rest: 0, OPT and 128-255 name no records (RFC 6895 §3.1)", "[wire][dns]") {
+    for (std::uint16_t type : {1, 16, 99, 127, 256, 65535}) CHECK(dns_type_is_data(type));
+    for (std::uint16_t type : {0, 41, 128, 200, 249, 252, 255}) CHECK_FALSE(dns_type_is_data(type));
 }
 
 TEST_CASE("An answer too big for the client's size: additional data goes first, then whole RRsets with TC",

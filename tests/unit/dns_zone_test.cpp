@@ -2,6 +2,8 @@
 // shortcut the format allows, and each mistake reported at its line and column.
 #include <catch2/catch.hpp>
 
+#include <fmt/format.h>
+
 #include "lib/wire/dns_zone.hpp"
 
 using namespace emu::wire;
@@ -115,6 +117,14 @@ TEST_CASE("Mistakes in a zone are reported at their line and column", "[wire][dn
     CHECK(problem("x TYPE99 \\# 3 abcd") == "1:13: \\# says 3 bytes, the hex holds 2");
     CHECK(problem("x NAPTR 1 2 3") == "1:3: 'NAPTR' is not a record type here (A, AAAA, NS, CNAME, PTR, MX, TXT, SRV, "
                                          "SOA, or TYPEnn with \\# data)");
+    // No records of the types that name none (RFC 6895 §3.1): a zone answering TYPE0 or
+    // AXFR questions with data.
+    for (const char* type : {"TYPE0", "AXFR", "TYPE252", "OPT", "ANY", "TYPE200"}) {
+        CHECK(problem(fmt::format("x {} \\# 0", type)) ==
+              fmt::format("1:3: '{}' is not a record type here (A, AAAA, NS, CNAME, PTR, MX, TXT, SRV, SOA, or TYPEnn "
+                          "with \\# data)",
+                          type));
+    }
     CHECK(problem("x TYPE35 1 2 3") == "1:3: TYPE35 needs its data as \\# LENGTH HEX (RFC 3597 §5)");
     CHECK(problem("a..b A 10.0.0.1").rfind("1:1: an empty label", 0) == 0);
     std::string long_label(63, 'x');
