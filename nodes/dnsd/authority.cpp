@@ -38,6 +38,27 @@ bool has_type(const std::vector<const DnsRecord*>& records, std::uint16_t type) 
     return std::any_of(records.begin(), records.end(), [&](const DnsRecord* record) { return record->type == type; });
 }
 
+// What a question of a type that is not answered from the zone gets.
+struct TypeRefusal {
+    std::uint8_t rcode;
+    const char* event;
+};
+
+std::optional<TypeRefusal> refusal_for(std::uint16_t type) {
+    switch (type) {
+        case dns_type::kAxfr:
+        case dns_type::kIxfr:
+            // RFC 5936 §2.2: a transfer is answered with the whole zone, or with an error; §4.2
+            // lets a server refuse one by policy. Zone transfer is not served yet, so NOTIMP
+            // ("that kind of query is not supported", RFC 1035 §4.1.1) would be true too, but
+            // REFUSED is what a client meets from a server that does not transfer to it (BIND
+            // without allow-transfer), and stays the answer for clients not allowed once
+            // transfers are served.
+            return TypeRefusal{dns_rcode::kRefused, "dns.transfer_refused"};
+        default: return std::nullopt;
+    }
+}
+
 }  // namespace
 
 std::string name_key(const DnsName& name) {
@@ -184,6 +205,12 @@ std::optional<Answer> Authority::answer(const DnsMessage& query) {
         return result;
     }
     const auto& question = query.questions[0];
+    if (auto refusal = refusal_for(question.type)) {
+        ++counters_.refused;
+        response.header.rcode = refusal->rcode;
+        result.event = refusal->event;
+        return result;
+    }
     const auto* zone = question.klass == wire::dns_class::kIn || question.klass == wire::dns_class::kAny
                            ? zone_for(question.name)
                            : nullptr;

@@ -223,3 +223,20 @@ TEST_CASE("A zone needs its SOA, and every record inside it", "[dns][authority]"
     outside.push_back(zone("example.com", "@ SOA ns h 1 1 1 1 1\nwww.example.org. A 10.0.0.1"));
     CHECK_THROWS_WITH(Authority(std::move(outside)), "www.example.org. is not in the zone example.com.");
 }
+
+TEST_CASE("A zone transfer is REFUSED, not answered as an empty NOERROR (RFC 5936 §2.2, §4.2)", "[dns][authority]") {
+    Authority authority(example());
+    for (auto type : {dns_type::kAxfr, dns_type::kIxfr}) {
+        INFO(dns_type_name(type));
+        auto transfer = authority.answer(query("example.com", type));
+        REQUIRE(transfer);
+        CHECK(transfer->event == "dns.transfer_refused");
+        CHECK(transfer->response.header.rcode == dns_rcode::kRefused);
+        CHECK_FALSE(transfer->response.header.authoritative);
+        CHECK(transfer->response.answers.empty());
+        CHECK(transfer->response.authorities.empty());
+        CHECK(transfer->response.questions == query("example.com", type).questions);
+    }
+    CHECK(authority.counters().refused == 2);
+    CHECK(authority.counters().answers == 0);
+}
