@@ -179,7 +179,12 @@ std::optional<Answer> Authority::answer(const DnsMessage& query) {
     Answer result{response_to(query), ""};
     auto& response = result.response;
     auto edns = query.edns();
-    if (edns) response.set_edns({kUdpPayloadSize, 0, 0, false, {}});
+    // RFC 3225 §3: the DO bit of the query is copied into the response, though nothing here
+    // is signed (so no RRSIG follows).
+    auto our_edns = [&](std::uint8_t extended_rcode) {
+        return wire::Edns{kUdpPayloadSize, extended_rcode, 0, edns->dnssec_ok, {}};
+    };
+    if (edns) response.set_edns(our_edns(0));
 
     if (query.header.opcode != 0) {
         // RFC 1035 §4.1.1: only standard queries here (no IQUERY, NOTIFY or UPDATE).
@@ -200,7 +205,7 @@ std::optional<Answer> Authority::answer(const DnsMessage& query) {
     }
     if (edns && edns->version != 0) {
         // RFC 6891 §6.1.3: BADVERS, the extended RCODE 16, with our own version, 0.
-        response.set_edns({kUdpPayloadSize, 1, 0, false, {}});
+        response.set_edns(our_edns(1));
         result.event = "dns.badvers";
         return result;
     }

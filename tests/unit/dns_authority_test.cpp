@@ -240,3 +240,25 @@ TEST_CASE("A zone transfer is REFUSED, not answered as an empty NOERROR (RFC 593
     CHECK(authority.counters().refused == 2);
     CHECK(authority.counters().answers == 0);
 }
+
+TEST_CASE("The DO bit of a query's OPT record comes back in the response's (RFC 3225 §3)", "[dns][authority]") {
+    Authority authority(example());
+    auto dnssec = query("www.example.com");
+    dnssec.set_edns({1232, 0, 0, true, {}});
+    auto answer = authority.answer(dnssec)->response;
+    REQUIRE(answer.edns());
+    CHECK(answer.edns()->dnssec_ok);
+    CHECK(answer.edns()->udp_payload_size == Authority::kUdpPayloadSize);
+    CHECK(answer.answers.size() == 2);  // nothing is signed: the same records, no RRSIG
+    // Also on an error, and on BADVERS.
+    auto other = dnssec;
+    other.questions[0].name = name("www.example.org");
+    CHECK(authority.answer(other)->response.edns()->dnssec_ok);
+    auto future = dnssec;
+    future.set_edns({1232, 0, 1, true, {}});
+    CHECK(authority.answer(future)->response.edns()->dnssec_ok);
+    // Without DO, none.
+    auto plain = query("www.example.com");
+    plain.set_edns({1232, 0, 0, false, {}});
+    CHECK_FALSE(authority.answer(plain)->response.edns()->dnssec_ok);
+}
