@@ -262,10 +262,14 @@ std::optional<Answer> Authority::answer(const DnsMessage& query) {
             }
             return result;
         }
-        bool any = question.type == dns_type::kAny;
+        // RFC 8482 §4.1: ANY gets one RRset of the name, not all of them — the first in zone
+        // order. That is a true, cacheable answer a learner can read in the zone, where a
+        // synthesized HINFO (§4.2) would be a record that is written nowhere. §4.4 lets TCP
+        // have the whole set; here a question gets the same answer over either transport.
+        const auto wanted = question.type == dns_type::kAny ? records->front()->type : question.type;
         std::size_t before = response.answers.size();
         for (const auto* record : *records) {
-            if (any || record->type == question.type) response.answers.push_back(*record);
+            if (record->type == wanted) response.answers.push_back(*record);
         }
         if (response.answers.size() > before) break;
         const DnsRecord* cname = nullptr;

@@ -262,3 +262,35 @@ TEST_CASE("The DO bit of a query's OPT record comes back in the response's (RFC 
     plain.set_edns({1232, 0, 0, false, {}});
     CHECK_FALSE(authority.answer(plain)->response.edns()->dnssec_ok);
 }
+
+TEST_CASE("ANY gets one RRset of the name, the first in zone order (RFC 8482 §4.1)", "[dns][authority]") {
+    Authority authority(example());
+    auto apex = authority.answer(query("example.com", dns_type::kAny));
+    REQUIRE(apex);
+    CHECK(apex->event == "dns.answer");
+    CHECK(apex->response.header.authoritative);
+    REQUIRE(apex->response.answers.size() == 1);
+    CHECK(apex->response.answers[0].type == dns_type::kSoa);  // not the NS and MX as well
+    // Both of www's A records: the RRset whole.
+    auto www = authority.answer(query("www.example.com", dns_type::kAny))->response;
+    REQUIRE(www.answers.size() == 2);
+    CHECK(www.answers[0].type == dns_type::kA);
+    CHECK(www.answers[1].type == dns_type::kA);
+    // A CNAME is the name's only RRset, and is not followed.
+    auto web = authority.answer(query("web.example.com", dns_type::kAny))->response;
+    REQUIRE(web.answers.size() == 1);
+    CHECK(web.answers[0].type == dns_type::kCname);
+    // An empty non-terminal has none: NODATA.
+    CHECK(authority.answer(query("_tcp.example.com", dns_type::kAny))->event == "dns.nodata");
+
+    std::vector<Zone> zones;
+    zones.push_back(zone("example.net",
+                         "@ SOA ns h 1 1 1 1 1\nhost MX 10 mail\nhost A 10.0.0.1\nmail A 10.0.0.25\n"
+                         "host TXT hello\nhost A 10.0.0.2"));
+    Authority mixed(std::move(zones));
+    auto host = mixed.answer(query("host.example.net", dns_type::kAny))->response;
+    REQUIRE(host.answers.size() == 1);
+    CHECK(host.answers[0].type == dns_type::kMx);
+    REQUIRE(host.additionals.size() == 1);  // the MX's address, as for a question for MX
+    CHECK(std::get<Ipv4Address>(host.additionals[0].data) == ip("10.0.0.25"));
+}
