@@ -38,13 +38,14 @@ bool has_type(const std::vector<const DnsRecord*>& records, std::uint16_t type) 
     return std::any_of(records.begin(), records.end(), [&](const DnsRecord* record) { return record->type == type; });
 }
 
-// What a question of a type that is not answered from the zone gets.
+// What a question for a type that names no data gets (ANY aside, which is answered).
 struct TypeRefusal {
     std::uint8_t rcode;
     const char* event;
 };
 
 std::optional<TypeRefusal> refusal_for(std::uint16_t type) {
+    if (wire::dns_type_is_data(type) || type == dns_type::kAny) return std::nullopt;
     switch (type) {
         case dns_type::kAxfr:
         case dns_type::kIxfr:
@@ -55,7 +56,18 @@ std::optional<TypeRefusal> refusal_for(std::uint16_t type) {
             // without allow-transfer), and stays the answer for clients not allowed once
             // transfers are served.
             return TypeRefusal{dns_rcode::kRefused, "dns.transfer_refused"};
-        default: return std::nullopt;
+        case dns_type::kTkey:
+        case dns_type::kMailb:
+        case dns_type::kMaila:
+            // Questions that mean something, but not here: TKEY negotiates a key (RFC 2930),
+            // MAILA and MAILB asked for mail records long obsolete (RFC 1035 §3.2.3).
+            return TypeRefusal{dns_rcode::kNotImp, "dns.notimp"};
+        default:
+            // Type 0 (RFC 6895 §3.1: never a type), OPT and TSIG (pseudo-records of one message,
+            // RFC 6891 §6.1.1, RFC 8945 §4) and the unassigned meta-types cannot be asked for:
+            // the question itself is wrong. RFC 9824 §3.5 notes servers answer such types with
+            // an error, and wants FORMERR for the first of them, NXNAME (128).
+            return TypeRefusal{dns_rcode::kFormErr, "dns.formerr"};
     }
 }
 
@@ -211,7 +223,10 @@ std::optional<Answer> Authority::answer(const DnsMessage& query) {
     }
     const auto& question = query.questions[0];
     if (auto refusal = refusal_for(question.type)) {
-        ++counters_.refused;
+        auto& counter = refusal->rcode == dns_rcode::kRefused  ? counters_.refused
+                        : refusal->rcode == dns_rcode::kNotImp ? counters_.notimp
+                                                               : counters_.formerr;
+        ++counter;
         response.header.rcode = refusal->rcode;
         result.event = refusal->event;
         return result;

@@ -1,7 +1,8 @@
 // emu-dnsd's engine: RFC 1034 §4.3.2 for an authoritative server, query by query — answers
 // with AA, CNAME chains, NXDOMAIN and NODATA with the SOA (RFC 2308), empty non-terminals
-// (RFC 8020), referrals with glue below a zone cut, REFUSED for other zones, FORMERR,
-// NOTIMP, BADVERS, EDNS sizes, and truncation of an answer too large for UDP.
+// (RFC 8020), referrals with glue below a zone cut, REFUSED for other zones and for zone
+// transfers, FORMERR, NOTIMP, BADVERS, EDNS sizes and the DO bit, truncation of an answer
+// too large for UDP, one RRset for ANY (RFC 8482), and the types that name no data.
 #include <catch2/catch.hpp>
 
 #include "lib/wire/dns_zone.hpp"
@@ -293,4 +294,30 @@ TEST_CASE("ANY gets one RRset of the name, the first in zone order (RFC 8482 §4
     CHECK(host.answers[0].type == dns_type::kMx);
     REQUIRE(host.additionals.size() == 1);  // the MX's address, as for a question for MX
     CHECK(std::get<Ipv4Address>(host.additionals[0].data) == ip("10.0.0.25"));
+}
+
+TEST_CASE("Types that name no data: 0, OPT, TSIG and unassigned meta-types get FORMERR, TKEY, MAILA and MAILB NOTIMP",
+          "[dns][authority]") {
+    Authority authority(example());
+    for (std::uint16_t type : {0, 41, 128, 200, 248, 250}) {
+        INFO("type " << type);
+        auto refused = authority.answer(query("www.example.com", type));
+        REQUIRE(refused);
+        CHECK(refused->event == "dns.formerr");
+        CHECK(refused->response.header.rcode == dns_rcode::kFormErr);
+        CHECK(refused->response.answers.empty());
+        CHECK(refused->response.authorities.empty());  // no SOA: this is no NODATA
+        CHECK(refused->response.questions.size() == 1);
+    }
+    for (std::uint16_t type : {dns_type::kTkey, dns_type::kMailb, dns_type::kMaila}) {
+        INFO("type " << type);
+        auto refused = authority.answer(query("www.example.com", type));
+        CHECK(refused->event == "dns.notimp");
+        CHECK(refused->response.header.rcode == dns_rcode::kNotImp);
+    }
+    CHECK(authority.counters().formerr == 6);
+    CHECK(authority.counters().notimp == 3);
+    // Data types on either side of the range are asked as usual: NODATA.
+    CHECK(authority.answer(query("www.example.com", 127))->event == "dns.nodata");
+    CHECK(authority.answer(query("www.example.com", 256))->event == "dns.nodata");
 }
