@@ -1,9 +1,11 @@
 // emu-dnsd against dig, in a lab: answers over UDP and TCP, an answer too large for 512
 // bytes cut with TC and fetched again over TCP, NXDOMAIN with the SOA, REFUSED for other
-// names; and the chain a host lives by: emu-host's DHCP client writes the lease's DNS
-// server into resolv.conf, and dig, with no server named, asks it. Needs root and
-// ci/deps' packages.
+// names and for zone transfers, DO echoed, ANY answered with one RRset, FORMERR for type 0;
+// and the chain a host lives by: emu-host's DHCP client writes the lease's DNS server into
+// resolv.conf, and dig, with no server named, asks it. Needs root and ci/deps' packages.
 #include <catch2/catch.hpp>
+
+#include <map>
 
 #include <fmt/format.h>
 
@@ -99,6 +101,76 @@ TEST_CASE("dig gets answers from emu-dnsd over UDP and TCP, a large answer comes
     auto logs = daemon.emu({"logs", lab, "srv"}).out;
     CHECK(logs.find("dns.answer big.lab.example. A from=10.0.9.2") != std::string::npos);
     CHECK(logs.find("dns.refused www.example.org.") != std::string::npos);
+}
+
+TEST_CASE("dig: a zone transfer is refused over TCP, DO comes back, ANY gets one RRset, type 0 is an error",
+          "[root][interop][dns]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("idnsconf");
+    TopologyFile topology("dns", dns_lab());
+    REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
+    auto dig = [&](std::vector<std::string> arguments) {
+        std::vector<std::string> command{"exec", lab, "c2", "--", "dig", "@10.0.9.1", "+norecurse", "+tries=1",
+                                         "+time=2"};
+        command.insert(command.end(), arguments.begin(), arguments.end());
+        auto result = daemon.emu(command);
+        return result.out + result.err;
+    };
+    {
+        // `dig axfr` asks over TCP; REFUSED (RFC 5936 §4.2) makes it say the transfer failed.
+        auto axfr = dig({"axfr", "lab.example"});
+        INFO(axfr);
+        CHECK(axfr.find("; Transfer failed.") != std::string::npos);
+        CHECK(axfr.find("\tSOA\t") == std::string::npos);
+        auto ixfr = dig({"ixfr=1", "lab.example"});
+        INFO(ixfr);
+        CHECK(ixfr.find("; Transfer failed.") != std::string::npos);
+        // dig asks for a transfer over TCP whatever it is told; emu-host asks over UDP, and
+        // takes REFUSED for no answer.
+        auto udp =
+            daemon.emu({"exec", lab, "c2", "--", "emu-host", "resolve", "--server", "10.0.9.1", "lab.example", "AXFR"});
+        INFO(udp.err);
+        CHECK(udp.exit_code == 1);
+        CHECK(udp.err.find("no answer for lab.example from any name server") != std::string::npos);
+    }
+    {
+        // RFC 3225 §3: the DO bit comes back in the OPT pseudo-section.
+        auto dnssec = dig({"+dnssec", "www.lab.example"});
+        INFO(dnssec);
+        CHECK(dnssec.find("; EDNS: version: 0, flags: do; udp: 1232") != std::string::npos);
+        CHECK(dnssec.find("www.lab.example.\t3600\tIN\tA\t10.0.2.80") != std::string::npos);
+    }
+    {
+        // RFC 8482 §4.1: ANY at the apex, which has SOA, NS and MX, gets one RRset, over UDP
+        // and over TCP.
+        auto any = dig({"lab.example", "ANY"});
+        INFO(any);
+        CHECK(any.find("status: NOERROR") != std::string::npos);
+        CHECK(any.find("ANSWER: 1,") != std::string::npos);
+        CHECK(any.find("IN\tSOA\tns.lab.example.") != std::string::npos);
+        auto any_tcp = dig({"+tcp", "lab.example", "ANY"});
+        INFO(any_tcp);
+        CHECK(any_tcp.find("ANSWER: 1,") != std::string::npos);
+    }
+    {
+        // RFC 6895 §3.1: type 0 is no type.
+        auto zero = dig({"www.lab.example", "TYPE0"});
+        INFO(zero);
+        CHECK(zero.find("status: FORMERR") != std::string::npos);
+    }
+
+    // The server's log: each refusal, and over which transport.
+    auto logs = daemon.emu({"logs", lab, "srv"}).out;
+    INFO(logs);
+    std::map<std::string, int> refusals;
+    for (std::size_t at = 0; (at = logs.find("dns.transfer_refused ", at)) != std::string::npos; ++at) {
+        auto line = logs.substr(at, logs.find('\n', at) - at);
+        auto over_tcp = line.size() > 4 && line.compare(line.size() - 4, 4, " tcp") == 0;
+        ++refusals[line.substr(0, line.find(" from=")) + (over_tcp ? " tcp" : " udp")];
+    }
+    CHECK(refusals["dns.transfer_refused lab.example. AXFR tcp"] == 1);
+    CHECK(refusals["dns.transfer_refused lab.example. IXFR tcp"] == 1);
+    CHECK(refusals["dns.transfer_refused lab.example. AXFR udp"] >= 1);  // emu-host asks more than once
 }
 
 TEST_CASE("a host configured by DHCP asks the lab's DNS server through its resolv.conf", "[root][interop][dns]") {
