@@ -99,6 +99,49 @@ NetworkLsa read_network_lsa(Reader& in) {
     return lsa;
 }
 
+// The 24-bit metric that ends a word whose first byte says something else (§A.4.4, §A.4.5).
+constexpr std::uint32_t kMetricMask = 0xffffff;
+
+// A summary-LSA's body (§A.4.4): the mask, then one or more (TOS, metric) words.
+SummaryLsa read_summary_lsa(Reader& in) {
+    SummaryLsa lsa;
+    lsa.network_mask.value = in.u32("network mask");
+    if (in.failed()) return lsa;
+    if (in.remaining() == 0 || in.remaining() % 4 != 0) {
+        in.fail(in.remaining() == 0 ? "a summary-LSA without its metric" : count_of(in.remaining(), "metrics", 4));
+        return lsa;
+    }
+    while (in.remaining() > 0) {
+        const auto word = in.u32("metric");
+        lsa.metrics.push_back({static_cast<std::uint8_t>(word >> 24), word & kMetricMask});
+    }
+    return lsa;
+}
+
+// An AS-external-LSA's body (§A.4.5): the mask, then one or more 12-byte routes.
+AsExternalLsa read_as_external_lsa(Reader& in) {
+    constexpr std::size_t kRouteSize = 12;
+    AsExternalLsa lsa;
+    lsa.network_mask.value = in.u32("network mask");
+    if (in.failed()) return lsa;
+    if (in.remaining() == 0 || in.remaining() % kRouteSize != 0) {
+        in.fail(in.remaining() == 0 ? "an AS-external-LSA without its metric"
+                                    : count_of(in.remaining(), "external routes", kRouteSize));
+        return lsa;
+    }
+    while (in.remaining() > 0) {
+        ExternalRoute route;
+        const auto word = in.u32("metric");
+        route.type2 = (word & 0x80000000u) != 0;
+        route.tos = static_cast<std::uint8_t>((word >> 24) & 0x7f);
+        route.metric = word & kMetricMask;
+        route.forwarding_address.value = in.u32("forwarding address");
+        route.route_tag = in.u32("external route tag");
+        lsa.routes.push_back(route);
+    }
+    return lsa;
+}
+
 // One LSA of an update: its header, then a body of exactly the length the header says.
 Lsa read_lsa(Reader& in) {
     Lsa lsa;
@@ -122,6 +165,9 @@ Lsa read_lsa(Reader& in) {
     switch (lsa.header.type) {
         case lsa_type::kRouter: lsa.body = read_router_lsa(body); break;
         case lsa_type::kNetwork: lsa.body = read_network_lsa(body); break;
+        case lsa_type::kSummaryNetwork:
+        case lsa_type::kSummaryAsbr: lsa.body = read_summary_lsa(body); break;
+        case lsa_type::kAsExternal: lsa.body = read_as_external_lsa(body); break;
         default: lsa.body = std::vector<std::uint8_t>(body_bytes.begin(), body_bytes.end()); break;
     }
     if (body.failed()) {
@@ -192,7 +238,7 @@ OspfLinkStateUpdate read_link_state_update(Reader& in) {
 
 OspfLinkStateAck read_link_state_ack(Reader& in) { return {read_lsa_headers(in)}; }
 
-void write_router_lsa(Writer& out, const RouterLsa& lsa) {
+void write_lsa_body(Writer& out, const RouterLsa& lsa) {
     out.u8(lsa.flags);
     out.u8(lsa.reserved);
     out.u16(static_cast<std::uint16_t>(lsa.links.size()));
@@ -209,6 +255,28 @@ void write_router_lsa(Writer& out, const RouterLsa& lsa) {
         }
     }
 }
+
+void write_lsa_body(Writer& out, const NetworkLsa& lsa) {
+    out.u32(lsa.network_mask.value);
+    for (const auto& attached : lsa.attached_routers) out.u32(attached.value);
+}
+
+void write_lsa_body(Writer& out, const SummaryLsa& lsa) {
+    out.u32(lsa.network_mask.value);
+    for (const auto& metric : lsa.metrics) out.u32(std::uint32_t{metric.tos} << 24 | (metric.metric & kMetricMask));
+}
+
+void write_lsa_body(Writer& out, const AsExternalLsa& lsa) {
+    out.u32(lsa.network_mask.value);
+    for (const auto& route : lsa.routes) {
+        out.u32((route.type2 ? 0x80000000u : 0u) | std::uint32_t{route.tos & 0x7fu} << 24 |
+                (route.metric & kMetricMask));
+        out.u32(route.forwarding_address.value);
+        out.u32(route.route_tag);
+    }
+}
+
+void write_lsa_body(Writer& out, const std::vector<std::uint8_t>& bytes) { out.bytes(bytes); }
 
 void write_body(Writer& out, const OspfHello& hello) {
     out.u32(hello.network_mask.value);
@@ -354,14 +422,7 @@ Parsed<OspfPacket> parse_ospf(Bytes packet) {
 
 void write_lsa(Writer& out, const Lsa& lsa) {
     write_lsa_header(out, lsa.header);
-    if (const auto* router = std::get_if<RouterLsa>(&lsa.body)) {
-        write_router_lsa(out, *router);
-    } else if (const auto* network = std::get_if<NetworkLsa>(&lsa.body)) {
-        out.u32(network->network_mask.value);
-        for (const auto& attached : network->attached_routers) out.u32(attached.value);
-    } else {
-        out.bytes(std::get<std::vector<std::uint8_t>>(lsa.body));
-    }
+    std::visit([&](const auto& body) { write_lsa_body(out, body); }, lsa.body);
 }
 
 void seal_lsa(Lsa& lsa) {

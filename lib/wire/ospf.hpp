@@ -26,8 +26,8 @@ enum class OspfType : std::uint8_t {
 /// "Hello", "DBD", "LSR", "LSU", "LSAck": as the trace and the logs name them.
 const char* to_string(OspfType type);
 
-/// LS types (§A.4.1, §12.1.3). Router- and network-LSAs are read field by field; the others
-/// are kept as bytes.
+/// LS types (§A.4.1, §12.1.3). These five are read field by field; the others (opaque LSAs,
+/// RFC 5250; NSSA, RFC 3101) are kept as bytes.
 namespace lsa_type {
 inline constexpr std::uint8_t kRouter = 1;
 inline constexpr std::uint8_t kNetwork = 2;
@@ -116,10 +116,56 @@ struct NetworkLsa {
     auto operator<=>(const NetworkLsa&) const = default;
 };
 
-/// One LSA. The body of a type other than router or network is kept as its bytes.
+/// Metrics of summary- and AS-external-LSAs are 24 bits; this one (LSInfinity, §B) says the
+/// destination is no longer reachable.
+inline constexpr std::uint32_t kLsInfinity = 0xffffff;
+
+/// One metric of a summary-LSA (§A.4.4): TOS 0 first, then any an RFC 1583 router sent.
+struct SummaryMetric {
+    std::uint8_t tos = 0;
+    std::uint32_t metric = 0;  ///< 24 bits
+
+    auto operator<=>(const SummaryMetric&) const = default;
+};
+
+/// A summary-LSA's body (§A.4.4), of type 3 (a network outside the area, its address the
+/// link state ID) or 4 (an AS boundary router, its router ID the link state ID, mask 0).
+struct SummaryLsa {
+    Ipv4Address network_mask;
+    /// At least one: the TOS-0 metric first.
+    std::vector<SummaryMetric> metrics;
+
+    auto operator<=>(const SummaryLsa&) const = default;
+};
+
+/// One route of an AS-external-LSA (§A.4.5): TOS 0 first, then any an RFC 1583 router sent.
+struct ExternalRoute {
+    /// The E bit: a type 2 metric, larger than any path inside the AS (§16.4); else type 1,
+    /// added to the path to the AS boundary router.
+    bool type2 = true;
+    std::uint8_t tos = 0;      ///< 7 bits
+    std::uint32_t metric = 0;  ///< 24 bits
+    /// Where to send the traffic; 0.0.0.0: to the advertising router itself.
+    Ipv4Address forwarding_address;
+    std::uint32_t route_tag = 0;
+
+    auto operator<=>(const ExternalRoute&) const = default;
+};
+
+/// An AS-external-LSA's body (§A.4.5): a destination outside the AS (its address the link
+/// state ID) and how to get there.
+struct AsExternalLsa {
+    Ipv4Address network_mask;
+    /// At least one: the TOS-0 route first.
+    std::vector<ExternalRoute> routes;
+
+    auto operator<=>(const AsExternalLsa&) const = default;
+};
+
+/// One LSA. The body of a type other than the five of §A.4 is kept as its bytes.
 struct Lsa {
     LsaHeader header;
-    std::variant<RouterLsa, NetworkLsa, std::vector<std::uint8_t>> body;
+    std::variant<RouterLsa, NetworkLsa, SummaryLsa, AsExternalLsa, std::vector<std::uint8_t>> body;
     /// Whether its Fletcher checksum (§12.1.7) holds for the bytes it came in. §13 (1): an LSA
     /// whose checksum fails is dropped, the rest of the update still read.
     bool checksum_ok = true;
@@ -213,8 +259,9 @@ struct OspfPacket {
 /// length past the bytes, a checksum that fails (authentication types 0 and 1: §D.4.1,
 /// D.4.2; cryptographic authentication leaves it to the digest, which follows the packet),
 /// an unknown type, a body that is not whole entries, an LSA whose length runs past its
-/// packet or whose router/network body does not fill it exactly. An LSA's own checksum is
-/// reported (Lsa::checksum_ok), not refused: the receiver drops just that LSA (§13).
+/// packet or whose router, network, summary or AS-external body does not fill it exactly.
+/// An LSA's own checksum is reported (Lsa::checksum_ok), not refused: the receiver drops
+/// just that LSA (§13).
 Parsed<OspfPacket> parse_ospf(Bytes packet);
 
 /// Appends the packet with its length and, unless authentication is cryptographic, its

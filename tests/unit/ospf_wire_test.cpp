@@ -1,9 +1,11 @@
 // The OSPFv2 codec against packets from a real peer, FRR's ospfd (captured by
 // tests/data/frames/capture-ospf: two routers Full on a point-to-point link, then on a LAN
-// where one is the designated router): each of the five packet types parses to what ospfd
-// sent and writes back to the same bytes, LSA checksums (RFC 2328 §12.1.7) come out as
-// ospfd's; then what ospfd did not send — every cut, hostile lengths, bad checksums — and
-// how the trace shows each packet.
+// where one is the designated router, then with one an area border router and the other
+// redistributing a network): each
+// of the five packet types and of the five LSA bodies parses to what ospfd sent and writes
+// back to the same bytes, LSA checksums (RFC 2328 §12.1.7) come out as ospfd's; then what
+// ospfd did not send — every cut, hostile lengths, bad checksums — and how the trace shows
+// each packet.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -60,9 +62,38 @@ std::vector<std::uint8_t> consistently_cut(std::vector<std::uint8_t> bytes, std:
 }
 
 const std::vector<std::string> kGoldens = {
-    "ospf_frr_hello_p2p", "ospf_frr_hello_broadcast", "ospf_frr_dbd_first",        "ospf_frr_dbd_summary",
-    "ospf_frr_ls_request", "ospf_frr_ls_update_router", "ospf_frr_ls_update_network", "ospf_frr_ls_ack",
+    "ospf_frr_hello_p2p",         "ospf_frr_hello_broadcast",   "ospf_frr_dbd_first",         "ospf_frr_dbd_summary",
+    "ospf_frr_ls_request",        "ospf_frr_ls_update_router",  "ospf_frr_ls_update_network", "ospf_frr_ls_ack",
+    "ospf_frr_ls_update_summary", "ospf_frr_ls_update_external",
 };
+const std::vector<std::string> kGoldenUpdates = {"ospf_frr_ls_update_router", "ospf_frr_ls_update_network",
+                                                 "ospf_frr_ls_update_summary", "ospf_frr_ls_update_external"};
+
+// An update of one LSA, made of the given bytes with its length field set to theirs: what
+// only the LSA body's own structure can refuse.
+std::vector<std::uint8_t> update_of(std::vector<std::uint8_t> lsa) {
+    lsa[18] = static_cast<std::uint8_t>(lsa.size() >> 8);
+    lsa[19] = static_cast<std::uint8_t>(lsa.size());
+    OspfPacket packet;
+    packet.router_id = ip("10.99.255.1");
+    packet.body = OspfLinkStateUpdate{};
+    auto bytes = written(packet);
+    bytes[27] = 1;  // one LSA
+    bytes.insert(bytes.end(), lsa.begin(), lsa.end());
+    return consistently_cut(bytes, bytes.size());
+}
+
+// Each LSA of an update as the bytes it came in.
+std::vector<std::vector<std::uint8_t>> lsa_bytes(const std::vector<std::uint8_t>& update) {
+    std::vector<std::vector<std::uint8_t>> lsas;
+    for (std::size_t at = 28; at + LsaHeader::kSize <= update.size();) {
+        const std::size_t length = std::size_t{update[at + 18]} << 8 | update[at + 19];
+        lsas.emplace_back(update.begin() + static_cast<std::ptrdiff_t>(at),
+                          update.begin() + static_cast<std::ptrdiff_t>(at + length));
+        at += length;
+    }
+    return lsas;
+}
 
 const Ipv4Address kRouterA = ip("10.99.255.1");
 const Ipv4Address kRouterB = ip("10.99.255.2");
@@ -156,7 +187,7 @@ TEST_CASE("every golden OSPF packet writes back to ospfd's bytes, checksum inclu
 
 TEST_CASE("an LSA sealed here gets the Fletcher checksum ospfd computed (RFC 2328 §12.1.7)", "[wire][golden][ospf]") {
     std::size_t checked = 0;
-    for (const auto& name : {"ospf_frr_ls_update_router", "ospf_frr_ls_update_network"}) {
+    for (const auto& name : kGoldenUpdates) {
         auto update = std::get<OspfLinkStateUpdate>(golden_ospf(name).body);
         for (auto lsa : update.lsas) {
             INFO(name << " " << lsa_type_name(lsa.header.type) << " " << lsa.header.link_state_id.to_string());
@@ -175,7 +206,93 @@ TEST_CASE("an LSA sealed here gets the Fletcher checksum ospfd computed (RFC 232
             ++checked;
         }
     }
-    CHECK(checked >= 3);
+    CHECK(checked >= 7);
+}
+
+TEST_CASE("ospfd's summary- and AS-external-LSAs read field by field (RFC 2328 §A.4.4, §A.4.5)",
+          "[wire][golden][ospf]") {
+    // a is an area border router: its stub network, in area 1, reaches area 0 as a summary-LSA.
+    auto summary_update = std::get<OspfLinkStateUpdate>(golden_ospf("ospf_frr_ls_update_summary").body);
+    auto summary_lsa = std::find_if(summary_update.lsas.begin(), summary_update.lsas.end(),
+                                    [](const Lsa& lsa) { return lsa.header.type == lsa_type::kSummaryNetwork; });
+    REQUIRE(summary_lsa != summary_update.lsas.end());
+    CHECK(summary_lsa->header.link_state_id == ip("10.99.101.0"));
+    CHECK(summary_lsa->header.advertising_router == kRouterA);
+    CHECK(summary_lsa->checksum_ok);
+    const auto& summary = std::get<SummaryLsa>(summary_lsa->body);
+    CHECK(summary.network_mask == ip("255.255.255.0"));
+    REQUIRE(summary.metrics.size() == 1);
+    CHECK(summary.metrics[0].tos == 0);
+    CHECK(summary.metrics[0].metric == 10);  // the cost to it: FRR's default for a 10 Gb/s-less veth
+    // Its router-LSA says B (§A.4.2).
+    const auto& a_router = std::get<RouterLsa>(summary_update.lsas.at(0).body);
+    CHECK(a_router.flags == RouterLsa::kAreaBorder);
+
+    // b redistributes a network OSPF does not cover: an AS-external-LSA, type 2 metric 20
+    // (FRR's defaults), no forwarding address (to b itself), no tag.
+    auto external_update = std::get<OspfLinkStateUpdate>(golden_ospf("ospf_frr_ls_update_external").body);
+    auto external_lsa = std::find_if(external_update.lsas.begin(), external_update.lsas.end(),
+                                     [](const Lsa& lsa) { return lsa.header.type == lsa_type::kAsExternal; });
+    REQUIRE(external_lsa != external_update.lsas.end());
+    CHECK(external_lsa->header.link_state_id == ip("192.0.2.0"));
+    CHECK(external_lsa->header.advertising_router == kRouterB);
+    CHECK(external_lsa->checksum_ok);
+    const auto& external = std::get<AsExternalLsa>(external_lsa->body);
+    CHECK(external.network_mask == ip("255.255.255.0"));
+    REQUIRE(external.routes.size() == 1);
+    CHECK(external.routes[0].type2);
+    CHECK(external.routes[0].tos == 0);
+    CHECK(external.routes[0].metric == 20);
+    CHECK(external.routes[0].forwarding_address == Ipv4Address{});
+    CHECK(external.routes[0].route_tag == 0);
+    // b's router-LSA says E: an AS boundary router.
+    CHECK(std::get<RouterLsa>(external_update.lsas.at(0).body).flags == RouterLsa::kAsBoundary);
+}
+
+TEST_CASE("every cut of an LSA body, its length made to agree, is refused or whole entries",
+          "[wire][truncation][ospf]") {
+    std::size_t refused = 0;
+    for (const auto& name : kGoldenUpdates) {
+        for (const auto& lsa : lsa_bytes(golden_packet(name))) {
+            for (std::size_t length = LsaHeader::kSize; length < lsa.size(); ++length) {
+                INFO(name << ": " << lsa_type_name(lsa[3]) << " cut to " << length);
+                auto bytes = update_of({lsa.begin(), lsa.begin() + static_cast<std::ptrdiff_t>(length)});
+                auto parsed = parse_ospf(bytes);
+                if (!parsed) {
+                    // Said with the LSA's type and place.
+                    CHECK(parsed.error().what.rfind(lsa_type_name(lsa[3]) + " at byte 4 of the update: ", 0) == 0);
+                    ++refused;
+                    continue;
+                }
+                CHECK(written(*parsed) == bytes);
+            }
+        }
+    }
+    CHECK(refused > 50);
+}
+
+TEST_CASE("summary- and AS-external-LSA bodies that are not whole are refused with what and where", "[wire][ospf]") {
+    auto refused = [](std::uint8_t type, std::size_t body) {
+        std::vector<std::uint8_t> lsa(LsaHeader::kSize + body, 0);
+        lsa[3] = type;
+        auto parsed = parse_ospf(update_of(lsa));
+        REQUIRE_FALSE(parsed);
+        return parsed.error().what;
+    };
+    CHECK(refused(lsa_type::kSummaryNetwork, 0)
+              .rfind("summary-LSA at byte 4 of the update: truncated: network mask", 0) == 0);
+    CHECK(refused(lsa_type::kSummaryNetwork, 4) ==
+          "summary-LSA at byte 4 of the update: a summary-LSA without its metric");
+    CHECK(refused(lsa_type::kSummaryAsbr, 10) ==
+          "ASBR-summary-LSA at byte 4 of the update: 6 bytes of metrics, not whole 4-byte entries");
+    CHECK(refused(lsa_type::kAsExternal, 4) ==
+          "AS-external-LSA at byte 4 of the update: an AS-external-LSA without its metric");
+    CHECK(refused(lsa_type::kAsExternal, 20) ==
+          "AS-external-LSA at byte 4 of the update: 16 bytes of external routes, not whole 12-byte entries");
+    // Opaque LSAs (RFC 5250) stay bytes, whatever their length.
+    auto opaque = std::vector<std::uint8_t>(LsaHeader::kSize + 3, 0);
+    opaque[3] = 10;
+    CHECK(parse_ospf(update_of(opaque)));
 }
 
 TEST_CASE("a cut OSPF packet is refused, and one whose header agrees with the cut yields whole entries or nothing",
