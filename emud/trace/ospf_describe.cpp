@@ -2,6 +2,9 @@
 
 #include "emud/trace/summary_list.hpp"
 
+#include <initializer_list>
+#include <utility>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -33,14 +36,135 @@ std::string lsa_header_text(const LsaHeader& header) {
     return text;
 }
 
-std::string dbd_flags(std::uint8_t flags) {
-    std::string text;
-    for (auto [bit, name] : {std::pair{OspfDatabaseDescription::kInit, "I"}, std::pair{OspfDatabaseDescription::kMore, "M"},
-                             std::pair{OspfDatabaseDescription::kMaster, "MS"}}) {
-        if (flags & bit) text += (text.empty() ? "" : ",") + std::string(name);
+// "10.99.12.0/24", or "10.99.12.0 mask 255.0.255.0" for a mask that is not a prefix.
+std::string prefix_text(Ipv4Address address, Ipv4Address mask) {
+    if (auto length = ipv4_mask_length(mask)) {
+        return fmt::format("{}/{}", Ipv4Address{address.value & mask.value}.to_string(), *length);
     }
+    return address.to_string() + " mask " + mask.to_string();
+}
+
+std::string metric_text(std::uint32_t metric) {
+    return metric >= kLsInfinity ? "unreachable" : fmt::format("metric {}", metric);
+}
+
+using BitNames = std::initializer_list<std::pair<std::uint8_t, const char*>>;
+
+// The names of the bits set, in the order given, between separators; "" for none.
+std::string set_bits(std::uint8_t flags, BitNames names, const char* separator) {
+    std::string text;
+    for (auto [bit, name] : names) {
+        if (flags & bit) text += (text.empty() ? "" : separator) + std::string(name);
+    }
+    return text;
+}
+
+// Flags as a field: "I,M,MS"; "-" for none.
+std::string flags_field(std::uint8_t flags, BitNames names) {
+    auto text = set_bits(flags, names, ",");
     return text.empty() ? "-" : text;
 }
+
+// §A.3.3: a DBD's I, M and MS.
+std::string dbd_flags(std::uint8_t flags) {
+    return flags_field(flags, {{OspfDatabaseDescription::kInit, "I"},
+                               {OspfDatabaseDescription::kMore, "M"},
+                               {OspfDatabaseDescription::kMaster, "MS"}});
+}
+
+// §A.4.2: a router-LSA's V, E and B.
+std::string router_flags(std::uint8_t flags) {
+    return flags_field(
+        flags, {{RouterLsa::kVirtualLinkEnd, "V"}, {RouterLsa::kAsBoundary, "E"}, {RouterLsa::kAreaBorder, "B"}});
+}
+
+// What a link says: a point-to-point link and a virtual link name the neighbour's router ID,
+// a transit link the DR's address, a stub link a network and its mask (§A.4.2).
+std::string link_text(const RouterLink& link) {
+    auto target = link.type == RouterLink::kStub ? prefix_text(link.link_id, link.link_data) : link.link_id.to_string();
+    return fmt::format("{} {} metric {}", router_link_type_name(link.type), target, link.metric);
+}
+
+// Each body's fields (the names emu-router's `ospf database` report uses) and a few words
+// for the summary; empty for a body kept as bytes.
+std::string describe_body(const RouterLsa& lsa, json& entry, const LsaHeader&) {
+    json links = json::array();
+    for (const auto& link : lsa.links) {
+        json fields = {{"type", router_link_type_name(link.type)},
+                       {"id", link.link_id.to_string()},
+                       {"data", link.link_data.to_string()},
+                       {"metric", link.metric}};
+        if (!link.tos_metrics.empty()) {
+            json tos = json::array();
+            for (const auto& metric : link.tos_metrics) tos.push_back({{"tos", metric.tos}, {"metric", metric.metric}});
+            fields["tos_metrics"] = std::move(tos);
+        }
+        links.push_back(std::move(fields));
+    }
+    entry["flags"] = router_flags(lsa.flags);
+    entry["links"] = std::move(links);
+    // What the flags make the router: "ABR, ASBR: point-to-point …".
+    auto roles = set_bits(lsa.flags,
+                          {{RouterLsa::kAreaBorder, "ABR"},
+                           {RouterLsa::kAsBoundary, "ASBR"},
+                           {RouterLsa::kVirtualLinkEnd, "virtual link end"}},
+                          ", ");
+    return (roles.empty() ? "" : roles + ": ") + listed(lsa.links, link_text);
+}
+
+std::string describe_body(const NetworkLsa& lsa, json& entry, const LsaHeader& header) {
+    json attached = json::array();
+    for (const auto& router : lsa.attached_routers) attached.push_back(router.to_string());
+    entry["mask"] = lsa.network_mask.to_string();
+    entry["attached_routers"] = std::move(attached);
+    return prefix_text(header.link_state_id, lsa.network_mask) + ": " +
+           listed(lsa.attached_routers, [](const Ipv4Address& a) { return a.to_string(); });
+}
+
+std::string describe_body(const SummaryLsa& lsa, json& entry, const LsaHeader& header) {
+    // parse_ospf lets no summary-LSA through without its TOS-0 metric.
+    const auto& metric = lsa.metrics.front();
+    entry["mask"] = lsa.network_mask.to_string();
+    entry["metric"] = metric.metric;
+    if (lsa.metrics.size() > 1) {
+        json tos = json::array();
+        for (auto it = lsa.metrics.begin() + 1; it != lsa.metrics.end(); ++it) {
+            tos.push_back({{"tos", it->tos}, {"metric", it->metric}});
+        }
+        entry["tos_metrics"] = std::move(tos);
+    }
+    // Type 4 names an AS boundary router, whose mask means nothing (§A.4.4).
+    if (header.type == lsa_type::kSummaryAsbr) return metric_text(metric.metric);
+    return prefix_text(header.link_state_id, lsa.network_mask) + " " + metric_text(metric.metric);
+}
+
+std::string describe_body(const AsExternalLsa& lsa, json& entry, const LsaHeader& header) {
+    const auto& route = lsa.routes.front();  // parse_ospf lets none through without it
+    entry["mask"] = lsa.network_mask.to_string();
+    entry["metric"] = route.metric;
+    entry["metric_type"] = route.type2 ? 2 : 1;
+    entry["forwarding_address"] = route.forwarding_address.to_string();
+    entry["tag"] = route.route_tag;
+    if (lsa.routes.size() > 1) {
+        json tos = json::array();
+        for (auto it = lsa.routes.begin() + 1; it != lsa.routes.end(); ++it) {
+            tos.push_back({{"tos", it->tos},
+                           {"metric", it->metric},
+                           {"metric_type", it->type2 ? 2 : 1},
+                           {"forwarding_address", it->forwarding_address.to_string()},
+                           {"tag", it->route_tag}});
+        }
+        entry["tos_routes"] = std::move(tos);
+    }
+    // "E2", "E1": how routers write the metric's type (§16.4).
+    auto text = fmt::format("{} {} E{}", prefix_text(header.link_state_id, lsa.network_mask), metric_text(route.metric),
+                            route.type2 ? 2 : 1);
+    if (route.forwarding_address != Ipv4Address{}) text += " via " + route.forwarding_address.to_string();
+    if (route.route_tag != 0) text += fmt::format(" tag {}", route.route_tag);
+    return text;
+}
+
+std::string describe_body(const std::vector<std::uint8_t>&, json&, const LsaHeader&) { return ""; }
 
 void describe(const OspfHello& hello, std::string& summary, json& fields) {
     json neighbors = json::array();
@@ -90,17 +214,27 @@ void describe(const OspfLinkStateRequest& request, std::string& summary, json& f
     summary += " " + listed(request.requests, text);
 }
 
+// An LSA in an update: its header and what its body says, "router-LSA 10.99.255.2
+// seq=0x80000003 [point-to-point 10.99.255.1 metric 10, stub 10.99.12.0/24 metric 10]".
+std::string describe_lsa(const Lsa& lsa, json& entry) {
+    auto says = std::visit([&](const auto& body) { return describe_body(body, entry, lsa.header); }, lsa.body);
+    auto text = lsa_header_text(lsa.header);
+    return says.empty() ? text : text + " [" + says + "]";
+}
+
 void describe(const OspfLinkStateUpdate& update, std::string& summary, json& fields) {
     json lsas = json::array();
+    std::vector<std::string> texts;
     bool bad_checksum = false;
     for (const auto& lsa : update.lsas) {
         auto entry = lsa_header_fields(lsa.header);
         entry["checksum_valid"] = lsa.checksum_ok;
         bad_checksum = bad_checksum || !lsa.checksum_ok;
+        texts.push_back(describe_lsa(lsa, entry));
         lsas.push_back(std::move(entry));
     }
     fields["lsas"] = lsas;
-    summary += " " + listed(update.lsas, [](const Lsa& lsa) { return lsa_header_text(lsa.header); });
+    summary += " " + listed(texts, [](const std::string& text) { return text; });
     if (bad_checksum) summary += " BAD LSA checksum";
 }
 

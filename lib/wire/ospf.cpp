@@ -347,6 +347,16 @@ std::string lsa_type_name(std::uint8_t type) {
     }
 }
 
+std::string router_link_type_name(std::uint8_t type) {
+    switch (type) {
+        case RouterLink::kPointToPoint: return "point-to-point";
+        case RouterLink::kTransit: return "transit";
+        case RouterLink::kStub: return "stub";
+        case RouterLink::kVirtual: return "virtual";
+        default: return "type-" + std::to_string(type);
+    }
+}
+
 std::uint16_t lsa_checksum(Bytes lsa) {
     if (lsa.size() < LsaHeader::kSize) return 0;
     // ISO 8473 annex C over the LSA from its options on: two running sums mod 255, then the

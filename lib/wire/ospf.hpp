@@ -108,6 +108,9 @@ struct RouterLsa {
     auto operator<=>(const RouterLsa&) const = default;
 };
 
+/// "point-to-point", "transit", "stub", "virtual", or "type-N": a router link's type.
+std::string router_link_type_name(std::uint8_t type);
+
 /// A network-LSA's body (§A.4.3): a broadcast network's mask and every router Full with its DR.
 struct NetworkLsa {
     Ipv4Address network_mask;

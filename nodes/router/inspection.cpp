@@ -255,11 +255,7 @@ json ospf_database_report(const OspfEngine& engine, Time now) {
         if (const auto* router = std::get_if<wire::RouterLsa>(&lsa.body)) {
             json links = json::array();
             for (const auto& link : router->links) {
-                const char* type = link.type == wire::RouterLink::kPointToPoint ? "point-to-point"
-                                   : link.type == wire::RouterLink::kTransit    ? "transit"
-                                   : link.type == wire::RouterLink::kStub       ? "stub"
-                                                                                : "virtual";
-                links.push_back({{"type", type},
+                links.push_back({{"type", wire::router_link_type_name(link.type)},
                                  {"id", link.link_id.to_string()},
                                  {"data", link.link_data.to_string()},
                                  {"metric", link.metric}});

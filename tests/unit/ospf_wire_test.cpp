@@ -405,6 +405,43 @@ TEST_CASE("the trace shows each OSPF packet: its type, the Hello's DR and neighb
     CHECK(layer_of("ospf_frr_ls_ack").summary.rfind("OSPF LSAck router-LSA", 0) == 0);
     CHECK(layer_of("ospf_frr_ls_request").summary.rfind("OSPF LSR router-LSA 10.99.255.", 0) == 0);
 
+    // The LSAs' bodies: what each says in a few words, and every field (the names emu-router's
+    // `ospf database` report uses).
+    CHECK(
+        router_update.summary ==
+        "OSPF LSU router-LSA 10.99.255.1 seq=0x80000002 [stub 10.99.12.0/24 metric 10, stub 10.99.101.0/24 metric 10]");
+    const auto& stub = router_update.fields["lsas"][0]["links"][0];
+    CHECK(stub == nlohmann::json{{"type", "stub"}, {"id", "10.99.12.0"}, {"data", "255.255.255.0"}, {"metric", 10}});
+    CHECK(router_update.fields["lsas"][0]["flags"] == "-");
+    CHECK(update.summary.find("[transit 10.99.12.1 metric 10, stub 10.99.101.0/24 metric 10]") != std::string::npos);
+    CHECK(update.summary.find("network-LSA 10.99.12.1 by 10.99.255.1 seq=0x80000001 [10.99.12.0/24: 10.99.255.1, "
+                              "10.99.255.2]") != std::string::npos);
+    auto network = update.fields["lsas"][1];
+    CHECK(network["mask"] == "255.255.255.0");
+    CHECK(network["attached_routers"] == nlohmann::json::array({"10.99.255.1", "10.99.255.2"}));
+
+    auto summary = layer_of("ospf_frr_ls_update_summary");
+    CHECK(summary.summary ==
+          "OSPF LSU router-LSA 10.99.255.1 seq=0x80000002 [ABR: stub 10.99.12.0/24 metric 10], "
+          "summary-LSA 10.99.101.0 by 10.99.255.1 seq=0x80000001 [10.99.101.0/24 metric 10]");
+    CHECK(summary.fields["lsas"][0]["flags"] == "B");
+    CHECK(summary.fields["lsas"][1]["mask"] == "255.255.255.0");
+    CHECK(summary.fields["lsas"][1]["metric"] == 10);
+
+    auto external = layer_of("ospf_frr_ls_update_external");
+    CHECK(external.summary.find("router-LSA 10.99.255.2 seq=0x80000002 [ASBR: stub 10.99.12.0/24 metric 10, ") !=
+          std::string::npos);
+    CHECK(
+        external.summary.find("AS-external-LSA 192.0.2.0 by 10.99.255.2 seq=0x80000001 [192.0.2.0/24 metric 20 E2]") !=
+        std::string::npos);
+    const auto& route = external.fields["lsas"][1];
+    CHECK(route["type"] == "AS-external-LSA");
+    CHECK(route["mask"] == "255.255.255.0");
+    CHECK(route["metric"] == 20);
+    CHECK(route["metric_type"] == 2);
+    CHECK(route["forwarding_address"] == "0.0.0.0");
+    CHECK(route["tag"] == 0);
+
     // A packet that does not parse is shown as such, the layers under it standing.
     auto frame = golden_frame("ospf_frr_hello_p2p");
     frame[14 + 20 + 30] ^= 0x01;
@@ -412,4 +449,26 @@ TEST_CASE("the trace shows each OSPF packet: its type, the Hello's DR and neighb
     REQUIRE(layers.size() == 3);
     CHECK(layers[2].protocol == "malformed");
     CHECK(layers[2].summary == "OSPF malformed: checksum does not match (at byte 12)");
+    // So is an LSA body cut short, its lengths made to agree: what and where, not a crash.
+    auto external_frame = golden_frame("ospf_frr_ls_update_external");
+    auto lsas = lsa_bytes(golden_packet("ospf_frr_ls_update_external"));
+    auto as_external = std::find_if(lsas.begin(), lsas.end(), [](const auto& lsa) { return lsa[3] == 5; });
+    REQUIRE(as_external != lsas.end());
+    as_external->resize(as_external->size() - 2);
+    auto packet = update_of(*as_external);
+    std::vector<std::uint8_t> cut_frame(external_frame.begin(), external_frame.begin() + 14 + 20);
+    cut_frame.insert(cut_frame.end(), packet.begin(), packet.end());
+    const auto ip_length = 20 + packet.size();  // the IPv4 header's length and checksum, made right
+    cut_frame[14 + 2] = static_cast<std::uint8_t>(ip_length >> 8);
+    cut_frame[14 + 3] = static_cast<std::uint8_t>(ip_length);
+    cut_frame[14 + 10] = cut_frame[14 + 11] = 0;
+    InternetChecksum ip_sum;
+    ip_sum.add(Bytes(cut_frame).subspan(14, 20));
+    cut_frame[14 + 10] = static_cast<std::uint8_t>(ip_sum.value() >> 8);
+    cut_frame[14 + 11] = static_cast<std::uint8_t>(ip_sum.value());
+    layers = emu::trace::describe_frame(cut_frame, {});
+    REQUIRE(layers.size() == 3);
+    CHECK(layers[2].summary ==
+          "OSPF malformed: AS-external-LSA at byte 4 of the update: 10 bytes of external routes, not whole 12-byte "
+          "entries (at byte 62)");
 }
