@@ -245,6 +245,24 @@ void describe(const OspfLinkStateAck& ack, std::string& summary, json& fields) {
     summary += " " + listed(ack.lsa_headers, lsa_header_text);
 }
 
+// §D: every packet says how it is authenticated; emu-router takes only type 0 (§8.2 drops
+// a packet whose type is not the interface's), so the trace says when it is not. A password
+// (type 1) is neither shown nor a field: summaries and fields end up in CI logs and scenario
+// reports, and a lab's password may be a real one; the pcapng keeps the bytes, and
+// Wireshark shows them, for whoever needs them. Cryptographic authentication (type 2) shows
+// its key ID and sequence number (§D.3), which say which key and whether it is a replay.
+void describe_authentication(const OspfPacket& packet, std::string& summary, json& fields) {
+    const auto name = ospf_auth_type_name(packet.auth_type);
+    fields["authentication"] = name;
+    if (auto crypto = packet.cryptographic_auth()) {
+        fields.update(
+            {{"key_id", crypto->key_id}, {"crypto_seq", crypto->sequence}, {"digest_length", crypto->digest_length}});
+        summary += fmt::format(" auth={} key={} seq={}", name, crypto->key_id, crypto->sequence);
+    } else if (packet.auth_type != OspfPacket::kAuthNone) {
+        summary += " auth=" + name;
+    }
+}
+
 }  // namespace
 
 Layer ospf_layer(Bytes payload) {
@@ -256,6 +274,7 @@ Layer ospf_layer(Bytes payload) {
     json fields = {{"type", type}, {"router_id", packet->router_id.to_string()}, {"area", packet->area_id.to_string()}};
     std::string summary = std::string("OSPF ") + type;
     std::visit([&](const auto& body) { describe(body, summary, fields); }, packet->body);
+    describe_authentication(*packet, summary, fields);
     return {"OSPF", std::move(summary), std::move(fields)};
 }
 

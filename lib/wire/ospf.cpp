@@ -357,6 +357,24 @@ std::string router_link_type_name(std::uint8_t type) {
     }
 }
 
+std::string ospf_auth_type_name(std::uint16_t type) {
+    switch (type) {
+        case OspfPacket::kAuthNone: return "none";
+        case OspfPacket::kAuthPassword: return "password";
+        case OspfPacket::kAuthCryptographic: return "cryptographic";
+        default: return "type-" + std::to_string(type);
+    }
+}
+
+std::optional<OspfCryptographicAuth> OspfPacket::cryptographic_auth() const {
+    if (auth_type != kAuthCryptographic) return std::nullopt;
+    // §D.3: two zero bytes, the key ID, the digest's length, then the sequence number.
+    const auto& field = authentication;
+    return OspfCryptographicAuth{
+        field[2], field[3],
+        std::uint32_t{field[4]} << 24 | std::uint32_t{field[5]} << 16 | std::uint32_t{field[6]} << 8 | field[7]};
+}
+
 std::uint16_t lsa_checksum(Bytes lsa) {
     if (lsa.size() < LsaHeader::kSize) return 0;
     // ISO 8473 annex C over the LSA from its options on: two running sums mod 255, then the
@@ -406,12 +424,18 @@ Parsed<OspfPacket> parse_ospf(Bytes packet) {
                                             std::to_string(packet.size()) + " bytes",
                                         2});
     }
-    // Cryptographic authentication appends its digest after the packet (§D.4.3); otherwise
-    // the packet is the whole IP payload.
-    if (length < packet.size() && parsed.auth_type != OspfPacket::kAuthCryptographic) {
-        return tl::unexpected(WireError{std::to_string(packet.size() - length) + " bytes after the packet length " +
-                                            std::to_string(length),
-                                        length});
+    // Cryptographic authentication appends its digest after the packet, as long as the
+    // authentication field says (§D.3, §D.4.3); otherwise the packet is the whole IP payload.
+    const std::size_t trailing = packet.size() - length;
+    if (auto crypto = parsed.cryptographic_auth()) {
+        if (trailing != crypto->digest_length) {
+            return tl::unexpected(WireError{std::to_string(trailing) + " bytes of digest after the packet, its " +
+                                                "authentication field says " + std::to_string(crypto->digest_length),
+                                            length});
+        }
+    } else if (trailing != 0) {
+        return tl::unexpected(
+            WireError{std::to_string(trailing) + " bytes after the packet length " + std::to_string(length), length});
     }
     const auto whole = packet.first(length);
     if (parsed.auth_type != OspfPacket::kAuthCryptographic && packet_checksum(whole) != 0) {

@@ -2,6 +2,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
@@ -231,6 +232,16 @@ struct OspfLinkStateAck {
     auto operator<=>(const OspfLinkStateAck&) const = default;
 };
 
+/// What the authentication field holds under cryptographic authentication (§D.3): which
+/// shared key made the digest that follows the packet, how long that digest is (16 for keyed
+/// MD5; RFC 5709's HMAC-SHA digests are longer), and a sequence number that never goes down,
+/// so that a replayed packet can be told.
+struct OspfCryptographicAuth {
+    std::uint8_t key_id = 0;
+    std::uint8_t digest_length = 0;
+    std::uint32_t sequence = 0;
+};
+
 /// An OSPFv2 packet (§A.3.1): the common header and one of the five bodies, in type order.
 struct OspfPacket {
     static constexpr std::uint8_t kIpProtocol = 89;
@@ -249,17 +260,24 @@ struct OspfPacket {
     /// is not used: §D.4.3).
     std::uint16_t checksum = 0;
     std::uint16_t auth_type = kAuthNone;
+    /// Type 1: the password, NUL-padded; type 2: OspfCryptographicAuth's fields.
     std::array<std::uint8_t, 8> authentication{};
     using Body =
         std::variant<OspfHello, OspfDatabaseDescription, OspfLinkStateRequest, OspfLinkStateUpdate, OspfLinkStateAck>;
     Body body;
 
     OspfType type() const { return static_cast<OspfType>(body.index() + 1); }
+    /// The authentication field as §D.3 lays it out; nullopt unless auth_type is cryptographic.
+    std::optional<OspfCryptographicAuth> cryptographic_auth() const;
     auto operator<=>(const OspfPacket&) const = default;
 };
 
+/// "none", "password", "cryptographic", or "type-N": an authentication type (§D).
+std::string ospf_auth_type_name(std::uint16_t type);
+
 /// Parses an OSPFv2 packet (an IPv4 payload of protocol 89). Refused: another version, a
-/// length past the bytes, a checksum that fails (authentication types 0 and 1: §D.4.1,
+/// length past the bytes, bytes after it other than the digest that cryptographic
+/// authentication announces (§D.4.3), a checksum that fails (authentication types 0 and 1: §D.4.1,
 /// D.4.2; cryptographic authentication leaves it to the digest, which follows the packet),
 /// an unknown type, a body that is not whole entries, an LSA whose length runs past its
 /// packet or whose router, network, summary or AS-external body does not fill it exactly.

@@ -23,6 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         !std::equal(bytes.begin() + 14, bytes.end(), data + 14)) {
         std::abort();
     }
+    bytes.insert(bytes.end(), data + length, data + size);  // the digest, which must be there
     auto again = parse_ospf(bytes);
     if (!again) std::abort();
     again->checksum = packet->checksum;
