@@ -35,8 +35,14 @@ std::string lsa_text(const LsaHeader& header) {
 /// One adjacency: its database exchange and its link state retransmission list (§10.3).
 struct OspfEngine::Adjacency {
     std::unique_ptr<DatabaseExchange> exchange;
-    std::map<LsaKey, LsaHeader> retransmit;
-    Time retransmit_at = Time::max();
+    /// An LSA waiting for the neighbour's acknowledgment, and when it goes (again): each
+    /// RxmtInterval after it was last sent (§13.6), or once the neighbour will take it.
+    struct Listed {
+        LsaHeader header;
+        Time due;
+    };
+    std::map<LsaKey, Listed> retransmit;
+    Time retransmit_at = Time::max();  ///< no later than the earliest `due`
 
     /// The instance of each LSA this neighbour was last sent, and when. A neighbour drops a
     /// newer instance that comes within MinLSArrival of the one it installed (§13 (5a)) —
@@ -56,6 +62,15 @@ struct OspfEngine::Adjacency {
         return std::max(now, last->second.at + min_ls_arrival);
     }
     void note_sent(const LsaHeader& header, Time now) { sent[key_of(header)] = {header, now}; }
+    /// Whether this neighbour was sent some instance of the LSA less than `interval` ago.
+    bool sent_within(const LsaKey& key, Time now, std::chrono::milliseconds interval) const {
+        auto last = sent.find(key);
+        return last != sent.end() && now - last->second.at < interval;
+    }
+    void list(const LsaHeader& header, Time due) {
+        retransmit[key_of(header)] = {header, due};
+        retransmit_at = std::min(retransmit_at, due);
+    }
 };
 
 /// One interface: its Hello protocol and the adjacencies formed on it.
@@ -338,8 +353,8 @@ void OspfEngine::receive_update(Port& port, Ipv4Address source, Ipv4Address rout
             } else {
                 direct_acks.push_back(lsa.header);
             }
-        } else {
-            // §13 (8): ours is newer: send it back.
+        } else if (!from.sent_within(key, now, config_.min_ls_arrival)) {
+            // §13 (8): ours is newer: send it back, unless we sent it within MinLSArrival.
             auto newer_one = aged_for_sending(lsdb_.current(*ours, now));
             from.note_sent(newer_one.header, now);
             send(port, source, wire::OspfLinkStateUpdate{{std::move(newer_one)}});
@@ -352,14 +367,13 @@ void OspfEngine::receive_ack(Port& port, Ipv4Address router_id, const wire::Ospf
     auto& adjacency = port.adjacencies.at(router_id);
     for (const auto& header : packet.lsa_headers) {
         auto listed = adjacency.retransmit.find(key_of(header));
-        if (listed != adjacency.retransmit.end() && compare_instances(header, listed->second) == 0) {
+        if (listed != adjacency.retransmit.end() && compare_instances(header, listed->second.header) == 0) {
             adjacency.retransmit.erase(listed);
         }
     }
 }
 
 bool OspfEngine::flood(const Lsa& lsa, const Port* arrived_on, std::optional<Ipv4Address> from, Time now) {
-    const auto key = key_of(lsa.header);
     bool sent_back = false;
     for (auto& port : ports_) {
         if (port->hello->state() == OspfInterfaceState::down || port->hello->config().passive) continue;
@@ -368,9 +382,7 @@ bool OspfEngine::flood(const Lsa& lsa, const Port* arrived_on, std::optional<Ipv
         for (auto& [id, adjacency] : port->adjacencies) {
             if (adjacency.exchange->phase() == DatabaseExchange::Phase::exstart) continue;
             if (port.get() == arrived_on && from && id == *from) continue;
-            // The retransmission timer starts when the list stops being empty (§13.6).
-            if (adjacency.retransmit.empty()) adjacency.retransmit_at = now + config_.retransmit_interval;
-            adjacency.retransmit[key] = lsa.header;
+            adjacency.list(lsa.header, now + config_.retransmit_interval);  // §13.6
             listed.push_back(&adjacency);
             ready = std::max(ready, adjacency.ready_for(lsa.header, now, config_.min_ls_arrival));
         }
@@ -384,7 +396,7 @@ bool OspfEngine::flood(const Lsa& lsa, const Port* arrived_on, std::optional<Ipv
         if (ready > now) {
             // A neighbour here would drop it (Adjacency::sent): it goes from the retransmission
             // lists, straight to each, once they take it.
-            for (auto* adjacency : listed) adjacency->retransmit_at = std::min(adjacency->retransmit_at, ready);
+            for (auto* adjacency : listed) adjacency->list(lsa.header, ready);
             log("ospf.lsa_paced", lsa_text(lsa.header) + " on " + port->hello->config().name + " for " +
                                       std::to_string(std::chrono::ceil<std::chrono::milliseconds>(ready - now).count()) +
                                       " ms (MinLSArrival)");
@@ -557,32 +569,34 @@ void OspfEngine::advance(Time now) {
         sync_adjacencies(*port, now);
         for (auto& [id, adjacency] : port->adjacencies) {
             adjacency.exchange->advance(now);
-            // §13.6: what a neighbour has not acknowledged goes again, straight to it.
+            // §13.6: what a neighbour has not acknowledged goes again, straight to it, each
+            // LSA once it is due and the neighbour will take it.
             if (now >= adjacency.retransmit_at) {
                 adjacency.retransmit_at = Time::max();
                 std::vector<Lsa> again;
-                Time next_ready = Time::max();  // of what must wait for the neighbour's MinLSArrival
                 for (auto it = adjacency.retransmit.begin(); it != adjacency.retransmit.end();) {
                     const auto* entry = lsdb_.find(it->first);
                     if (entry == nullptr) {
                         it = adjacency.retransmit.erase(it);
                         continue;
                     }
-                    auto lsa = aged_for_sending(lsdb_.current(*entry, now));
-                    if (auto ready = adjacency.ready_for(lsa.header, now, config_.min_ls_arrival); ready > now) {
-                        next_ready = std::min(next_ready, ready);
-                    } else {
-                        adjacency.note_sent(lsa.header, now);
-                        again.push_back(std::move(lsa));
+                    auto& listed = it->second;
+                    if (listed.due <= now) {
+                        auto lsa = aged_for_sending(lsdb_.current(*entry, now));
+                        if (auto ready = adjacency.ready_for(lsa.header, now, config_.min_ls_arrival); ready > now) {
+                            listed.due = ready;
+                        } else {
+                            adjacency.note_sent(lsa.header, now);
+                            again.push_back(std::move(lsa));
+                            listed.due = now + config_.retransmit_interval;
+                        }
                     }
+                    adjacency.retransmit_at = std::min(adjacency.retransmit_at, listed.due);
                     ++it;
                 }
                 if (!again.empty()) {
                     ++counters_.retransmissions;
                     send_updates(*port, port->hello->neighbours().at(id).address, std::move(again));
-                }
-                if (!adjacency.retransmit.empty()) {
-                    adjacency.retransmit_at = std::min(now + config_.retransmit_interval, next_ready);
                 }
             }
         }
@@ -604,7 +618,12 @@ void OspfEngine::advance(Time now) {
         }
         if (!listed) done.push_back(key);
     }
-    for (const auto& key : done) lsdb_.remove(key);
+    for (const auto& key : done) {
+        lsdb_.remove(key);
+        for (auto& port : ports_) {
+            for (auto& [id, adjacency] : port->adjacencies) adjacency.sent.erase(key);
+        }
+    }
     spf_wanted_ = spf_wanted_ || !done.empty();
     if (spf_wanted_) run_spf(now);
 }
