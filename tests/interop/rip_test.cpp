@@ -113,12 +113,12 @@ TEST_CASE("emu-router and BIRD's RIP learn each other's networks and withdraw th
     TopologyFile topology("riprouting", kLab);
     REQUIRE(daemon.emu({"up", topology, "--name", lab}).ok());
     BirdRouter bird(daemon, lab, "peer", kBirdRip);
-    INFO(bird.log());
     auto routes_of = [&](const char* node) { return daemon.emu({"exec", lab, node, "--", "ip", "route"}).out; };
     std::regex bird_route(R"(10\.0\.1\.0/24 via 10\.0\.12\.1 dev eth0 proto bird)");
     CHECK(wait_until([&] { return std::regex_search(routes_of("peer"), bird_route); }, 15s));
     CHECK(wait_until([&] { return contains(routes_of("emu"), "10.0.2.0/24 via 10.0.12.2 dev eth1 proto rip metric 20"); },
                      15s));
+    INFO(bird.log());  // as it is now: INFO takes its text when it is reached
     // BIRD's own table: our LAN at metric 2 (its 120/2), from us.
     auto table = bird.birdc("show route protocol rip1").out;
     INFO(table);
