@@ -21,13 +21,7 @@ namespace {
 Ipv4Address ip(const char* text) { return *Ipv4Address::parse(text); }
 
 // A golden frame's UDP payload: the DHCP message as the peer sent it.
-std::vector<std::uint8_t> golden_payload(const std::string& name) {
-    auto frame = golden_frame(name);
-    auto decoded = decode_frame(frame);
-    REQUIRE(decoded);
-    REQUIRE(decoded->udp);
-    return {decoded->udp->payload.begin(), decoded->udp->payload.end()};
-}
+std::vector<std::uint8_t> golden_payload(const std::string& name) { return emu::test::golden_udp_payload(name); }
 
 DhcpMessage golden_message(const std::string& name) {
     auto payload = golden_payload(name);

@@ -6,6 +6,8 @@
 #include <fstream>
 #include <stdexcept>
 
+#include "lib/wire/frame.hpp"
+
 namespace emu::test {
 namespace {
 
@@ -49,6 +51,22 @@ std::vector<std::string> golden_frame_names() {
     }
     std::sort(names.begin(), names.end());
     return names;
+}
+
+std::vector<std::uint8_t> golden_udp_payload(const std::string& name) {
+    auto frame = golden_frame(name);  // the decoded layers are views into it
+    auto decoded = wire::decode_frame(frame);
+    if (!decoded || !decoded->udp) throw std::runtime_error("golden frame " + name + " is not UDP");
+    return {decoded->udp->payload.begin(), decoded->udp->payload.end()};
+}
+
+std::vector<std::uint8_t> golden_ip_payload(const std::string& name, std::uint8_t protocol) {
+    auto frame = golden_frame(name);
+    auto decoded = wire::decode_frame(frame);
+    if (!decoded || !decoded->ipv4 || decoded->ipv4->header.protocol != protocol) {
+        throw std::runtime_error("golden frame " + name + " is not IP protocol " + std::to_string(protocol));
+    }
+    return {decoded->ipv4->payload.begin(), decoded->ipv4->payload.end()};
 }
 
 }  // namespace emu::test

@@ -21,12 +21,7 @@ Ipv4Address ip(const char* text) { return *Ipv4Address::parse(text); }
 
 // The IP payload of a golden frame: the IGMP message.
 std::vector<std::uint8_t> golden_payload(const std::string& name) {
-    auto frame = golden_frame(name);  // the decoded layers are views into it
-    auto decoded = decode_frame(frame);
-    REQUIRE(decoded);
-    REQUIRE(decoded->ipv4);
-    REQUIRE(decoded->ipv4->header.protocol == ip_protocol::kIgmp);
-    return {decoded->ipv4->payload.begin(), decoded->ipv4->payload.end()};
+    return emu::test::golden_ip_payload(name, ip_protocol::kIgmp);
 }
 
 IgmpMessage golden_igmp(const std::string& name) {

@@ -17,13 +17,7 @@ namespace {
 
 Ipv4Address ip(const char* text) { return *Ipv4Address::parse(text); }
 
-std::vector<std::uint8_t> golden_payload(const std::string& name) {
-    auto frame = golden_frame(name);  // the decoded layers are views into it
-    auto decoded = decode_frame(frame);
-    REQUIRE(decoded);
-    REQUIRE(decoded->udp);
-    return {decoded->udp->payload.begin(), decoded->udp->payload.end()};
-}
+std::vector<std::uint8_t> golden_payload(const std::string& name) { return emu::test::golden_udp_payload(name); }
 
 RipMessage golden_message(const std::string& name) {
     auto message = parse_rip(golden_payload(name));
