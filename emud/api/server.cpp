@@ -5,6 +5,7 @@
 
 #include <deque>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include "emud/api/protocol.hpp"
@@ -20,15 +21,26 @@ using json = nlohmann::json;
 // at a time, and a writer that sends queued lines in order.
 class Session : public std::enable_shared_from_this<Session>, public RequestContext {
 public:
-    Session(stream_protocol::socket socket, Handler& handler)
-        : socket_(std::move(socket)), handler_(handler), wake_(socket_.get_executor()) {
+    Session(stream_protocol::socket socket, Handler& handler, const ServerLimits& limits,
+            std::shared_ptr<std::size_t> clients)
+        : socket_(std::move(socket)),
+          handler_(handler),
+          limits_(limits),
+          clients_(std::move(clients)),
+          wake_(socket_.get_executor()),
+          room_(socket_.get_executor()),
+          idle_(socket_.get_executor()) {
         wake_.expires_at(asio::steady_timer::time_point::max());
+        room_.expires_at(asio::steady_timer::time_point::max());
+        ++*clients_;
     }
+    ~Session() override { --*clients_; }
 
     void start() {
         auto self = shared_from_this();
         asio::co_spawn(socket_.get_executor(), [self]() { return self->read_loop(); }, asio::detached);
         asio::co_spawn(socket_.get_executor(), [self]() { return self->process_loop(); }, asio::detached);
+        asio::co_spawn(socket_.get_executor(), [self]() { return self->idle_watch(); }, asio::detached);
     }
 
     void event(const std::string& name, json data) override {
@@ -52,22 +64,48 @@ private:
             boost::system::error_code error;
             std::size_t n = co_await socket_.async_read_some(asio::buffer(chunk), asio::redirect_error(use_awaitable, error));
             if (error) break;
+            idle_.cancel();  // the client is there
             buffer.append(chunk.data(), n);
             std::size_t newline;
-            while ((newline = buffer.find('\n')) != std::string::npos) {
-                lines_.push_back(buffer.substr(0, newline));
-                buffer.erase(0, newline + 1);
+            std::size_t scanned = 0;
+            while ((newline = buffer.find('\n', scanned)) != std::string::npos) {
+                lines_.push_back(buffer.substr(scanned, newline - scanned));
+                scanned = newline + 1;
             }
+            buffer.erase(0, scanned);
             if (buffer.size() > kMaxLineBytes) {
                 lines_.push_back(std::string("\x01too-long"));
                 break;
             }
             wake_.cancel();
+            // A client far ahead of its answers waits, in the kernel's buffers, not in ours.
+            while (lines_.size() >= limits_.queued_requests && !closed_) {
+                boost::system::error_code ignored;
+                co_await room_.async_wait(asio::redirect_error(use_awaitable, ignored));
+            }
         }
         closed_ = true;
         for (auto& callback : hang_up_callbacks_) callback();
         hang_up_callbacks_.clear();
         wake_.cancel();
+        idle_.cancel();
+    }
+
+    // Closes a connection that sends nothing while none of its requests runs.
+    asio::awaitable<void> idle_watch() {
+        auto self = shared_from_this();
+        while (!closed_) {
+            idle_.expires_after(limits_.idle_timeout);
+            boost::system::error_code error;
+            co_await idle_.async_wait(asio::redirect_error(use_awaitable, error));
+            if (closed_) break;
+            if (error || busy_ || !lines_.empty()) continue;  // there was activity, or work is under way
+            spdlog::info("api.idle_client closed after {} ms", limits_.idle_timeout.count());
+            boost::system::error_code ignored;
+            socket_.shutdown(stream_protocol::socket::shutdown_receive, ignored);
+            socket_.cancel(ignored);
+            break;
+        }
     }
 
     asio::awaitable<void> process_loop() {
@@ -80,11 +118,15 @@ private:
             if (lines_.empty()) break;
             std::string line = std::move(lines_.front());
             lines_.pop_front();
+            room_.cancel();
             if (line == "\x01too-long") {
                 send(error_reply(nullptr, "bad-request", "request line longer than the limit", nullptr));
                 break;
             }
+            busy_ = true;
             co_await serve(line);
+            busy_ = false;
+            idle_.cancel();  // the idle time counts from the answer
         }
         co_await flush();
         boost::system::error_code ignored;
@@ -93,15 +135,14 @@ private:
     }
 
     asio::awaitable<void> serve(const std::string& line) {
-        auto request = json::parse(line, nullptr, false);
-        if (request.is_discarded() || !request.is_object() || !request.contains("method") ||
-            !request["method"].is_string()) {
-            send(error_reply(nullptr, "bad-request", "a request is a JSON object with a \"method\"", nullptr));
+        auto request = decode_request(line);
+        if (!request) {
+            send(error_reply(nullptr, request.error().code(), request.error().what(), nullptr));
             co_return;
         }
-        current_id_ = request.value("id", json(nullptr));
-        auto method = request["method"].get<std::string>();
-        auto params = request.value("params", json::object());
+        current_id_ = std::move(request->id);
+        const auto& method = request->method;
+        const auto& params = request->params;
         json reply;
         try {
             json result = co_await handler_.handle(method, params, *this);
@@ -160,15 +201,29 @@ private:
 
     stream_protocol::socket socket_;
     Handler& handler_;
+    ServerLimits limits_;
+    std::shared_ptr<std::size_t> clients_;  // the server's count of sessions
     asio::steady_timer wake_;  // a condition variable: cancelled to wake the processor
+    asio::steady_timer room_;  // cancelled when a queued request line is taken
+    asio::steady_timer idle_;
     std::deque<std::string> lines_;
     std::deque<std::string> outbox_;
     std::vector<std::function<void()>> hang_up_callbacks_;
     json current_id_;
     bool closed_ = false;
+    bool busy_ = false;  // a request is being served
     bool writing_ = false;
     bool write_failed_ = false;
 };
+
+// One error line to a client that is not served, then the connection closes. The line is
+// far smaller than a socket's buffer, so the write does not wait for the client.
+void refuse(stream_protocol::socket& socket, const std::string& code, const std::string& message) {
+    auto line = json{{"id", nullptr}, {"error", {{"code", code}, {"message", message}}}}.dump() + "\n";
+    boost::system::error_code ignored;
+    socket.non_blocking(true, ignored);
+    asio::write(socket, asio::buffer(line), ignored);
+}
 
 bool peer_is_root(stream_protocol::socket& socket) {
     ucred credentials{};
@@ -179,8 +234,9 @@ bool peer_is_root(stream_protocol::socket& socket) {
 
 }  // namespace
 
-ControlServer::ControlServer(asio::io_context& io, std::filesystem::path socket_path, Handler& handler)
-    : io_(io), socket_path_(std::move(socket_path)), handler_(handler), acceptor_(io) {}
+ControlServer::ControlServer(asio::io_context& io, std::filesystem::path socket_path, Handler& handler,
+                             ServerLimits limits)
+    : io_(io), socket_path_(std::move(socket_path)), handler_(handler), limits_(limits), acceptor_(io) {}
 
 void ControlServer::start() {
     std::error_code ignored;
@@ -208,12 +264,15 @@ asio::awaitable<void> ControlServer::accept_loop() {
             continue;
         }
         if (!peer_is_root(socket)) {
-            std::string refusal = R"({"id":null,"error":{"code":"forbidden","message":"emud serves root only"}})" "\n";
-            boost::system::error_code ignored;
-            asio::write(socket, asio::buffer(refusal), ignored);
+            refuse(socket, "forbidden", "emud serves root only");
             continue;
         }
-        std::make_shared<Session>(std::move(socket), handler_)->start();
+        if (*clients_ >= limits_.clients) {
+            spdlog::warn("api.too_many_clients limit={}", limits_.clients);
+            refuse(socket, "busy", fmt::format("emud serves at most {} clients at once; try again", limits_.clients));
+            continue;
+        }
+        std::make_shared<Session>(std::move(socket), handler_, limits_, clients_)->start();
     }
 }
 

@@ -8,22 +8,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emud/api/protocol.hpp"
 #include "lib/net/asio.hpp"
 
 namespace emu::api {
-
-/// A request that cannot be served; becomes an error reply with this code and message.
-class ApiError : public std::runtime_error {
-public:
-    ApiError(std::string code, const std::string& message, nlohmann::json details = nullptr)
-        : std::runtime_error(message), code_(std::move(code)), details_(std::move(details)) {}
-    const std::string& code() const { return code_; }
-    const nlohmann::json& details() const { return details_; }
-
-private:
-    std::string code_;
-    nlohmann::json details_;
-};
 
 /// What a handler may do while it serves one request.
 class RequestContext {
@@ -52,7 +40,7 @@ public:
 /// Listens on a Unix socket and serves JSON-line requests, one at a time per connection.
 class ControlServer {
 public:
-    ControlServer(asio::io_context& io, std::filesystem::path socket_path, Handler& handler);
+    ControlServer(asio::io_context& io, std::filesystem::path socket_path, Handler& handler, ServerLimits limits = {});
     /// Binds (replacing a stale socket file), restricts it to root, and starts accepting.
     void start();
     void stop();
@@ -63,7 +51,9 @@ private:
     asio::io_context& io_;
     std::filesystem::path socket_path_;
     Handler& handler_;
+    ServerLimits limits_;
     asio::local::stream_protocol::acceptor acceptor_;
+    std::shared_ptr<std::size_t> clients_ = std::make_shared<std::size_t>(0);  ///< sessions open now
 };
 
 }  // namespace emu::api
