@@ -109,6 +109,33 @@ json interface_json(const topology::Interface& interface) {
     return result;
 }
 
+build::JournalProcess journal_process(const supervise::ProcessStatus& status) {
+    build::JournalProcess process;
+    process.state = std::string(supervise::to_string(status.state));
+    process.pid = status.pid;
+    process.start_ticks = status.start_ticks;
+    process.restarts = status.restarts;
+    process.exit_code = status.exit_code;
+    process.signal = status.signal;
+    process.error = status.error;
+    return process;
+}
+
+// What an earlier emud last wrote of a process, as the supervisor takes it back; a state it
+// does not know counts as an end nobody saw.
+supervise::ProcessStatus earlier_status(const build::JournalProcess& process) {
+    supervise::ProcessStatus status;
+    status.state = supervise::process_state_named(process.state).value_or(supervise::ProcessState::ended);
+    status.pid = process.pid;
+    status.start_ticks = process.start_ticks;
+    status.restarts = process.restarts;
+    status.exit_code = process.exit_code;
+    status.signal = process.signal;
+    status.error = process.error;
+    status.since = std::chrono::system_clock::now();
+    return status;
+}
+
 json process_json(const supervise::ProcessStatus& process) {
     json result{{"name", process.name},
                 {"command", process.command},
@@ -119,6 +146,7 @@ json process_json(const supervise::ProcessStatus& process) {
     if (process.state == supervise::ProcessState::exited) result["exit_code"] = process.exit_code;
     if (process.state == supervise::ProcessState::crashed) result["signal"] = process.signal;
     if (!process.error.empty()) result["error"] = process.error;
+    if (process.adopted) result["adopted"] = true;  // watched through a pidfd: its exit status will be unknown
     return result;
 }
 
@@ -126,7 +154,21 @@ json process_json(const supervise::ProcessStatus& process) {
 
 LabManager::LabManager(asio::io_context& io, supervise::Supervisor& supervisor, DaemonPaths paths,
                        std::optional<build::FaultPoint> fault)
-    : io_(io), supervisor_(supervisor), paths_(std::move(paths)), fault_(std::move(fault)), traces_(io) {}
+    : io_(io), supervisor_(supervisor), paths_(std::move(paths)), fault_(std::move(fault)), traces_(io) {
+    // Every start and end goes into the lab's journal, so that a later emud can take the
+    // processes back.
+    supervisor_.observe([this](const supervise::ProcessStatus& status) {
+        auto it = labs_.find(status.lab);
+        if (it == labs_.end() || !it->second.journal) return;
+        try {
+            it->second.journal->process(status.node, status.name, journal_process(status));
+        } catch (const std::exception& error) {
+            spdlog::warn("journal.process_failed lab={}: {}", status.lab, error.what());
+        }
+    });
+}
+
+LabManager::~LabManager() { supervisor_.observe(nullptr); }
 
 void LabManager::recover() {
     std::error_code error;
@@ -139,6 +181,7 @@ void LabManager::recover() {
         }
         LabRecord record;
         record.name = journal->lab;
+        record.serial = next_serial_++;
         record.source_file = journal->source_file;
         record.topology_text = journal->topology_text;
         record.created = std::chrono::system_clock::from_time_t(static_cast<std::time_t>(journal->created));
@@ -146,22 +189,55 @@ void LabManager::recover() {
         if (model) record.model = std::move(*model);
         bool intact = journal->ready && journal->boot_id == build::current_boot_id();
         for (const auto& path : journal->namespaces) intact = intact && net::netns_inode(path).has_value();
-        record.state = intact && record.model ? LabState::up : LabState::stale;
-        if (record.state == LabState::stale) {
-            record.note = journal->ready ? "its namespaces are gone (a reboot?)" : "its `emu up` was interrupted";
-        }
-        if (record.state == LabState::up) {
-            // The earlier emud's capture ended with it; this one starts a new trace.
+        if (!intact || !record.model) {
+            record.state = LabState::stale;
+            record.note = !journal->ready ? "its `emu up` was interrupted while it built the lab"
+                          : !record.model ? "its topology no longer loads"
+                                          : "its namespaces are gone (a reboot?)";
+        } else {
+            record.state = journal->started ? LabState::up : LabState::interrupted;
+            if (record.state == LabState::interrupted) {
+                record.note = "its `emu up` was interrupted before every process had started";
+            }
             try {
-                traces_.start(record.name, build::plan_lab(*record.model, paths_.plan), *record.model,
-                              paths_.pcapng(record.name));
+                record.journal = std::make_shared<build::Journal>(build::Journal::reopen(paths_.journal(record.name)));
             } catch (const std::exception& failure) {
-                spdlog::warn("capture.start_failed lab={}: {}", record.name, failure.what());
+                spdlog::warn("journal.reopen_failed lab={}: {}", record.name, failure.what());
             }
         }
-        spdlog::info("lab.recovered lab={} state={}", record.name, record.state == LabState::up ? "up" : "stale");
-        labs_[record.name] = std::move(record);
+        auto name = record.name;
+        auto& kept = labs_[name] = std::move(record);
+        if (kept.state == LabState::stale) {
+            spdlog::info("lab.recovered lab={} state=stale", name);
+            continue;
+        }
+        adopt_processes(kept, *journal);
+        // The earlier emud's capture ended with it; this one starts a new trace.
+        try {
+            traces_.start(name, build::plan_lab(*kept.model, paths_.plan), *kept.model, paths_.pcapng(name));
+        } catch (const std::exception& failure) {
+            spdlog::warn("capture.start_failed lab={}: {}", name, failure.what());
+        }
+        spdlog::info("lab.recovered lab={} state={} processes={}", name,
+                     kept.state == LabState::up ? "up" : "interrupted", supervisor_.status(name).size());
     }
+}
+
+void LabManager::adopt_processes(const LabRecord& record, const build::JournalContents& journal) {
+    for (auto& planned : plan_processes(record)) {
+        auto found = journal.processes.find({planned.spec.launch.node, planned.spec.name});
+        if (found == journal.processes.end()) continue;  // never started: `emu up` again starts it
+        supervisor_.adopt(std::move(planned.spec), earlier_status(found->second));
+    }
+}
+
+asio::awaitable<void> LabManager::settle(const std::string& lab) {
+    auto it = labs_.find(lab);
+    if (it == labs_.end() || !it->second.settled) co_return;
+    if (it->second.state != LabState::building && it->second.state != LabState::stopping) co_return;
+    auto settled = it->second.settled;  // the record may go while we wait
+    boost::system::error_code ignored;
+    co_await settled->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
 }
 
 asio::awaitable<json> LabManager::handle(const std::string& method, const json& params,
@@ -199,14 +275,30 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
                        details);
     }
     auto lab_name = loaded->name;
+    json removed_leftovers;
     if (auto existing = labs_.find(lab_name); existing != labs_.end()) {
-        if (existing->second.state == LabState::stale) {
-            throw ApiError("lab-exists", fmt::format("lab {} has leftovers: {}; run `emu down {}` first", lab_name,
-                                                     existing->second.note, lab_name));
+        auto& earlier = existing->second;
+        if (earlier.state == LabState::interrupted) {
+            if (earlier.topology_text != text) {
+                throw ApiError("lab-exists", fmt::format("lab {} was interrupted while it came up from another "
+                                                         "topology; run `emu down {}` first, or give this one "
+                                                         "another name with --name",
+                                                         lab_name, lab_name));
+            }
+            co_return co_await finish_up(lab_name);
         }
-        throw ApiError("lab-exists", fmt::format("lab {} is already up (since {}); run `emu down {}` first, or "
-                                                 "give this one another name with --name",
-                                                 lab_name, iso_time(existing->second.created), lab_name));
+        if (earlier.state == LabState::stale) {
+            // What a crash or a reboot left of it goes first, as `emu down` would remove it.
+            removed_leftovers = co_await take_down(lab_name);
+        } else {
+            throw ApiError("lab-exists", fmt::format("lab {} is {} (since {}); run `emu down {}` first, or give this "
+                                                     "one another name with --name",
+                                                     lab_name, earlier.state == LabState::up ? "already up" : "busy",
+                                                     iso_time(earlier.created), lab_name));
+        }
+    }
+    if (labs_.count(lab_name) != 0) {  // another `up` of the name came first while we waited
+        throw ApiError("lab-exists", fmt::format("lab {} is being built by another `emu up`", lab_name));
     }
     if (std::filesystem::exists(paths_.journal(lab_name))) {
         throw ApiError("lab-exists", fmt::format("lab {} has leftovers from an earlier emud; run `emu down {}` first",
@@ -221,6 +313,9 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
     record.topology_text = text;
     record.created = std::chrono::system_clock::now();
     record.model = std::move(*loaded);
+    record.settled = std::make_shared<asio::steady_timer>(io_, asio::steady_timer::time_point::max());
+    auto settled = record.settled;
+    auto cancel = record.cancel;
     auto plan = build::plan_lab(*record.model, paths_.plan);
     auto journal_path = paths_.journal(lab_name);
     auto started = std::chrono::steady_clock::now();
@@ -237,7 +332,7 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
         co_await run_in_thread(io_, [&] {
             auto journal = build::Journal::create(journal_path, lab_name, source, text);
             try {
-                build::build_lab(plan, journal, progress, fault_);
+                build::build_lab(plan, journal, progress, fault_, cancel.get());
                 traces_.start(lab_name, plan, *record.model, paths_.pcapng(lab_name));
             } catch (...) {
                 // `up` is a transaction: what was made goes, by the same journal `down` uses.
@@ -246,13 +341,16 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
                 throw;
             }
         });
+        record.journal = std::make_shared<build::Journal>(build::Journal::reopen(journal_path));
     } catch (const std::exception& error) {
         labs_.erase(lab_name);
         remove_tree(paths_.lab_runtime(lab_name));
+        settled->cancel();
         spdlog::warn("lab.up_failed lab={}: {}", lab_name, error.what());
         throw ApiError("up-failed", fmt::format("{}; everything made for lab {} was removed", error.what(), lab_name));
     }
     record.state = LabState::up;
+    settled->cancel();
     auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("lab.up lab={} nodes={} links={} seconds={:.3f}", lab_name, record.model->nodes.size(),
                  record.model->links.size(), elapsed);
@@ -261,25 +359,117 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
     if (after == labs_.end()) throw ApiError("up-failed", fmt::format("lab {} was taken down while it started", lab_name));
     auto result = lab_json(after->second);
     result["seconds"] = elapsed;
+    if (!removed_leftovers.is_null()) result["removed_leftovers"] = removed_leftovers;
     co_return result;
+}
+
+asio::awaitable<json> LabManager::finish_up(const std::string& lab_name) {
+    auto& record = labs_.at(lab_name);
+    record.state = LabState::up;
+    record.note.clear();
+    auto before = supervisor_.status(lab_name).size();
+    co_await start_processes(lab_name);
+    auto after = labs_.find(lab_name);
+    if (after == labs_.end()) throw ApiError("up-failed", fmt::format("lab {} was taken down while it started", lab_name));
+    auto result = lab_json(after->second);
+    result["seconds"] = 0.0;
+    result["finished"] = true;
+    result["processes_started"] = supervisor_.status(lab_name).size() - before;
+    spdlog::info("lab.finished lab={} processes_started={}", lab_name, result["processes_started"].get<std::size_t>());
+    co_return result;
+}
+
+std::vector<LabManager::PlannedProcess> LabManager::plan_processes(const LabRecord& record) const {
+    std::vector<PlannedProcess> round_one, round_two;
+    auto in_node = [&](const topology::Node& node) {
+        supervise::ProcessSpec spec;
+        spec.launch.lab = record.name;
+        spec.launch.node = node.name;
+        spec.launch.netns_path = paths_.plan.netns_directory / build::node_netns_name(record.name, node.name);
+        spec.launch.etc_directory = paths_.plan.etc_directory / build::node_netns_name(record.name, node.name);
+        spec.launch.log_file = paths_.log_file(record.name, node.name);
+        return spec;
+    };
+    for (const auto& node : record.model->nodes) {
+        if (node.is_switch()) continue;
+        for (const auto& service : node.services) {
+            const auto* kind = topology::find_service(service.name);
+            // Unknown services are refused by the validator; one that runs in another's
+            // program (runs_in) has no process of its own.
+            if (kind == nullptr || !service.runs_in.empty()) continue;
+            // Its configuration and its data (leases, mail, files) live with the lab's state:
+            // on disk, kept across emud restarts, gone with the lab.
+            auto directory = paths_.lab_state(record.name) / "nodes" / node.name;
+            auto spec = in_node(node);
+            spec.launch.argv = {(util::program_dir() / kind->program).string()};
+            spec.launch.argv.insert(spec.launch.argv.end(), kind->arguments.begin(), kind->arguments.end());
+            spec.launch.argv.insert(spec.launch.argv.end(), {"--config", (directory / (service.name + ".json")).string(),
+                                                             "--data", (directory / service.name).string()});
+            spec.name = service.name;
+            spec.command = fmt::format("{}", fmt::join(spec.launch.argv, " "));
+            spec.restart = topology::RestartPolicy::on_failure;
+            bool serves = kind->implied_by == nullptr;
+            (serves ? round_one : round_two).push_back({std::move(spec), &node, &service, serves});
+        }
+    }
+    for (const auto& node : record.model->nodes) {
+        if (node.is_switch()) continue;
+        for (std::size_t i = 0; i < node.exec.size(); ++i) {
+            auto spec = in_node(node);
+            spec.launch.argv = {"/bin/sh", "-c", node.exec[i].command};
+            spec.name = fmt::format("exec[{}]", i);
+            spec.command = node.exec[i].command;
+            spec.restart = node.exec[i].restart;
+            round_two.push_back({std::move(spec), &node, nullptr, false});
+        }
+    }
+    round_one.insert(round_one.end(), std::make_move_iterator(round_two.begin()),
+                     std::make_move_iterator(round_two.end()));
+    return round_one;
+}
+
+bool LabManager::write_service_config(const LabRecord& record, const topology::Node& node,
+                                      const topology::Service& service) {
+    auto directory = paths_.lab_state(record.name) / "nodes" / node.name;
+    try {
+        std::filesystem::create_directories(directory / service.name);
+        util::write_file_atomic(directory / (service.name + ".json"),
+                                service.program_config.dump(2, ' ', false, json::error_handler_t::replace) + "\n", true);
+        return true;
+    } catch (const std::exception& error) {
+        spdlog::error("service.config_failed lab={} node={} service={}: {}", record.name, node.name, service.name,
+                      error.what());
+        return false;
+    }
 }
 
 asio::awaitable<void> LabManager::start_processes(std::string lab_name) {
     const auto* record = &labs_.at(lab_name);
     auto serial = record->serial;
+    auto planned = plan_processes(*record);
+    std::size_t launched = 0;
+    // Starts one, unless the supervisor has it already; `on_ready` runs in any case.
+    auto start = [&](PlannedProcess& process, std::function<void()> on_ready) {
+        const auto& spec = process.spec;
+        bool known = supervisor_.knows(spec.launch.lab, spec.launch.node, spec.name);
+        if (known || (process.service != nullptr && !write_service_config(*record, *process.node, *process.service))) {
+            if (on_ready) on_ready();
+            return;
+        }
+        supervisor_.start(std::move(process.spec), std::move(on_ready));
+        // EMU_FAULT=process:N:kill: emud dies right after it started the N-th process.
+        if (fault_ && fault_->action == build::FaultPoint::Action::kill) fault_->check("process", launched);
+        ++launched;
+    };
     // Round one: the services that serve. Each says when it is listening (its ready pipe).
     auto waiting = std::make_shared<std::size_t>(0);
     auto all_ready = std::make_shared<asio::steady_timer>(io_, kReadyWait);
-    for (const auto& node : record->model->nodes) {
-        if (node.is_switch()) continue;
-        for (const auto& service : node.services) {
-            const auto* kind = topology::find_service(service.name);
-            if (kind == nullptr || kind->implied_by != nullptr || !service.runs_in.empty()) continue;
-            ++*waiting;
-            start_service(*record, node, service, [waiting, all_ready] {
-                if (--*waiting == 0) all_ready->cancel();
-            });
-        }
+    for (auto& process : planned) {
+        if (!process.serves) continue;
+        ++*waiting;
+        start(process, [waiting, all_ready] {
+            if (--*waiting == 0) all_ready->cancel();
+        });
     }
     if (*waiting > 0) {
         boost::system::error_code ignored;
@@ -292,67 +482,22 @@ asio::awaitable<void> LabManager::start_processes(std::string lab_name) {
     record = &it->second;
 
     // Round two: what uses them.
-    for (const auto& node : record->model->nodes) {
-        if (node.is_switch()) continue;
-        for (const auto& service : node.services) {
-            const auto* kind = topology::find_service(service.name);
-            if (kind != nullptr && kind->implied_by != nullptr) start_service(*record, node, service);
-        }
-        for (std::size_t i = 0; i < node.exec.size(); ++i) {
-            supervise::ProcessSpec spec;
-            spec.launch.lab = record->name;
-            spec.launch.node = node.name;
-            spec.launch.argv = {"/bin/sh", "-c", node.exec[i].command};
-            spec.launch.netns_path = paths_.plan.netns_directory / build::node_netns_name(record->name, node.name);
-            spec.launch.etc_directory = paths_.plan.etc_directory / build::node_netns_name(record->name, node.name);
-            spec.launch.log_file = paths_.log_file(record->name, node.name);
-            spec.name = fmt::format("exec[{}]", i);
-            spec.command = node.exec[i].command;
-            spec.restart = node.exec[i].restart;
-            supervisor_.start(std::move(spec));
+    for (auto& process : planned) {
+        if (!process.serves) start(process, {});
+    }
+    if (record->journal) {
+        try {
+            record->journal->started();
+        } catch (const std::exception& error) {
+            spdlog::warn("journal.started_failed lab={}: {}", lab_name, error.what());
         }
     }
-}
-
-void LabManager::start_service(const LabRecord& record, const topology::Node& node, const topology::Service& service,
-                               std::function<void()> on_ready) {
-    const auto* kind = topology::find_service(service.name);
-    if (kind == nullptr) {  // the validator refuses unknown services; nothing to start
-        if (on_ready) on_ready();
-        return;
-    }
-    // Its configuration and its data (leases, mail, files) live with the lab's state: on disk,
-    // kept across emud restarts, gone with the lab.
-    auto directory = paths_.lab_state(record.name) / "nodes" / node.name;
-    auto config_file = directory / (service.name + ".json");
-    auto data = directory / service.name;
-    supervise::ProcessSpec spec;
-    spec.launch.lab = record.name;
-    spec.launch.node = node.name;
-    spec.launch.argv = {(util::program_dir() / kind->program).string()};
-    spec.launch.argv.insert(spec.launch.argv.end(), kind->arguments.begin(), kind->arguments.end());
-    spec.launch.argv.insert(spec.launch.argv.end(), {"--config", config_file.string(), "--data", data.string()});
-    spec.launch.netns_path = paths_.plan.netns_directory / build::node_netns_name(record.name, node.name);
-    spec.launch.etc_directory = paths_.plan.etc_directory / build::node_netns_name(record.name, node.name);
-    spec.launch.log_file = paths_.log_file(record.name, node.name);
-    spec.name = service.name;
-    spec.command = fmt::format("{}", fmt::join(spec.launch.argv, " "));
-    spec.restart = topology::RestartPolicy::on_failure;
-    try {
-        std::filesystem::create_directories(data);
-        util::write_file_atomic(config_file, service.program_config.dump(2, ' ', false, json::error_handler_t::replace) + "\n", true);
-    } catch (const std::exception& error) {
-        spdlog::error("service.config_failed lab={} node={} service={}: {}", record.name, node.name, service.name,
-                      error.what());
-        if (on_ready) on_ready();
-        return;
-    }
-    supervisor_.start(std::move(spec), std::move(on_ready));
 }
 
 asio::awaitable<json> LabManager::down(const json& params) {
+    bool all = params.value("all", false);
     std::vector<std::string> targets;
-    if (params.value("all", false)) {
+    if (all) {
         for (const auto& [name, record] : labs_) targets.push_back(name);
         // Journals of labs this emud does not know (its records were lost): taken down too.
         std::error_code error;
@@ -366,23 +511,60 @@ asio::awaitable<json> LabManager::down(const json& params) {
     } else {
         targets.push_back(required_lab_name(params));
     }
+    // Each lab is tried whatever became of the one before; what failed is reported with it.
     json results = json::array();
-    for (const auto& lab : targets) results.push_back(co_await take_down(lab));
-    co_return json{{"labs", results}};
+    for (const auto& lab : targets) {
+        try {
+            results.push_back(co_await take_down(lab));
+        } catch (const ApiError& error) {
+            results.push_back({{"lab", lab}, {"removed", false}, {"error", error.what()}});
+        }
+    }
+    json reply{{"labs", results}};
+    if (all) {
+        // What is still there: labs a failure left, and any an `up` began meanwhile.
+        json remaining = json::array();
+        for (const auto& [name, record] : labs_) remaining.push_back(name);
+        reply["remaining"] = remaining;
+    }
+    co_return reply;
 }
 
 asio::awaitable<json> LabManager::take_down(const std::string& lab) {
     auto it = labs_.find(lab);
-    if (it != labs_.end() && (it->second.state == LabState::building || it->second.state == LabState::stopping)) {
-        throw ApiError("busy", fmt::format("lab {} is being {}; try again when that has finished", lab,
-                                           it->second.state == LabState::building ? "built" : "taken down"));
+    if (it != labs_.end() && it->second.state == LabState::building) {
+        // Its `up` stops at the next object and removes what it made.
+        auto serial = it->second.serial;
+        it->second.cancel->store(true);
+        co_await settle(lab);
+        it = labs_.find(lab);
+        if (it == labs_.end() || it->second.serial != serial) {
+            co_return json{{"lab", lab}, {"removed", true}, {"cancelled", true},
+                           {"message", fmt::format("lab {} was being built: its `emu up` was cancelled and rolled back", lab)}};
+        }
+        // The build had finished before it saw the cancel: the lab is up, and goes as any.
+    }
+    if (it != labs_.end() && it->second.state == LabState::stopping) {
+        co_await settle(lab);
+        if (labs_.count(lab) == 0) {
+            co_return json{{"lab", lab}, {"removed", true}, {"message", fmt::format("lab {} was taken down by another `emu down`", lab)}};
+        }
+        it = labs_.find(lab);
     }
     auto journal_path = paths_.journal(lab);
     if (it == labs_.end() && !std::filesystem::exists(journal_path)) {
         remove_tree(paths_.lab_runtime(lab));
-        co_return json{{"lab", lab}, {"removed", false}, {"message", fmt::format("lab {} is not up", lab)}};
+        co_return json{{"lab", lab}, {"removed", false}, {"absent", true}, {"message", fmt::format("lab {} is not up", lab)}};
     }
-    if (it != labs_.end()) it->second.state = LabState::stopping;
+    std::shared_ptr<asio::steady_timer> settled;
+    if (it != labs_.end()) {
+        it->second.state = LabState::stopping;
+        if (!it->second.settled) {
+            it->second.settled = std::make_shared<asio::steady_timer>(io_, asio::steady_timer::time_point::max());
+        }
+        settled = it->second.settled;
+        it->second.journal.reset();  // nothing of its processes is recorded any more
+    }
     supervisor_.forget_lab(lab);
     traces_.stop(lab);
     build::TeardownReport report;
@@ -399,9 +581,11 @@ asio::awaitable<json> LabManager::take_down(const std::string& lab) {
             again->second.state = LabState::stale;
             again->second.note = error.what();
         }
+        if (settled) settled->cancel();
         throw ApiError("down-failed", fmt::format("taking lab {} down failed: {}", lab, error.what()));
     }
     labs_.erase(lab);
+    if (settled) settled->cancel();
     auto elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("lab.down lab={} processes={} namespaces={} seconds={:.3f}", lab, report.processes_killed,
                  report.namespaces_removed, elapsed);
@@ -426,7 +610,7 @@ const LabManager::LabRecord& LabManager::find_lab(const json& params) const {
 }
 
 json LabManager::lab_json(const LabRecord& record) const {
-    static constexpr const char* kStates[] = {"building", "up", "stopping", "stale"};
+    static constexpr const char* kStates[] = {"building", "up", "stopping", "stale", "interrupted"};
     json result{{"name", record.name},
                 {"state", kStates[static_cast<int>(record.state)]},
                 {"source", record.source_file},
@@ -493,7 +677,10 @@ json LabManager::list() const {
 json LabManager::node(const json& params) const {
     const auto& record = find_lab(params);
     auto name = required_string(params, "node");
-    if (record.state != LabState::up) throw ApiError("not-up", fmt::format("lab {} is not up", record.name));
+    // An interrupted lab is whole in the kernel; only some of its processes are missing.
+    if (record.state != LabState::up && record.state != LabState::interrupted) {
+        throw ApiError("not-up", fmt::format("lab {} is not up", record.name));
+    }
     const topology::Node* node = record.model ? record.model->find_node(name) : nullptr;
     if (node == nullptr) {
         std::vector<std::string> names;
@@ -527,7 +714,7 @@ asio::awaitable<json> LabManager::set_link(const json& params) {
     auto colon = endpoint.find(':');
     auto node = endpoint.substr(0, colon);
     auto interface = colon == std::string::npos ? std::string() : endpoint.substr(colon + 1);
-    if (record.state != LabState::up || !record.model) {
+    if ((record.state != LabState::up && record.state != LabState::interrupted) || !record.model) {
         throw ApiError("busy", fmt::format("lab {} is not up", record.name));
     }
     auto plan = build::plan_lab(*record.model, paths_.plan);

@@ -4,6 +4,7 @@
 #include <signal.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <exception>
 #include <map>
@@ -50,8 +51,14 @@ struct NamespaceState {
 
 class Builder {
 public:
-    Builder(const LabPlan& plan, Journal& journal, const ProgressSink& progress, const std::optional<FaultPoint>& fault)
-        : plan_(plan), journal_(journal), progress_(progress), fault_(fault), states_(plan.namespaces.size()) {}
+    Builder(const LabPlan& plan, Journal& journal, const ProgressSink& progress, const std::optional<FaultPoint>& fault,
+            const std::atomic<bool>* cancel)
+        : plan_(plan),
+          journal_(journal),
+          progress_(progress),
+          fault_(fault),
+          cancel_(cancel),
+          states_(plan.namespaces.size()) {}
 
     void build() {
         make_namespaces();
@@ -80,10 +87,10 @@ public:
     }
 
 private:
-    void check_fault(std::string_view phase, std::size_t index) {
-        if (!fault_ || fault_->phase != phase || fault_->at != index) return;
-        if (fault_->kill) ::raise(SIGKILL);
-        throw std::runtime_error(fmt::format("injected fault at {} #{} (EMU_FAULT)", phase, index));
+    // Before each object: a cancelled build stops here, and an injected fault strikes.
+    void checkpoint(std::string_view phase, std::size_t index) {
+        if (fault_) fault_->check(phase, index, cancel_);
+        if (cancel_ != nullptr && cancel_->load()) throw BuildCancelled();
     }
 
     // Called from the namespace workers and the file thread too.
@@ -115,7 +122,7 @@ private:
             try {
                 auto home = net::current_netns();
                 for (std::size_t i = next++; i < plan_.namespaces.size() && !failed; i = next++) {
-                    check_fault("netns", i);
+                    checkpoint("netns", i);
                     make_namespace(i, home.get(), lock);
                     auto count = ++done;
                     if (count % 64 == 0) report("namespaces", count, plan_.namespaces.size());
@@ -171,7 +178,7 @@ private:
         std::size_t index = 0;
         for (const auto& space : plan_.namespaces) {
             if (space.etc_directory.empty()) continue;
-            check_fault("etc", index++);
+            checkpoint("etc", index++);
             std::filesystem::create_directories(space.etc_directory);
             util::write_new_file(space.etc_directory / "hosts", space.hosts_file);
             util::write_new_file(space.etc_directory / "resolv.conf", space.resolv_conf);
@@ -184,7 +191,7 @@ private:
         auto& fabric = states_.at(0);
         std::vector<net::NetlinkRequest> requests;
         for (std::size_t i = 0; i < plan_.bridges.size(); ++i) {
-            check_fault("bridge", i);
+            checkpoint("bridge", i);
             const auto& bridge = plan_.bridges[i];
             requests.push_back(net::bridge_request(settings(bridge.device), bridge.stp, bridge.what));
         }
@@ -207,7 +214,7 @@ private:
         // Each pair is made by a request on the socket of its local end's namespace.
         std::map<std::size_t, std::vector<net::NetlinkRequest>> by_namespace;
         for (std::size_t i = 0; i < plan_.veths.size(); ++i) {
-            check_fault("veth", i);
+            checkpoint("veth", i);
             const auto& veth = plan_.veths[i];
             auto local = settings(veth.local);
             auto peer = settings(veth.peer);
@@ -228,7 +235,7 @@ private:
     void configure_namespaces() {
         auto home = net::current_netns();
         for (std::size_t i = 0; i < plan_.namespaces.size(); ++i) {
-            check_fault("configure", i);
+            checkpoint("configure", i);
             const auto& space = plan_.namespaces[i];
             auto& state = states_[i];
             std::vector<net::NetlinkRequest> requests;
@@ -277,6 +284,7 @@ private:
     Journal& journal_;
     const ProgressSink& progress_;
     const std::optional<FaultPoint>& fault_;
+    const std::atomic<bool>* cancel_;
     std::vector<NamespaceState> states_;
     std::mutex report_lock_;
 };
@@ -293,13 +301,36 @@ std::optional<FaultPoint> FaultPoint::from_environment() {
     point.phase = text.substr(0, first);
     auto second = text.find(':', first + 1);
     point.at = std::strtoul(text.substr(first + 1, second - first - 1).c_str(), nullptr, 10);
-    point.kill = second != std::string::npos && text.substr(second + 1) == "kill";
+    auto action = second == std::string::npos ? std::string() : text.substr(second + 1);
+    point.action = action == "kill" ? FaultPoint::Action::kill
+                   : action == "pause" ? FaultPoint::Action::pause
+                                       : FaultPoint::Action::fail;
     return point;
 }
 
+void FaultPoint::check(std::string_view at_phase, std::size_t index, const std::atomic<bool>* cancel) const {
+    if (phase != at_phase || at != index) return;
+    switch (action) {
+        case Action::kill:
+            ::raise(SIGKILL);
+            break;
+        case Action::pause: {
+            // A test's instrument, on the build's own thread: nothing else waits on it.
+            auto deadline = std::chrono::steady_clock::now() + std::chrono::minutes(1);
+            while (cancel != nullptr && !cancel->load() && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            }
+            return;
+        }
+        case Action::fail:
+            break;
+    }
+    throw std::runtime_error(fmt::format("injected fault at {} #{} (EMU_FAULT)", at_phase, index));
+}
+
 void build_lab(const LabPlan& plan, Journal& journal, const ProgressSink& progress,
-               const std::optional<FaultPoint>& fault) {
-    Builder(plan, journal, progress, fault).build();
+               const std::optional<FaultPoint>& fault, const std::atomic<bool>* cancel) {
+    Builder(plan, journal, progress, fault, cancel).build();
 }
 
 }  // namespace emu::build

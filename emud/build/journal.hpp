@@ -15,6 +15,18 @@
 
 namespace emu::build {
 
+/// What the journal last says of one process of the lab (written by emud's supervisor on
+/// each start and end), for a later emud to take the process back.
+struct JournalProcess {
+    std::string state;  ///< supervise::ProcessState's name: running, exited, crashed …
+    pid_t pid = 0;
+    std::uint64_t start_ticks = 0;  ///< with pid, the process's identity in this boot
+    int restarts = 0;
+    int exit_code = 0;
+    int signal = 0;
+    std::string error;
+};
+
 /// What a lab's journal says was made, or was about to be made, for that lab.
 struct JournalContents {
     std::string lab;
@@ -26,7 +38,10 @@ struct JournalContents {
     std::map<std::filesystem::path, ino_t> namespace_inodes;  ///< of those that were made
     std::vector<std::filesystem::path> foreign_namespaces;     ///< intended, but another made them first
     std::vector<std::filesystem::path> etc_directories;
-    bool ready = false;  ///< `up` finished
+    bool ready = false;    ///< `up` made every kernel object and file
+    bool started = false;  ///< `up` started every process: the lab is complete
+    /// By node and process name ("exec[0]", or the service), the last word on each.
+    std::map<std::pair<std::string, std::string>, JournalProcess> processes;
 };
 
 /// The write-ahead record of one lab. Every kernel object and file is written down before it
@@ -40,6 +55,9 @@ public:
     static Journal create(const std::filesystem::path& file, const std::string& lab, const std::string& source_file,
                           const std::string& topology_text);
 
+    /// Opens the journal of a lab that is up, to go on writing it.
+    static Journal reopen(const std::filesystem::path& file);
+
     /// Reads a journal; nullopt when there is none.
     static std::optional<JournalContents> read(const std::filesystem::path& file);
 
@@ -52,12 +70,17 @@ public:
     void namespace_foreign(const std::filesystem::path& path);
     /// Records that these /etc/netns directories are about to be made, durably.
     void etc_intended(const std::vector<std::filesystem::path>& directories);
-    /// Records that the lab is complete.
+    /// Records that every kernel object and file of the lab is made.
     void ready();
+    /// Records that every process of `up` was started, durably: the lab is complete.
+    void started();
+    /// Records a process's start or end (not synced: processes do not outlive the boot).
+    void process(const std::string& node, const std::string& name, const JournalProcess& process);
 
 private:
     Journal(std::filesystem::path file, util::UniqueFd fd) : file_(std::move(file)), fd_(std::move(fd)) {}
     void append(const nlohmann::json& entry, bool durable);
+    static void read_entry(const nlohmann::json& entry, JournalContents& contents);
 
     std::filesystem::path file_;
     util::UniqueFd fd_;

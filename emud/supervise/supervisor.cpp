@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "emud/supervise/process_identity.hpp"
 #include "lib/util/files.hpp"
 
 namespace emu::supervise {
@@ -35,8 +36,17 @@ std::string_view to_string(ProcessState state) {
         case ProcessState::crashed: return "crashed";
         case ProcessState::restarting: return "restarting";
         case ProcessState::failed: return "failed";
+        case ProcessState::ended: return "ended";
     }
     return "?";
+}
+
+std::optional<ProcessState> process_state_named(std::string_view name) {
+    for (auto state : {ProcessState::running, ProcessState::exited, ProcessState::crashed, ProcessState::restarting,
+                       ProcessState::failed, ProcessState::ended}) {
+        if (to_string(state) == name) return state;
+    }
+    return std::nullopt;
 }
 
 Supervisor::Supervisor(asio::io_context& io) : io_(io), child_signals_(io, SIGCHLD) { wait_for_children(); }
@@ -100,9 +110,13 @@ void Supervisor::launch(Entry& entry) {
         entry.status.pid = pid;
         entry.status.state = ProcessState::running;
         entry.status.error.clear();
+        entry.status.adopted = false;
+        // Our child, unreaped: its /proc entry is there even if it has ended already.
+        entry.status.start_ticks = process_start_ticks(pid).value_or(0);
         entry.started = std::chrono::steady_clock::now();
         running_[pid] = &entry;
         log_line(entry.spec.launch.log_file, fmt::format("{} started: {} (pid {})", entry.spec.name, entry.spec.command, pid));
+        notify(entry);
         if (launched.ready) watch_ready(entry, std::move(launched.ready));
     } catch (const std::exception& error) {
         entry.status.pid = 0;
@@ -111,6 +125,7 @@ void Supervisor::launch(Entry& entry) {
         spdlog::warn("process.start_failed lab={} node={} {}: {}", entry.status.lab, entry.status.node,
                      entry.spec.name, error.what());
         log_line(entry.spec.launch.log_file, fmt::format("{} could not start: {}", entry.spec.name, error.what()));
+        notify(entry);
         report_ready(entry);  // nothing to wait for
     }
 }
@@ -131,7 +146,11 @@ void Supervisor::on_exit(Entry& entry, int wait_status) {
         how = fmt::format("was killed by signal {} ({})", entry.status.signal, strsignal(entry.status.signal));
     }
     log_line(entry.spec.launch.log_file, fmt::format("{} {}", entry.spec.name, how));
+    notify(entry);
+    apply_restart_policy(entry, failed);
+}
 
+void Supervisor::apply_restart_policy(Entry& entry, bool failed) {
     bool restart = entry.spec.restart == topology::RestartPolicy::always ||
                    (entry.spec.restart == topology::RestartPolicy::on_failure && failed);
     if (!restart) return;
@@ -147,12 +166,82 @@ void Supervisor::on_exit(Entry& entry, int wait_status) {
     });
 }
 
+void Supervisor::adopt(ProcessSpec spec, const ProcessStatus& earlier) {
+    Entry& entry = entries_.emplace_back();
+    entry.status = earlier;
+    entry.status.lab = spec.launch.lab;
+    entry.status.node = spec.launch.node;
+    entry.status.name = spec.name;
+    entry.status.command = spec.command;
+    entry.spec = std::move(spec);
+    entry.spec.launch.ready_notification = false;
+    // An earlier emud's steady clock means nothing here: the backoff starts afresh.
+    entry.started = std::chrono::steady_clock::now();
+    switch (earlier.state) {
+        case ProcessState::running:
+            if (earlier.pid > 0 && earlier.start_ticks != 0 && process_start_ticks(earlier.pid) == earlier.start_ticks) {
+                try {
+                    entry.pidfd = std::make_unique<asio::posix::stream_descriptor>(io_, open_pidfd(earlier.pid).release());
+                    entry.status.adopted = true;
+                    watch_adopted(entry);
+                    return;
+                } catch (const std::exception&) {
+                    // It ended between the two looks: as if it had ended before.
+                }
+            }
+            on_unknown_end(entry);
+            return;
+        case ProcessState::restarting:  // its backoff ran out with the emud that waited
+        case ProcessState::ended:
+            on_unknown_end(entry);
+            return;
+        case ProcessState::exited:
+            apply_restart_policy(entry, earlier.exit_code != 0);
+            return;
+        case ProcessState::crashed:
+            apply_restart_policy(entry, true);
+            return;
+        case ProcessState::failed:
+            return;  // it could not start; as with a first start, it is not tried again
+    }
+}
+
+void Supervisor::watch_adopted(Entry& entry) {
+    entry.pidfd->async_wait(asio::posix::stream_descriptor::wait_read, [this, &entry](const boost::system::error_code& error) {
+        if (error == asio::error::operation_aborted) return;  // forgotten with its lab, or emud stops
+        entry.pidfd.reset();
+        on_unknown_end(entry);
+    });
+}
+
+void Supervisor::on_unknown_end(Entry& entry) {
+    entry.status.pid = 0;
+    entry.status.since = std::chrono::system_clock::now();
+    entry.status.state = ProcessState::ended;
+    entry.status.adopted = false;
+    log_line(entry.spec.launch.log_file,
+             fmt::format("{} ended; an earlier emud started it, so how it ended is not known", entry.spec.name));
+    notify(entry);
+    apply_restart_policy(entry, true);
+}
+
+void Supervisor::notify(const Entry& entry) const {
+    if (observer_) observer_(entry.status);
+}
+
+bool Supervisor::knows(const std::string& lab, const std::string& node, const std::string& name) const {
+    return std::any_of(entries_.begin(), entries_.end(), [&](const Entry& entry) {
+        return entry.status.lab == lab && entry.status.node == node && entry.status.name == name;
+    });
+}
+
 void Supervisor::stop() {
     boost::system::error_code ignored;
     child_signals_.cancel(ignored);
     for (auto& entry : entries_) {
         if (entry.restart_timer) entry.restart_timer->cancel();
         entry.ready_pipe.reset();  // nobody waits for readiness any more
+        entry.pidfd.reset();
     }
 }
 

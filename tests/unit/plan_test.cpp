@@ -1,5 +1,7 @@
 #include <catch2/catch.hpp>
 
+#include <atomic>
+
 #include <unistd.h>
 
 #include <filesystem>
@@ -156,15 +158,67 @@ TEST_CASE("the journal reads back what was written, and ignores a line torn by a
     CHECK_FALSE(build::Journal::read(file));
 }
 
-TEST_CASE("EMU_FAULT names a phase, an index and optionally kill", "[builder]") {
+TEST_CASE("the journal keeps the last word on each process, and whether up started them all", "[journal]") {
+    auto file = std::filesystem::temp_directory_path() / ("emu-journal-procs-" + std::to_string(::getpid())) / "journal";
+    std::filesystem::remove_all(file.parent_path());
+    {
+        auto journal = build::Journal::create(file, "lab1", "/x/lab.yaml", "name: lab1\n");
+        journal.ready();
+    }
+    {
+        auto journal = build::Journal::reopen(file);
+        journal.process("dns", "dns", {"running", 100, 5000, 0, 0, 0, ""});
+        journal.process("h1", "exec[0]", {"running", 101, 5001, 0, 0, 0, ""});
+        journal.process("dns", "dns", {"crashed", 0, 5000, 0, 0, 9, ""});
+        journal.process("dns", "dns", {"running", 102, 5002, 1, 0, 0, ""});
+        journal.process("h1", "exec[0]", {"exited", 0, 5001, 0, 3, 0, ""});
+    }
+    auto contents = build::Journal::read(file);
+    REQUIRE(contents);
+    CHECK(contents->ready);
+    CHECK_FALSE(contents->started);
+    REQUIRE(contents->processes.size() == 2);
+    const auto& dns = contents->processes.at({"dns", "dns"});
+    CHECK(dns.state == "running");
+    CHECK(dns.pid == 102);
+    CHECK(dns.start_ticks == 5002);
+    CHECK(dns.restarts == 1);
+    const auto& command = contents->processes.at({"h1", "exec[0]"});
+    CHECK(command.state == "exited");
+    CHECK(command.exit_code == 3);
+
+    // A line with a field of the wrong type is not emud's: skipped whole, the rest kept.
+    std::ofstream(file, std::ios::app) << R"({"event":"process","node":"dns","name":"dns","state":"running","pid":"x"})"
+                                       << "\n"
+                                       << R"({"event":"begin","lab":"other","boot_id":7})" << "\n";
+    build::Journal::reopen(file).started();
+    contents = build::Journal::read(file);
+    REQUIRE(contents);
+    CHECK(contents->started);
+    CHECK(contents->processes.at({"dns", "dns"}).pid == 102);
+    CHECK(contents->lab == "lab1");
+    std::filesystem::remove_all(file.parent_path());
+}
+
+TEST_CASE("EMU_FAULT names a phase, an index and optionally kill or pause", "[builder]") {
+    using Action = build::FaultPoint::Action;
     ::setenv("EMU_FAULT", "veth:12:kill", 1);
     auto point = build::FaultPoint::from_environment();
     REQUIRE(point);
     CHECK(point->phase == "veth");
     CHECK(point->at == 12);
-    CHECK(point->kill);
+    CHECK(point->action == Action::kill);
     ::setenv("EMU_FAULT", "netns:3", 1);
-    CHECK_FALSE(build::FaultPoint::from_environment()->kill);
+    CHECK(build::FaultPoint::from_environment()->action == Action::fail);
+    ::setenv("EMU_FAULT", "bridge:0:pause", 1);
+    point = build::FaultPoint::from_environment();
+    CHECK(point->action == Action::pause);
+    // A pause lasts until the build is cancelled.
+    std::atomic<bool> cancel{true};
+    CHECK_NOTHROW(point->check("bridge", 0, &cancel));
+    CHECK_NOTHROW(point->check("bridge", 1, &cancel));  // not the point
+    point->action = Action::fail;
+    CHECK_THROWS_WITH(point->check("bridge", 0), "injected fault at bridge #0 (EMU_FAULT)");
     ::unsetenv("EMU_FAULT");
     CHECK_FALSE(build::FaultPoint::from_environment());
 }
