@@ -11,6 +11,9 @@
 namespace emu::cli {
 
 /// A failure to report to the user and exit with; `details` are printed one per line.
+/// The exit status of a wrong command line (`emu --help` lists every exit status).
+inline constexpr int kUsageExit = 2;
+
 class CliError : public std::runtime_error {
 public:
     explicit CliError(const std::string& message, nlohmann::json details = nullptr, int exit_code = 1)

@@ -19,8 +19,9 @@ int graph_command(const std::string& file_or_lab, const std::string& svg_file);
 
 /// emu up FILE | --topo SHAPE [--name NAME]
 int up_command(const std::string& file, const std::string& shape, const std::optional<std::string>& name);
-/// emu down LAB… | --all
-int down_command(const std::vector<std::string>& labs, bool all);
+/// emu down LAB… | --all [--missing-ok]: non-zero when a lab is left (or, without
+/// --missing-ok, was not up).
+int down_command(const std::vector<std::string>& labs, bool all, bool missing_ok);
 /// emu status [LAB] [--json]
 int status_command(const std::optional<std::string>& lab, bool as_json);
 /// emu logs LAB NODE [-f]

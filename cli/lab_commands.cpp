@@ -4,6 +4,7 @@
 #include <iostream>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "cli/client.hpp"
 #include "cli/commands.hpp"
@@ -67,6 +68,7 @@ std::string render_processes(const json& lab) {
             std::string state = process["state"].get<std::string>();
             if (process.contains("exit_code")) state += fmt::format(" ({})", process["exit_code"].get<int>());
             if (process.contains("signal")) state += fmt::format(" (signal {})", process["signal"].get<int>());
+            if (state == "ended") state += " (status unknown)";
             if (process.value("restarts", 0) > 0) state += fmt::format(", {} restarts", process["restarts"].get<int>());
             table.add({node["name"].get<std::string>(), process["name"].get<std::string>(), state,
                        process.contains("pid") ? std::to_string(process["pid"].get<int>()) : "-",
@@ -135,8 +137,17 @@ int up_command(const std::string& file, const std::string& shape, const std::opt
     }
     progress.clear();
     auto nodes = result.value("nodes", json::array());
-    std::cout << fmt::format("lab {} is up: {} nodes, {} links in {:.3f} s\n\n", result["name"].get<std::string>(),
-                             nodes.size(), result.value("links", json::array()).size(), result.value("seconds", 0.0));
+    if (result.contains("removed_leftovers")) {
+        std::cout << fmt::format("removed what was left of an earlier lab {}\n", result["name"].get<std::string>());
+    }
+    if (result.value("finished", false)) {
+        std::cout << fmt::format("lab {} is up: its interrupted `up` is finished, {} processes started\n\n",
+                                 result["name"].get<std::string>(), result.value("processes_started", 0));
+    } else {
+        std::cout << fmt::format("lab {} is up: {} nodes, {} links in {:.3f} s\n\n", result["name"].get<std::string>(),
+                                 nodes.size(), result.value("links", json::array()).size(),
+                                 result.value("seconds", 0.0));
+    }
     if (nodes.size() <= kListedNodes) {
         std::cout << render_nodes(result);
     } else {
@@ -145,8 +156,8 @@ int up_command(const std::string& file, const std::string& shape, const std::opt
     return 0;
 }
 
-int down_command(const std::vector<std::string>& labs, bool all) {
-    if (labs.empty() && !all) throw CliError("say which lab to take down, or --all");
+int down_command(const std::vector<std::string>& labs, bool all, bool missing_ok) {
+    if (labs.empty() && !all) throw CliError("say which lab to take down, or --all", nullptr, kUsageExit);
     auto client = Client::connect();
     std::vector<json> replies;
     if (all) {
@@ -155,19 +166,40 @@ int down_command(const std::vector<std::string>& labs, bool all) {
         for (const auto& lab : labs) replies.push_back(client.call("down", {{"lab", lab}}));
     }
     std::size_t count = 0;
+    std::vector<std::string> failed;
     for (const auto& reply : replies) {
         for (const auto& lab : reply.value("labs", json::array())) {
             ++count;
-            if (!lab.value("removed", false)) {
-                std::cout << lab.value("message", "") << "; nothing to remove\n";
-                continue;
+            auto name = lab.value("lab", "");
+            if (lab.contains("error")) {
+                failed.push_back(lab["error"].get<std::string>());
+            } else if (lab.value("absent", false)) {
+                if (missing_ok) {
+                    std::cout << lab.value("message", "") << "; nothing to remove\n";
+                } else {
+                    failed.push_back(lab.value("message", "lab " + name + " is not up"));
+                }
+            } else if (lab.contains("namespaces_removed")) {
+                std::cout << fmt::format("lab {} is down: {} namespaces and {} processes removed in {:.3f} s\n", name,
+                                         lab.value("namespaces_removed", 0), lab.value("processes_killed", 0),
+                                         lab.value("seconds", 0.0));
+            } else {
+                std::cout << lab.value("message", "lab " + name + " is down") << "\n";
             }
-            std::cout << fmt::format("lab {} is down: {} namespaces and {} processes removed in {:.3f} s\n",
-                                     lab["lab"].get<std::string>(), lab.value("namespaces_removed", 0),
-                                     lab.value("processes_killed", 0), lab.value("seconds", 0.0));
         }
     }
-    if (all && count == 0) std::cout << "no labs are up\n";
+    if (all) {
+        auto remaining = replies.front().value("remaining", json::array());
+        if (!remaining.empty()) {
+            throw CliError(fmt::format("still there: {} (`emu status` says why)", join(remaining)));
+        }
+        if (count == 0) std::cout << "no labs are up\n";
+        return 0;
+    }
+    if (!failed.empty()) {
+        throw CliError(fmt::format("{}", fmt::join(failed, "; ")),
+                       missing_ok ? json(nullptr) : json("a lab that is not up is fine with --missing-ok"));
+    }
     return 0;
 }
 

@@ -2,10 +2,14 @@
 // through emud's control socket; `emu exec` joins the node itself.
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <iostream>
+
+#include <fmt/format.h>
 
 #include "cli/client.hpp"
 #include "cli/commands.hpp"
+#include "emud/topology/diagnostics.hpp"
 
 namespace {
 
@@ -17,7 +21,7 @@ int run(int argc, char** argv) {
         if (rest.empty() || rest[0] == "-h" || rest[0] == "--help") {
             std::cout << "Usage: emu exec LAB NODE [--] [COMMAND [ARGUMENT…]]\n"
                          "Runs COMMAND inside NODE (a shell when none is given); its exit status is emu's.\n";
-            return rest.empty() ? 1 : 0;
+            return rest.empty() ? kUsageExit : 0;
         }
         return exec_command(rest);
     }
@@ -25,7 +29,10 @@ int run(int argc, char** argv) {
     CLI::App app{"emu: network labs of namespaces, veths and bridges, from YAML topologies.\n"
                  "Start with: emu up topologies/campus.yaml"};
     app.require_subcommand(1);
-    app.footer("emu exec LAB NODE [--] [COMMAND…]  runs a command inside a node (a shell by default)");
+    app.footer("emu exec LAB NODE [--] [COMMAND…]  runs a command inside a node (a shell by default)\n\n"
+               "Exit status: 0 when it did what was asked; 1 when it failed (a lab could not be brought up or\n"
+               "taken down, a lab named is not up, validate found problems, a scenario failed); 2 when the\n"
+               "command line is wrong. emu exec exits with the command's own status.");
 
     std::vector<std::string> files;
     auto* validate = app.add_subcommand("validate", "check topology files and print every problem");
@@ -46,9 +53,11 @@ int run(int argc, char** argv) {
 
     std::vector<std::string> labs;
     bool all = false;
+    bool missing_ok = false;
     auto* down = app.add_subcommand("down", "take labs down: every namespace, link, file and process of them");
     down->add_option("labs", labs, "lab names");
-    down->add_flag("--all", all, "every lab");
+    down->add_flag("--all", all, "every lab, also one being built (its up is cancelled and rolled back)");
+    down->add_flag("--missing-ok", missing_ok, "a lab that is not up is no failure");
 
     std::optional<std::string> status_lab;
     bool as_json = false;
@@ -109,15 +118,32 @@ int run(int argc, char** argv) {
 
     app.add_subcommand("exec", "run a command inside a node: emu exec LAB NODE [--] COMMAND…");
 
-    CLI11_PARSE(app, argc, argv);
+    // An unknown command is named, with the nearest one (CLI11 would only say that one is
+    // required).
+    if (argc >= 2 && argv[1][0] != '-') {
+        std::vector<std::string> commands;
+        for (const auto* command : app.get_subcommands([](CLI::App*) { return true; })) {
+            commands.push_back(command->get_name());
+        }
+        if (std::find(commands.begin(), commands.end(), argv[1]) == commands.end()) {
+            throw CliError(fmt::format("unknown command '{}'", argv[1]),
+                           emu::topology::suggestion(argv[1], commands, "the commands are"), kUsageExit);
+        }
+    }
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        // CLI11's own codes (106, 109 …) mean nothing to a script: a wrong command line is 2.
+        return app.exit(error) == 0 ? 0 : kUsageExit;
+    }
 
     if (*validate) return validate_command(files);
     if (*gen) return gen_command(shape);
     if (*up) {
-        if (file.empty() && topo.empty()) throw CliError("say what to bring up: a topology file, or --topo SHAPE");
+        if (file.empty() && topo.empty()) throw CliError("say what to bring up: a topology file, or --topo SHAPE", nullptr, kUsageExit);
         return up_command(file, topo, name);
     }
-    if (*down) return down_command(labs, all);
+    if (*down) return down_command(labs, all, missing_ok);
     if (*status) return status_command(status_lab, as_json);
     if (*list) return status_command(std::nullopt, as_json);
     if (*logs) return logs_command(lab, node, follow);

@@ -7,6 +7,8 @@
 
 #include <fstream>
 
+#include <nlohmann/json.hpp>
+
 #include "tests/integration/harness.hpp"
 
 using namespace emu::test;
@@ -130,7 +132,7 @@ TEST_CASE("down kills a process a user started in the lab with emu exec … &", 
     CHECK(processes_in(inodes).empty());
 }
 
-TEST_CASE("up of a lab that is up is a clear error, and down is idempotent", "[root][lab]") {
+TEST_CASE("up of a lab that is up is a clear error; down of one that is not fails unless told it may", "[root][lab]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("twice");
     REQUIRE(daemon.emu({"up", kCampus, "--name", lab}).ok());
@@ -138,9 +140,59 @@ TEST_CASE("up of a lab that is up is a clear error, and down is idempotent", "[r
     CHECK(again.exit_code == 1);
     CHECK(again.err.find("lab " + lab + " is already up") != std::string::npos);
     REQUIRE(daemon.emu({"down", lab}).ok());
+    // A typo in a CI script must not pass: the lab named is not there.
     auto down_again = daemon.emu({"down", lab});
-    CHECK(down_again.ok());
-    CHECK(down_again.out.find("is not up; nothing to remove") != std::string::npos);
+    CHECK(down_again.exit_code == 1);
+    CHECK(down_again.err == "emu: lab " + lab + " is not up\n    hint: a lab that is not up is fine with --missing-ok\n");
+    auto forgiving = daemon.emu({"down", lab, "--missing-ok"});
+    CHECK(forgiving.ok());
+    CHECK(forgiving.out.find("is not up; nothing to remove") != std::string::npos);
+}
+
+TEST_CASE("an unknown command is named, with the nearest one; a wrong command line exits 2", "[root][lab]") {
+    TestDaemon daemon;
+    auto typo = daemon.emu({"stauts"});
+    CHECK(typo.exit_code == 2);
+    CHECK(typo.err == "emu: unknown command 'stauts'\n    hint: did you mean 'status'?\n");
+    auto far = daemon.emu({"frobnicate"});
+    CHECK(far.exit_code == 2);
+    CHECK(far.err.find("the commands are: validate, gen, up, down,") != std::string::npos);
+    CHECK(daemon.emu({"down"}).exit_code == 2);
+    CHECK(daemon.emu({"status", "--no-such-flag"}).exit_code == 2);
+    auto help = daemon.emu({"--help"});
+    CHECK(help.ok());
+    CHECK(help.out.find("Exit status: 0 when it did what was asked") != std::string::npos);
+}
+
+TEST_CASE("down --all during an up cancels that up, rolls it back, and takes every other lab down", "[root][lab]") {
+    TestDaemon daemon;
+    auto done = daemon.lab_name("done");
+    auto building = daemon.lab_name("bldg");
+    // emud's builds wait at their sixth veth until they are cancelled: linear,2 has three
+    // and comes up; linear,4 has seven, so `down` surely finds it building.
+    REQUIRE(daemon.emu({"up", "--topo", "linear,2", "--name", done}, {{"EMU_FAULT", "veth:5:pause"}}).ok());
+    auto environment = daemon.environment();
+    BackgroundCommand up({"/bin/sh", "-c", "exec \"$0\" up --topo linear,4 --name \"$1\" 2>&1", program("emu"), building},
+                         environment);
+    auto is_building = [&] {
+        auto labs = nlohmann::json::parse(daemon.emu({"status", "--json"}).out, nullptr, false);
+        if (!labs.is_object()) return false;
+        for (const auto& lab : labs.value("labs", nlohmann::json::array())) {
+            if (lab.value("name", "") == building && lab.value("state", "") == "building") return true;
+        }
+        return false;
+    };
+    REQUIRE(wait_until(is_building, std::chrono::seconds(20)));
+    auto down = daemon.emu({"down", "--all"});
+    INFO(down.out << down.err);
+    CHECK(down.ok());
+    CHECK(contains(down.out, "lab " + building + " was being built: its `emu up` was cancelled and rolled back"));
+    CHECK(contains(down.out, "lab " + done + " is down"));
+    CHECK(up.wait(std::chrono::seconds(20)) == 1);
+    CHECK(contains(up.output(), "cancelled by `emu down`; everything made for lab " + building + " was removed"));
+    CHECK(namespaces_with_prefix("emu-" + building).empty());
+    CHECK(namespaces_with_prefix("emu-" + done).empty());
+    CHECK(daemon.emu({"status"}).out == "no labs are up\n");
 }
 
 TEST_CASE("down --all removes every lab", "[root][lab]") {
