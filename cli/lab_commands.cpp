@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "cli/capture_file.hpp"
 #include "cli/client.hpp"
 #include "cli/commands.hpp"
 #include "cli/table.hpp"
@@ -233,6 +234,11 @@ int status_command(const std::optional<std::string>& lab, bool as_json) {
     std::cout << fmt::format("lab {}: {} since {}, from {}\n", reply["name"].get<std::string>(),
                              reply["state"].get<std::string>(), reply.value("created", ""), reply.value("source", ""));
     if (reply.contains("note")) std::cout << "note: " << reply["note"].get<std::string>() << "\n";
+    if (auto capture = reply.find("capture"); capture != reply.end() && capture->is_object()) {
+        std::cout << fmt::format("capture: {} frames, {} in the pcapng ({:.1f} MB)\n", capture->value("frames", 0),
+                                 capture->value("frames_in_file", 0), capture->value("file_bytes", 0) / 1e6);
+        for (const auto& loss : capture_losses(*capture)) std::cout << "capture: " << loss << "\n";
+    }
     std::cout << "\n" << render_nodes(reply);
     auto processes = render_processes(reply);
     if (!processes.empty()) std::cout << "\n" << processes;

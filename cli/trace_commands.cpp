@@ -18,18 +18,54 @@ namespace emu::cli {
 
 using nlohmann::json;
 
+std::vector<std::string> capture_losses(const json& counts) {
+    std::vector<std::string> losses;
+    if (!counts.is_object()) return losses;
+    auto kernel = counts.value("kernel_dropped", std::uint64_t{0});
+    auto not_in_file = counts.value("frames_not_in_file", std::uint64_t{0});
+    auto evicted = counts.value("events_evicted", std::uint64_t{0});
+    if (kernel > 0) {
+        losses.push_back(fmt::format("the kernel dropped {} frames that emu could not read in time: they are in "
+                                     "neither the trace nor the pcapng",
+                                     kernel));
+    }
+    if (not_in_file > 0) {
+        losses.push_back(fmt::format("{} frames are not in the pcapng: it reached its size cap", not_in_file));
+    }
+    if (evicted > 0) {
+        losses.push_back(fmt::format("the trace's memory ring let its oldest {} frames go{}", evicted,
+                                     not_in_file == 0 ? "; the pcapng has them" : ""));
+    }
+    return losses;
+}
+
 int trace_command(const std::string& lab, const trace::TraceFilter& filter, bool follow, bool as_json,
                   const std::string& svg_file) {
     auto client = Client::connect();
     std::vector<trace::TraceEvent> drawn;
     std::optional<std::uint64_t> start_ns;
     // emud filters; the events arrive in order, each page after the previous one's "next".
+    // Each loss is said once, when it is first seen, and again only when it grows.
+    json said = json::object();
+    auto say_losses = [&](const json& counts) {
+        if (!counts.is_object()) return;
+        bool grew = false;
+        for (const char* key : {"kernel_dropped", "frames_not_in_file"}) {
+            grew = grew || counts.value(key, std::uint64_t{0}) > said.value(key, std::uint64_t{0});
+        }
+        if (!grew) return;
+        for (const auto& loss : capture_losses(counts)) std::cerr << "emu: " << loss << "\n";
+        said = counts;
+    };
     auto print = [&](json& slice) {
         if (auto missed = slice.value("missed", std::uint64_t{0}); missed > 0) {
-            std::cerr << fmt::format("emu: {} events were dropped from the trace before they could be shown "
-                                     "(the lab's event ring was full); the pcapng has every frame\n",
-                                     missed);
+            std::cerr << fmt::format("emu: {} frames left the trace's memory ring before they could be shown{}\n",
+                                     missed,
+                                     slice.value("counts", json::object()).value("frames_not_in_file", 0) == 0
+                                         ? "; the pcapng has them"
+                                         : "");
         }
+        if (auto counts = slice.find("counts"); counts != slice.end()) say_losses(*counts);
         auto events = slice.find("events");
         if (events == slice.end() || !events->is_array()) return;
         for (auto& item : *events) {
@@ -104,9 +140,11 @@ int capture_command(const std::string& lab, const std::string& output) {
     if (output != "-") {
         const auto& counts = reply["counts"];
         std::cerr << fmt::format("{} frames written to {}", reply.value("frames", 0), output);
-        auto dropped = counts.value("kernel_dropped", 0) + counts.value("frames_not_in_file", 0);
-        if (dropped > 0) std::cerr << fmt::format(" ({} frames were lost: see emu status {})", dropped, lab);
         std::cerr << "\n";
+        // The pcapng holds the frames, so only what it lacks matters here.
+        json file_losses{{"kernel_dropped", counts.value("kernel_dropped", 0)},
+                         {"frames_not_in_file", counts.value("frames_not_in_file", 0)}};
+        for (const auto& loss : capture_losses(file_losses)) std::cerr << "emu: " << loss << "\n";
     }
     return 0;
 }

@@ -150,6 +150,7 @@ asio::awaitable<json> LabTraces::trace(const std::string& lab, const json& param
             auto slice = it->second->store().read_after(after, limit);
             examined = slice.frames.size();
             auto message = slice_json(*it->second, slice, request);
+            message["counts"] = counts_json(it->second->counts());
             after = message["next"].get<std::uint64_t>();
             if (!message["events"].empty() || slice.missed > 0) context.event("trace", std::move(message));
         }
