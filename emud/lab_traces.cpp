@@ -1,5 +1,7 @@
 #include "emud/lab_traces.hpp"
 
+#include <malloc.h>
+
 #include <fmt/format.h>
 
 #include "emud/trace/trace_filter.hpp"
@@ -86,6 +88,10 @@ void LabTraces::stop(const std::string& lab) {
         captures_.erase(it);
     }
     capture.reset();  // joins the capture thread
+    // The ring's frames were allocated on the capture thread, in a malloc arena of its own
+    // that glibc keeps for reuse; give what is free back to the system, so that emud after
+    // `down` is as small as before `up`.
+    ::malloc_trim(0);
     wake_followers(lab);  // they see the lab gone and end
 }
 

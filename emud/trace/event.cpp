@@ -6,6 +6,30 @@ Layer malformed_layer(const std::string& layer, const std::string& why) {
     return {"malformed", layer + " malformed: " + why, {{"layer", layer}, {"error", why}}};
 }
 
+std::vector<std::uint8_t> pack_layers(std::vector<Layer> layers) {
+    if (layers.empty()) return {};
+    nlohmann::json list = nlohmann::json::array();
+    for (auto& layer : layers) {
+        list.push_back(nlohmann::json::array({std::move(layer.protocol), std::move(layer.summary), std::move(layer.fields)}));
+    }
+    auto packed = nlohmann::json::to_msgpack(list);
+    packed.shrink_to_fit();
+    return packed;
+}
+
+std::vector<Layer> unpack_layers(const std::vector<std::uint8_t>& packed) {
+    std::vector<Layer> layers;
+    if (packed.empty()) return layers;
+    auto list = nlohmann::json::from_msgpack(packed, true, false);
+    if (!list.is_array()) return layers;
+    for (auto& entry : list) {
+        if (!entry.is_array() || entry.size() != 3 || !entry[0].is_string() || !entry[1].is_string()) continue;
+        layers.push_back({entry[0].get<std::string>(), entry[1].get<std::string>(),
+                          entry[2].is_object() ? std::move(entry[2]) : nlohmann::json::object()});
+    }
+    return layers;
+}
+
 const Layer* TraceEvent::find(const std::string& protocol) const {
     for (const auto& layer : layers) {
         if (layer.protocol == protocol) return &layer;

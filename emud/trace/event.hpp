@@ -16,6 +16,13 @@ struct Layer {
     nlohmann::json fields = nlohmann::json::object();
 };
 
+/// Layers packed into bytes (MessagePack, each as [protocol, summary, fields]): how the trace
+/// ring keeps a frame's application messages, so that what it counts of them is what they
+/// take — a tree of JSON fields costs several times its text in allocations.
+std::vector<std::uint8_t> pack_layers(std::vector<Layer> layers);
+/// The layers pack_layers() made; none from bytes it did not make.
+std::vector<Layer> unpack_layers(const std::vector<std::uint8_t>& packed);
+
 /// The layer for bytes that should have been `layer` and are not: "DNS malformed: why",
 /// protocol "malformed", fields {layer, error}.
 Layer malformed_layer(const std::string& layer, const std::string& why);

@@ -189,7 +189,9 @@ void LabCapture::handle(HeldFrame&& held) {
             auto owner = plan_.mac_owners.find(decoded->arp->sender_mac);
             if (owner != plan_.mac_owners.end()) addresses_.learn(*decoded->arp, owner->second);
         }
-        if (flows_.has_decoders()) stored.application = flows_.on_frame(*decoded, segment_of_link_[point.link]);
+        if (flows_.has_decoders()) {
+            stored.application = pack_layers(flows_.on_frame(*decoded, segment_of_link_[point.link]));
+        }
     }
     // On a switch port the frame comes in from the node; on a node's own end, "outgoing" is
     // what that node sent.
@@ -217,7 +219,9 @@ TraceEvent LabCapture::event_of(const StoredFrame& frame) const {
     event.segment = link.segment;
     event.length = frame.original_length;
     event.layers = describe_frame(frame.bytes, {frame.checksum_not_ready});
-    event.layers.insert(event.layers.end(), frame.application.begin(), frame.application.end());
+    auto application = unpack_layers(frame.application);
+    event.layers.insert(event.layers.end(), std::make_move_iterator(application.begin()),
+                        std::make_move_iterator(application.end()));
     if (frame.bytes.size() >= 12) {
         wire::MacAddress destination, source;
         std::copy(frame.bytes.begin(), frame.bytes.begin() + 6, destination.bytes.begin());

@@ -19,8 +19,8 @@ struct StoredFrame {
     bool checksum_not_ready = false;
     std::vector<std::uint8_t> bytes;
     /// Application messages this frame completed (decoded in capture order, since TCP
-    /// needs the segments before it); usually none.
-    std::vector<Layer> application;
+    /// needs the segments before it), packed (pack_layers); usually none.
+    std::vector<std::uint8_t> application;
 };
 
 /// The frames of one lab, in a ring bounded in bytes: when it is full the oldest frames go
@@ -46,10 +46,11 @@ public:
     std::size_t capacity_bytes() const { return capacity_bytes_; }
 
 private:
+    // What a frame takes in memory: itself in the deque, and each buffer as malloc gives it
+    // (glibc: the size plus an 8-byte header, in 16-byte steps).
     static std::size_t cost(const StoredFrame& frame) {
-        std::size_t application = 0;  // a rough bound: the summary and a few hundred bytes of fields
-        for (const auto& layer : frame.application) application += sizeof(Layer) + layer.summary.size() + 256;
-        return sizeof(StoredFrame) + frame.bytes.size() + application;
+        auto allocation = [](std::size_t bytes) { return bytes == 0 ? 0 : (bytes + 8 + 15) / 16 * 16; };
+        return sizeof(StoredFrame) + allocation(frame.bytes.capacity()) + allocation(frame.application.capacity());
     }
 
     mutable std::mutex mutex_;

@@ -177,9 +177,28 @@ TEST_CASE("the address book knows the topology's addresses and learns the ones n
     CHECK_FALSE(book.owner_of("10.0.1.78"));
 }
 
+TEST_CASE("application layers are kept packed, and come back as they were", "[trace][store]") {
+    std::vector<trace::Layer> layers{
+        {"HTTP", "HTTP GET / Host: www.example.com", {{"method", "GET"}, {"headers", {{"Host", "www.example.com"}}}}},
+        {"DNS", "DNS query A www", {{"id", 7}, {"answers", nlohmann::json::array()}}}};
+    auto packed = trace::pack_layers(layers);
+    CHECK(packed.size() < 120);  // a JSON tree of the same takes many allocations of 48 bytes or more
+    auto back = trace::unpack_layers(packed);
+    REQUIRE(back.size() == 2);
+    CHECK(back[0].protocol == "HTTP");
+    CHECK(back[0].summary == layers[0].summary);
+    CHECK(back[0].fields == layers[0].fields);
+    CHECK(back[1].fields == layers[1].fields);
+    CHECK(trace::pack_layers({}).empty());
+    CHECK(trace::unpack_layers({}).empty());
+    CHECK(trace::unpack_layers({0xc1, 0xff, 0x00}).empty());  // not MessagePack: nothing, no throw
+    CHECK(trace::unpack_layers(nlohmann::json::to_msgpack(nlohmann::json{{"a", 1}})).empty());
+}
+
 TEST_CASE("the frame ring keeps the newest frames within its bytes and counts the ones it dropped", "[trace][store]") {
-    // Room for three frames of 100 bytes.
-    trace::TraceStore store(3 * (sizeof(trace::StoredFrame) + 100));
+    // Room for three frames of 100 bytes, each of which malloc gives 112 (8 bytes of header,
+    // in steps of 16).
+    trace::TraceStore store(3 * (sizeof(trace::StoredFrame) + 112));
     for (std::uint64_t number = 1; number <= 5; ++number) {
         trace::StoredFrame frame;
         frame.number = number;
