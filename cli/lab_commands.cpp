@@ -112,8 +112,11 @@ int up_command(const std::string& file, const std::string& shape, const std::opt
         text = std::move(*generated);
         source = "--topo " + shape;
     } else {
-        auto content = util::read_file(file);
-        if (!content || std::filesystem::is_directory(file)) throw CliError("cannot read " + file);
+        auto content = topology::read_topology_file(file);
+        if (!content) {
+            std::cerr << topology::format(content.error(), file);
+            return 1;
+        }
         text = std::move(*content);
         source = std::filesystem::absolute(file).lexically_normal().string();
     }

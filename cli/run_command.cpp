@@ -263,8 +263,11 @@ int run_command(const std::string& file, const RunOptions& options) {
     if (options.lab) {
         lab = *options.lab;
     } else {
-        auto text = util::read_file(*scenario.topology);
-        if (!text) throw CliError("cannot read the topology " + scenario.topology->string());
+        auto text = topology::read_topology_file(*scenario.topology);
+        if (!text) {
+            std::cerr << topology::format(text.error(), scenario.topology->string());
+            return 1;
+        }
         auto source = std::filesystem::absolute(*scenario.topology).lexically_normal().string();
         if (auto model = topology::load_topology(*text, {source, options.name}); !model) {
             std::cerr << topology::format_all(model.error(), scenario.topology->string());

@@ -228,7 +228,7 @@ private:
 ScenarioResult load_scenario(std::string_view yaml_text, const std::string& file_name) {
     Diagnostics diagnostics;
     if (yaml_text.size() > kMaxScenarioBytes) {
-        diagnostics.error({}, "the scenario file is larger than 1 MiB");
+        diagnostics.error({}, "the scenario is larger than " + util::size_text(kMaxScenarioBytes));
         return tl::unexpected(diagnostics.sorted());
     }
     auto root = topology::parse_yaml_document(yaml_text, "scenario", diagnostics);
@@ -249,9 +249,10 @@ ScenarioResult load_scenario(std::string_view yaml_text, const std::string& file
 }
 
 ScenarioResult load_scenario_file(const std::filesystem::path& path) {
-    auto text = util::read_file(path);
+    auto text = util::read_regular_file(path, kMaxScenarioBytes);
     if (!text) {
-        return tl::unexpected(std::vector<topology::Diagnostic>{{{}, "cannot read the file", "check the path"}});
+        return tl::unexpected(std::vector<topology::Diagnostic>{
+            {{}, "this " + text.error(), "a scenario is one YAML file of at most " + util::size_text(kMaxScenarioBytes)}});
     }
     return load_scenario(*text, path.string());
 }

@@ -20,7 +20,7 @@ const std::vector<std::string> kKeys{"zones"};
 const std::vector<std::string> kZoneKeys{"records", "file", "ttl"};
 // Larger than any zone a lab needs; a bound so that a wrong path (a disk image, /dev/zero)
 // fails with a message instead of filling emud's memory.
-constexpr std::uintmax_t kMaxZoneFileBytes = 16 * 1024 * 1024;
+constexpr std::size_t kMaxZoneFileBytes = 16 * 1024 * 1024;
 
 class DnsChecker {
 public:
@@ -157,21 +157,9 @@ private:
             return std::nullopt;
         }
         std::filesystem::path path = *beside;
-        std::error_code code;
-        auto status = std::filesystem::status(path, code);
-        if (code || !std::filesystem::is_regular_file(status)) {
-            error(pointer, "zone file " + path.string() + " of zone " + key + " " +
-                               (code ? "cannot be read: " + code.message() : "is not a file"));
-            return std::nullopt;
-        }
-        if (auto size = std::filesystem::file_size(path, code); code || size > kMaxZoneFileBytes) {
-            error(pointer, "zone file " + path.string() + " is larger than " +
-                               std::to_string(kMaxZoneFileBytes / (1024 * 1024)) + " MiB");
-            return std::nullopt;
-        }
-        auto text = util::read_file(path);
+        auto text = util::read_regular_file(path, kMaxZoneFileBytes);
         if (!text) {
-            error(pointer, "zone file " + path.string() + " cannot be read");
+            error(pointer, "zone file " + path.string() + " of zone " + key + " " + text.error());
             return std::nullopt;
         }
         auto parsed = wire::parse_zone_text(*text, origin, ttl);

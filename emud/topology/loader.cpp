@@ -701,7 +701,7 @@ private:
 LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options) {
     Diagnostics diagnostics;
     if (yaml_text.size() > kMaxTopologyBytes) {
-        diagnostics.error({}, "the topology file is larger than " + std::to_string(kMaxTopologyBytes >> 20) + " MiB");
+        diagnostics.error({}, "the topology is larger than " + util::size_text(kMaxTopologyBytes));
         return tl::unexpected(diagnostics.sorted());
     }
     auto parsed = parse_yaml_document(yaml_text, "topology", diagnostics);
@@ -719,17 +719,18 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
     return lab;
 }
 
-LoadResult load_topology_file(const std::filesystem::path& path, std::optional<std::string> lab_name) {
-    std::error_code error;
-    auto size = std::filesystem::file_size(path, error);
-    if (!error && size > kMaxTopologyBytes) {
-        return tl::unexpected(std::vector<Diagnostic>{
-            {{}, "the topology file is larger than " + std::to_string(kMaxTopologyBytes >> 20) + " MiB", ""}});
-    }
-    auto text = util::read_file(path);
+tl::expected<std::string, Diagnostic> read_topology_file(const std::filesystem::path& path) {
+    auto text = util::read_regular_file(path, kMaxTopologyBytes);
     if (!text) {
-        return tl::unexpected(std::vector<Diagnostic>{{{}, "cannot read the file", "check the path and permissions"}});
+        return tl::unexpected(Diagnostic{{}, "this " + text.error(),
+                                         "a topology is one YAML file of at most " + util::size_text(kMaxTopologyBytes)});
     }
+    return std::move(*text);
+}
+
+LoadResult load_topology_file(const std::filesystem::path& path, std::optional<std::string> lab_name) {
+    auto text = read_topology_file(path);
+    if (!text) return tl::unexpected(std::vector<Diagnostic>{text.error()});
     return load_topology(*text, LoadOptions{path.string(), std::move(lab_name)});
 }
 

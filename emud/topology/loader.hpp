@@ -27,7 +27,11 @@ using LoadResult = tl::expected<Lab, std::vector<Diagnostic>>;
 /// with line and column; never a half-checked model.
 LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options);
 
-/// Reads `path` and loads it; an unreadable file is one diagnostic.
+/// Reads a topology file: a regular file of at most kMaxTopologyBytes, refused before it is
+/// read otherwise (a directory, /dev/zero, a FIFO). The one diagnostic says why not.
+tl::expected<std::string, Diagnostic> read_topology_file(const std::filesystem::path& path);
+
+/// Reads `path` as read_topology_file() does and loads it.
 LoadResult load_topology_file(const std::filesystem::path& path, std::optional<std::string> lab_name = {});
 
 }  // namespace emu::topology

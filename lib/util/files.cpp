@@ -1,10 +1,12 @@
 #include "lib/util/files.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -38,6 +40,52 @@ std::optional<std::string> read_file(const std::filesystem::path& path) {
     std::ostringstream buffer;
     buffer << in.rdbuf();
     return buffer.str();
+}
+
+std::string size_text(std::size_t bytes) {
+    if (bytes >= (1U << 20) && bytes % (1U << 20) == 0) return std::to_string(bytes >> 20) + " MiB";
+    if (bytes >= (1U << 10) && bytes % (1U << 10) == 0) return std::to_string(bytes >> 10) + " KiB";
+    return std::to_string(bytes) + " bytes";
+}
+
+namespace {
+
+std::string_view kind_of_file(mode_t mode) {
+    if (S_ISDIR(mode)) return "a directory";
+    if (S_ISCHR(mode)) return "a character device";
+    if (S_ISBLK(mode)) return "a block device";
+    if (S_ISFIFO(mode)) return "a FIFO (a named pipe)";
+    if (S_ISSOCK(mode)) return "a socket";
+    return "not a file";
+}
+
+}  // namespace
+
+tl::expected<std::string, std::string> read_regular_file(const std::filesystem::path& path, std::size_t max_bytes) {
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait until something opens it to write.
+    UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK));
+    if (!fd) return tl::unexpected("cannot be read: " + std::string(std::strerror(errno)));
+    struct stat status {};
+    if (::fstat(fd.get(), &status) != 0) return tl::unexpected("cannot be read: " + std::string(std::strerror(errno)));
+    if (!S_ISREG(status.st_mode)) return tl::unexpected("is " + std::string(kind_of_file(status.st_mode)) +
+                                                        ", not a regular file");
+    auto too_large = "is larger than " + size_text(max_bytes);
+    if (static_cast<std::uintmax_t>(status.st_size) > max_bytes) return tl::unexpected(too_large);
+    std::string text;
+    text.resize(static_cast<std::size_t>(status.st_size));
+    std::size_t used = 0;
+    // The file may grow while it is read: one byte more than allowed is enough to refuse it.
+    for (;;) {
+        if (used == text.size()) text.resize(std::min(max_bytes + 1, std::max<std::size_t>(used * 2, 4096)));
+        ssize_t n = ::read(fd.get(), text.data() + used, text.size() - used);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) return tl::unexpected("cannot be read: " + std::string(std::strerror(errno)));
+        if (n == 0) break;
+        used += static_cast<std::size_t>(n);
+        if (used > max_bytes) return tl::unexpected(too_large);
+    }
+    text.resize(used);
+    return text;
 }
 
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, bool durable) {

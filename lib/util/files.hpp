@@ -6,10 +6,21 @@
 #include <string_view>
 #include <system_error>
 
+#include <tl/expected.hpp>
+
 namespace emu::util {
 
 /// Reads a whole file; nullopt when it cannot be opened.
 std::optional<std::string> read_file(const std::filesystem::path& path);
+
+/// "16 MiB", "64 KiB" or "1000 bytes": a size limit as a message names it.
+std::string size_text(std::size_t bytes);
+
+/// Reads a regular file of at most `max_bytes`. Anything else is refused before a byte of it
+/// is read: a directory, a device (/dev/zero never ends), a FIFO (reading it would wait for a
+/// writer), a socket, or a larger file. The error completes "this …": "is a directory, not a
+/// regular file", "is larger than 16 MiB", "cannot be read: No such file or directory".
+tl::expected<std::string, std::string> read_regular_file(const std::filesystem::path& path, std::size_t max_bytes);
 
 /// Writes all of `bytes` to `fd`, going on after a signal (EINTR) and a short write; the
 /// error that stopped it, if any.

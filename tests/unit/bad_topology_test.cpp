@@ -5,6 +5,9 @@
 // expectations (every problem is reported, none twice), and that each is at its place.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -78,4 +81,42 @@ TEST_CASE("a diagnostic prints as file:line:column with its hint below", "[topol
     REQUIRE_FALSE(result);
     CHECK(format_all(result.error(), "lab.yaml") ==
           "lab.yaml:3:14: error: unknown kind 'hots' for node 'h1'\n    hint: did you mean 'host'?\n");
+}
+
+namespace {
+
+// A directory of its own under the system's temporary one, removed when the test ends.
+struct ScratchDirectory {
+    std::filesystem::path path = std::filesystem::temp_directory_path() / ("emu-bad-topology-" + std::to_string(::getpid()));
+    ScratchDirectory() { std::filesystem::create_directories(path); }
+    ~ScratchDirectory() { std::filesystem::remove_all(path); }
+};
+
+std::string refusal_of(const std::filesystem::path& path) {
+    auto result = load_topology_file(path);
+    REQUIRE_FALSE(result);
+    REQUIRE(result.error().size() == 1);
+    return format(result.error()[0], "f");
+}
+
+}  // namespace
+
+TEST_CASE("a topology path that is not a regular file, or too large, is refused before it is read",
+          "[topology][validation]") {
+    ScratchDirectory scratch;
+    // /dev/zero never ends: reading it first would take all the memory there is.
+    CHECK(refusal_of("/dev/zero") == "f: error: this is a character device, not a regular file\n"
+                                     "    hint: a topology is one YAML file of at most 16 MiB\n");
+    CHECK_THAT(refusal_of(scratch.path), Catch::StartsWith("f: error: this is a directory, not a regular file\n"));
+    auto fifo = scratch.path / "fifo.yaml";
+    REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);  // opening it to read must not wait for a writer
+    CHECK_THAT(refusal_of(fifo), Catch::StartsWith("f: error: this is a FIFO (a named pipe), not a regular file\n"));
+    CHECK_THAT(refusal_of(scratch.path / "missing.yaml"),
+               Catch::StartsWith("f: error: this cannot be read: No such file or directory\n"));
+    auto large = scratch.path / "large.yaml";
+    { std::ofstream{large}; }
+    std::filesystem::resize_file(large, kMaxTopologyBytes + 1);  // sparse: nothing is written
+    CHECK_THAT(refusal_of(large), Catch::StartsWith("f: error: this is larger than 16 MiB\n"));
+    std::filesystem::resize_file(large, kMaxTopologyBytes);
+    CHECK_THAT(refusal_of(large), !Catch::Contains("larger than"));
 }
