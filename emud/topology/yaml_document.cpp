@@ -5,6 +5,8 @@
 #include <sstream>
 #include <string>
 
+#include "emud/topology/text_encoding.hpp"
+
 namespace emu::topology {
 namespace {
 
@@ -50,6 +52,10 @@ std::string_view type_name(const YAML::Node& node) {
 }
 
 std::optional<YAML::Node> parse_yaml_document(std::string_view text, std::string_view what, Diagnostics& diagnostics) {
+    if (auto problem = check_text_encoding(text, what)) {
+        diagnostics.error(problem->where, std::move(problem->message), std::move(problem->hint));
+        return std::nullopt;
+    }
     std::string copy(text);
     AliasFinder aliases;
     try {

@@ -13,6 +13,7 @@
 #include <sstream>
 
 #include "emud/topology/loader.hpp"
+#include "emud/topology/text_encoding.hpp"
 
 using namespace emu::topology;
 
@@ -24,9 +25,18 @@ struct Expectation {
     std::string text;
 };
 
+// A file saved as UTF-16 (little-endian, with its byte order mark) has its expectations
+// in UTF-16 too; they are ASCII, so every other byte is one.
+std::string expectation_text(const std::string& content) {
+    if (content.rfind("\xFF\xFE", 0) != 0) return content;
+    std::string narrow;
+    for (std::size_t i = 2; i < content.size(); i += 2) narrow += content[i];
+    return narrow;
+}
+
 std::vector<Expectation> expectations_of(const std::string& content) {
     std::vector<Expectation> result;
-    std::istringstream lines(content);
+    std::istringstream lines(expectation_text(content));
     std::string line;
     const std::string marker = "# expect: ";
     while (std::getline(lines, line)) {
@@ -54,7 +64,7 @@ TEST_CASE("every bad topology in the corpus is refused with each of its messages
     REQUIRE(files.size() >= 25);
 
     for (const auto& file : files) {
-        std::ifstream in(file);
+        std::ifstream in(file, std::ios::binary);
         std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         auto expected = expectations_of(content);
         // The full path, so that files a topology names (zone files) are found beside it.
@@ -119,4 +129,32 @@ TEST_CASE("a topology path that is not a regular file, or too large, is refused 
     CHECK_THAT(refusal_of(large), Catch::StartsWith("f: error: this is larger than 16 MiB\n"));
     std::filesystem::resize_file(large, kMaxTopologyBytes);
     CHECK_THAT(refusal_of(large), !Catch::Contains("larger than"));
+}
+
+TEST_CASE("text that is not UTF-8 is named for what it is, at its first bad byte", "[topology][validation]") {
+    using namespace std::string_literals;
+    auto problem = [](const std::string& text) {
+        auto found = check_text_encoding(text, "topology");
+        return found ? std::to_string(found->where.line) + ":" + std::to_string(found->where.column) + " " +
+                           found->message
+                     : std::string("fine");
+    };
+    CHECK(problem("name: caf\xC3\xA9\n# \xF0\x9F\x98\x80 \xE2\x82\xAC\n") == "fine");
+    CHECK(problem("\xEF\xBB\xBFname: x\n") == "fine");  // a UTF-8 byte order mark is UTF-8
+    CHECK(problem("") == "fine");
+    // RFC 3629 §4: overlong forms, surrogates and code points above U+10FFFF are not UTF-8.
+    CHECK_THAT(problem("a: \xC0\xAF\n"), Catch::StartsWith("1:4 the file is not UTF-8: byte 0xC0"));
+    CHECK_THAT(problem("a: \xE0\x80\xAF\n"), Catch::StartsWith("1:4 the file is not UTF-8: byte 0xE0"));
+    CHECK_THAT(problem("a\nb: \xED\xA0\x80\n"), Catch::StartsWith("2:4 the file is not UTF-8: byte 0xED"));
+    CHECK_THAT(problem("a: \xF4\x90\x80\x80\n"), Catch::StartsWith("1:4 the file is not UTF-8: byte 0xF4"));
+    CHECK_THAT(problem("a: \xE2\x82"), Catch::StartsWith("1:4 the file is not UTF-8: byte 0xE2"));  // cut short
+    CHECK_THAT(problem("a: \x80\n"), Catch::StartsWith("1:4 the file is not UTF-8: byte 0x80"));
+    CHECK(problem("a: b\0"s) == "1:5 the file holds a NUL byte here, and so is not text");
+    // YAML 1.2 §5.2: a file starts with an ASCII character, so its first bytes show a wide encoding.
+    CHECK_THAT(problem("\0n\0a"s), Catch::StartsWith("1:1 the file is UTF-16 (big-endian) text"));
+    CHECK_THAT(problem("n\0a\0"s), Catch::StartsWith("1:1 the file is UTF-16 (little-endian) text"));
+    CHECK_THAT(problem("\0\0\0n"s), Catch::StartsWith("1:1 the file is UTF-32 (big-endian) text"));
+    CHECK_THAT(problem("n\0\0\0"s), Catch::StartsWith("1:1 the file is UTF-32 (little-endian) text"));
+    CHECK_THAT(problem("\xFF\xFE\0\0n\0\0\0"s), Catch::StartsWith("1:1 the file is UTF-32 (little-endian) text"));
+    CHECK_THAT(problem("\xFE\xFF\0n"s), Catch::StartsWith("1:1 the file is UTF-16 (big-endian) text"));
 }
