@@ -52,8 +52,7 @@ int validate_command(const std::vector<std::string>& files) {
                       << lab->links.size() << " links\n";
         } else {
             std::cerr << topology::format_all(lab.error(), file);
-            std::cerr << file << ": " << lab.error().size() << " problem" << (lab.error().size() == 1 ? "" : "s")
-                      << "\n";
+            std::cerr << file << ": " << topology::count_text(lab.error()) << "\n";
             status = 1;
         }
     }
@@ -68,7 +67,7 @@ int gen_command(const std::string& shape) {
 }
 
 int graph_command(const std::string& file_or_lab, const std::string& svg_file) {
-    topology::LoadResult lab = tl::unexpected(std::vector<topology::Diagnostic>{});
+    topology::LoadResult lab = tl::unexpected(topology::Diagnostics{});
     std::string name = file_or_lab;
     if (std::filesystem::exists(file_or_lab)) {
         lab = topology::load_topology_file(file_or_lab);

@@ -269,9 +269,9 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
     auto loaded = topology::load_topology(text, {source, name_override});
     if (!loaded) {
         json details = json::array();
-        for (const auto& diagnostic : loaded.error()) details.push_back(topology::format(diagnostic, source));
-        throw ApiError("invalid-topology", fmt::format("{} has {} problem{}", source, loaded.error().size(),
-                                                       loaded.error().size() == 1 ? "" : "s"),
+        for (const auto& diagnostic : loaded.error().sorted()) details.push_back(topology::format(diagnostic, source));
+        if (auto more = loaded.error().not_shown(); more > 0) details.push_back(fmt::format("{}: and {} more\n", source, more));
+        throw ApiError("invalid-topology", fmt::format("{} has {}", source, topology::count_text(loaded.error())),
                        details);
     }
     auto lab_name = loaded->name;

@@ -60,7 +60,7 @@ struct Scenario {
     std::string source_file;
 };
 
-using ScenarioResult = tl::expected<Scenario, std::vector<topology::Diagnostic>>;
+using ScenarioResult = tl::expected<Scenario, topology::Diagnostics>;
 
 /// Parses and checks a scenario: every problem with its line and column, or a scenario
 /// that can run. `file_name` resolves a relative `topology:` path.

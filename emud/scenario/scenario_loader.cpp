@@ -229,10 +229,10 @@ ScenarioResult load_scenario(std::string_view yaml_text, const std::string& file
     Diagnostics diagnostics;
     if (yaml_text.size() > kMaxScenarioBytes) {
         diagnostics.error({}, "the scenario is larger than " + util::size_text(kMaxScenarioBytes));
-        return tl::unexpected(diagnostics.sorted());
+        return tl::unexpected(std::move(diagnostics));
     }
     auto root = topology::parse_yaml_document(yaml_text, "scenario", diagnostics);
-    if (!root) return tl::unexpected(diagnostics.sorted());
+    if (!root) return tl::unexpected(std::move(diagnostics));
     Scenario scenario;
     try {
         scenario = Reader(diagnostics).read(*root);
@@ -240,7 +240,7 @@ ScenarioResult load_scenario(std::string_view yaml_text, const std::string& file
         // The reader checks each node before it reads it; this is the net under that.
         diagnostics.error(topology::spot_of(error.mark), "cannot read this: " + error.msg);
     }
-    if (!diagnostics.empty()) return tl::unexpected(diagnostics.sorted());
+    if (!diagnostics.empty()) return tl::unexpected(std::move(diagnostics));
     scenario.source_file = file_name;
     if (scenario.topology && scenario.topology->is_relative()) {
         scenario.topology = std::filesystem::path(file_name).parent_path() / *scenario.topology;
@@ -251,8 +251,10 @@ ScenarioResult load_scenario(std::string_view yaml_text, const std::string& file
 ScenarioResult load_scenario_file(const std::filesystem::path& path) {
     auto text = util::read_regular_file(path, kMaxScenarioBytes);
     if (!text) {
-        return tl::unexpected(std::vector<topology::Diagnostic>{
-            {{}, "this " + text.error(), "a scenario is one YAML file of at most " + util::size_text(kMaxScenarioBytes)}});
+        Diagnostics diagnostics;
+        diagnostics.error({}, "this " + text.error(),
+                          "a scenario is one YAML file of at most " + util::size_text(kMaxScenarioBytes));
+        return tl::unexpected(std::move(diagnostics));
     }
     return load_scenario(*text, path.string());
 }

@@ -59,7 +59,7 @@ public:
                   "give one of its interfaces an address: the server identifier (RFC 2131 §4.3.1)");
             return nullptr;
         }
-        auto problems_before = diagnostics_.size();
+        auto problems_before = diagnostics_.error_count();
         check_keys(config, "", kTopKeys, "dhcp settings");
         // DNS servers, domain and lease written at the top hold for every subnet that does not say.
         defaults_.dns = addresses(config, "", "dns", nullptr);
@@ -92,7 +92,7 @@ public:
             }
         }
         check_overlaps(subnets);
-        if (subnets.empty() && diagnostics_.size() == problems_before) {  // e.g. `subnets: []`
+        if (subnets.empty() && diagnostics_.error_count() == problems_before) {  // e.g. `subnets: []`
             error("", "dhcp on '" + node_.name + "' hands out nothing", "give it a `pool` on one of its subnets");
         }
         json result{{"subnets", subnets}};

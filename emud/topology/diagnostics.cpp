@@ -2,20 +2,42 @@
 
 #include <algorithm>
 #include <numeric>
+#include <tuple>
 
 namespace emu::topology {
 
 void Diagnostics::error(SourceSpot where, std::string message, std::string hint) {
-    list_.push_back(Diagnostic{where, std::move(message), std::move(hint)});
+    error(Diagnostic{where, std::move(message), std::move(hint)});
+}
+
+void Diagnostics::error(Diagnostic diagnostic) {
+    ++errors_;
+    list_.push_back(std::move(diagnostic));
+    if (list_.size() >= 2 * kMaxShownDiagnostics) trim();
+}
+
+namespace {
+
+bool earlier(const Diagnostic& a, const Diagnostic& b) {
+    return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
+}
+
+}  // namespace
+
+void Diagnostics::trim() {
+    // Stable: of two problems at one place, the one found first stays first.
+    std::stable_sort(list_.begin(), list_.end(), earlier);
+    if (list_.size() > kMaxShownDiagnostics) list_.resize(kMaxShownDiagnostics);
 }
 
 std::vector<Diagnostic> Diagnostics::sorted() const {
     auto result = list_;
-    std::stable_sort(result.begin(), result.end(), [](const Diagnostic& a, const Diagnostic& b) {
-        return std::tie(a.where.line, a.where.column) < std::tie(b.where.line, b.where.column);
-    });
+    std::stable_sort(result.begin(), result.end(), earlier);
+    if (result.size() > kMaxShownDiagnostics) result.resize(kMaxShownDiagnostics);
     return result;
 }
+
+std::size_t Diagnostics::not_shown() const { return errors_ - std::min(list_.size(), kMaxShownDiagnostics); }
 
 std::string format(const Diagnostic& diagnostic, std::string_view file_name) {
     std::string out(file_name.empty() ? "<topology>" : file_name);
@@ -27,10 +49,18 @@ std::string format(const Diagnostic& diagnostic, std::string_view file_name) {
     return out;
 }
 
-std::string format_all(const std::vector<Diagnostic>& diagnostics, std::string_view file_name) {
+std::string format_all(const Diagnostics& diagnostics, std::string_view file_name) {
     std::string out;
-    for (const auto& diagnostic : diagnostics) out += format(diagnostic, file_name);
+    for (const auto& diagnostic : diagnostics.sorted()) out += format(diagnostic, file_name);
+    if (auto more = diagnostics.not_shown(); more > 0) {
+        out += std::string(file_name.empty() ? "<topology>" : file_name) + ": and " + std::to_string(more) + " more\n";
+    }
     return out;
+}
+
+std::string count_text(const Diagnostics& diagnostics) {
+    auto errors = diagnostics.error_count();
+    return std::to_string(errors) + " problem" + (errors == 1 ? "" : "s");
 }
 
 namespace {

@@ -16,24 +16,40 @@ struct Diagnostic {
     std::string hint;  ///< how to fix it; may be empty
 };
 
-/// Collects every problem of a file so that the user sees them all at once.
+/// A file's problems beyond this many are counted, not kept: a generated file with a mistake
+/// in every node would otherwise print megabytes that nobody reads.
+inline constexpr std::size_t kMaxShownDiagnostics = 50;
+
+/// Collects the problems of a file, so that the user sees them all at once (up to
+/// kMaxShownDiagnostics of them, the first in the file, and how many more there are).
 class Diagnostics {
 public:
     void error(SourceSpot where, std::string message, std::string hint = {});
-    bool empty() const { return list_.empty(); }
-    std::size_t size() const { return list_.size(); }
-    /// The problems ordered by place in the file.
+    void error(Diagnostic diagnostic);
+    bool empty() const { return errors_ == 0; }
+    /// How many problems were found, shown or not.
+    std::size_t error_count() const { return errors_; }
+    /// The problems kept, ordered by place in the file: the first kMaxShownDiagnostics.
     std::vector<Diagnostic> sorted() const;
+    /// How many problems sorted() leaves out.
+    std::size_t not_shown() const;
 
 private:
+    // Keeps the first kMaxShownDiagnostics by place, in the order found where places are equal.
+    void trim();
+
     std::vector<Diagnostic> list_;
+    std::size_t errors_ = 0;
 };
 
 /// "file:line:column: error: message" and, when there is one, an indented hint line.
 std::string format(const Diagnostic& diagnostic, std::string_view file_name);
 
-/// Every diagnostic formatted, one after another.
-std::string format_all(const std::vector<Diagnostic>& diagnostics, std::string_view file_name);
+/// The diagnostics shown, formatted one after another, then "file: and N more" for the rest.
+std::string format_all(const Diagnostics& diagnostics, std::string_view file_name);
+
+/// "3 problems": what was found, for the line under them.
+std::string count_text(const Diagnostics& diagnostics);
 
 /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.
 std::optional<std::string> closest_match(std::string_view word, const std::vector<std::string>& candidates);

@@ -40,13 +40,13 @@ public:
                       suggestion(it.key(), kKeys, "keys"));
             }
         }
-        auto problems_before = diagnostics_.size();
+        auto problems_before = diagnostics_.error_count();
         json zones = json::array();
         for (auto it = config["zones"].begin(); it != config["zones"].end(); ++it) {
             auto made = zone(it.key(), it.value(), "/zones/" + pointer_token(it.key()));
             if (made) zones.push_back({{"origin", made->first}, {"text", made->second}});
         }
-        if (diagnostics_.size() > problems_before) return nullptr;
+        if (diagnostics_.error_count() > problems_before) return nullptr;
         return {{"zones", zones}};
     }
 

@@ -53,7 +53,7 @@ void check_ftp_service(const Lab& lab, const Node& node, Service& service, Diagn
         error("", "`ftp` of '" + node.name + "' is a map of settings, not " + shown(config), example);
         return;
     }
-    auto problems_before = diagnostics.size();
+    auto problems_before = diagnostics.error_count();
     for (auto it = config.begin(); it != config.end(); ++it) {
         if (std::find(kKeys.begin(), kKeys.end(), it.key()) == kKeys.end()) {
             error("/" + pointer_token(it.key()), "unknown key '" + it.key() + "' in the ftp settings of '" + node.name + "'",
@@ -150,7 +150,7 @@ void check_ftp_service(const Lab& lab, const Node& node, Service& service, Diagn
         }
     }
     program["anonymous"] = anonymous;
-    if (users.empty() && !anonymous && diagnostics.size() == problems_before) {
+    if (users.empty() && !anonymous && diagnostics.error_count() == problems_before) {
         error("", "`ftp` of '" + node.name + "' lets nobody in: give it `users` or `anonymous: true`", example);
     }
     if (auto it = config.find("passive_ports"); it != config.end()) {
@@ -171,7 +171,7 @@ void check_ftp_service(const Lab& lab, const Node& node, Service& service, Diagn
             }
         }
     }
-    if (diagnostics.size() > problems_before) return;
+    if (diagnostics.error_count() > problems_before) return;
     service.program_config = program;
 }
 

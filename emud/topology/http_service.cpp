@@ -26,7 +26,7 @@ void check_http_service(const Lab& lab, const Node& node, Service& service, Diag
         error("", "`http` of '" + node.name + "' needs its site: a `root` directory or `pages`", example);
         return;
     }
-    auto problems_before = diagnostics.size();
+    auto problems_before = diagnostics.error_count();
     for (auto it = config.begin(); it != config.end(); ++it) {
         if (std::find(kKeys.begin(), kKeys.end(), it.key()) == kKeys.end()) {
             error("/" + pointer_token(it.key()), "unknown key '" + it.key() + "' in the http settings of '" + node.name + "'",
@@ -75,7 +75,7 @@ void check_http_service(const Lab& lab, const Node& node, Service& service, Diag
             program["request_timeout"] = *seconds;
         }
     }
-    if (diagnostics.size() > problems_before) return;
+    if (diagnostics.error_count() > problems_before) return;
     service.program_config = program;
 }
 

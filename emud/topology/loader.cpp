@@ -702,10 +702,10 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
     Diagnostics diagnostics;
     if (yaml_text.size() > kMaxTopologyBytes) {
         diagnostics.error({}, "the topology is larger than " + util::size_text(kMaxTopologyBytes));
-        return tl::unexpected(diagnostics.sorted());
+        return tl::unexpected(std::move(diagnostics));
     }
     auto parsed = parse_yaml_document(yaml_text, "topology", diagnostics);
-    if (!parsed) return tl::unexpected(diagnostics.sorted());
+    if (!parsed) return tl::unexpected(std::move(diagnostics));
     YAML::Node root = *parsed;
 
     TopLevelSpots spots;
@@ -715,7 +715,7 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
     lab.source_file = options.file_name;
     if (options.lab_name) lab.name = *options.lab_name;
     if (root.IsMap()) check_lab(lab, spots, diagnostics);
-    if (!diagnostics.empty()) return tl::unexpected(diagnostics.sorted());
+    if (!diagnostics.empty()) return tl::unexpected(std::move(diagnostics));
     return lab;
 }
 
@@ -730,7 +730,11 @@ tl::expected<std::string, Diagnostic> read_topology_file(const std::filesystem::
 
 LoadResult load_topology_file(const std::filesystem::path& path, std::optional<std::string> lab_name) {
     auto text = read_topology_file(path);
-    if (!text) return tl::unexpected(std::vector<Diagnostic>{text.error()});
+    if (!text) {
+        Diagnostics diagnostics;
+        diagnostics.error(std::move(text.error()));
+        return tl::unexpected(std::move(diagnostics));
+    }
     return load_topology(*text, LoadOptions{path.string(), std::move(lab_name)});
 }
 

@@ -21,7 +21,7 @@ struct LoadOptions {
     std::optional<std::string> lab_name;  ///< replaces the file's `name:` (emu up --name)
 };
 
-using LoadResult = tl::expected<Lab, std::vector<Diagnostic>>;
+using LoadResult = tl::expected<Lab, Diagnostics>;
 
 /// Parses and validates a topology. Either a complete lab, or every problem found, each
 /// with line and column; never a half-checked model.

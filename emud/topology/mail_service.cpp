@@ -51,7 +51,7 @@ void check_smtp_service(const Lab&, const Node& node, Service& service, Diagnost
         error("", "`smtp` of '" + node.name + "' is a map of settings, not " + shown(config), example);
         return;
     }
-    auto problems_before = diagnostics.size();
+    auto problems_before = diagnostics.error_count();
     for (auto it = config.begin(); it != config.end(); ++it) {
         if (std::find(kKeys.begin(), kKeys.end(), it.key()) == kKeys.end()) {
             error("/" + pointer_token(it.key()), "unknown key '" + it.key() + "' in the smtp settings of '" + node.name + "'",
@@ -172,7 +172,7 @@ void check_smtp_service(const Lab&, const Node& node, Service& service, Diagnost
             program["queue_lifetime"] = *seconds;
         }
     }
-    if (diagnostics.size() > problems_before) return;
+    if (diagnostics.error_count() > problems_before) return;
     service.program_config = program;
 }
 

@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto loaded = emu::scenario::load_scenario(text, "fuzz/scenario.yaml");
     if (!loaded) {
         if (loaded.error().empty()) std::abort();
-        for (const auto& diagnostic : loaded.error()) {
+        for (const auto& diagnostic : loaded.error().sorted()) {
             if (diagnostic.message.empty()) std::abort();
         }
         return 0;

@@ -11,7 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view text(reinterpret_cast<const char*>(data), size);
     auto lab = emu::topology::load_topology(text, {"fuzz.yaml", {}});
     if (!lab) {
-        for (const auto& diagnostic : lab.error()) {
+        for (const auto& diagnostic : lab.error().sorted()) {
             if (diagnostic.message.empty()) std::abort();
         }
         return 0;

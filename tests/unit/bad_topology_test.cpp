@@ -3,6 +3,7 @@
 //   # expect: LINE:COLUMN: part of the message
 // The test asserts that loading fails, that there are exactly as many diagnostics as
 // expectations (every problem is reported, none twice), and that each is at its place.
+// Beyond the first 50, problems are only counted: "# expect more: N" says how many.
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -24,6 +25,13 @@ struct Expectation {
     int column;
     std::string text;
 };
+
+// "# expect more: N": the problems beyond those shown.
+std::size_t expected_more(const std::string& content) {
+    const std::string marker = "# expect more: ";
+    auto at = content.find(marker);
+    return at == std::string::npos ? 0 : std::stoul(content.substr(at + marker.size()));
+}
 
 // A file saved as UTF-16 (little-endian, with its byte order mark) has its expectations
 // in UTF-16 too; they are ASCII, so every other byte is one.
@@ -72,9 +80,10 @@ TEST_CASE("every bad topology in the corpus is refused with each of its messages
         INFO(file.filename().string());
         REQUIRE_FALSE(expected.empty());
         REQUIRE_FALSE(result);
-        const auto& diagnostics = result.error();
-        INFO(format_all(diagnostics, file.filename().string()));
+        const auto diagnostics = result.error().sorted();
+        INFO(format_all(result.error(), file.filename().string()));
         CHECK(diagnostics.size() == expected.size());
+        CHECK(result.error().not_shown() == expected_more(content));
         for (const auto& e : expected) {
             INFO("expected " << e.line << ":" << e.column << ": " << e.text);
             bool found = std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
@@ -105,8 +114,8 @@ struct ScratchDirectory {
 std::string refusal_of(const std::filesystem::path& path) {
     auto result = load_topology_file(path);
     REQUIRE_FALSE(result);
-    REQUIRE(result.error().size() == 1);
-    return format(result.error()[0], "f");
+    REQUIRE(result.error().error_count() == 1);
+    return format(result.error().sorted().at(0), "f");
 }
 
 }  // namespace
@@ -157,4 +166,21 @@ TEST_CASE("text that is not UTF-8 is named for what it is, at its first bad byte
     CHECK_THAT(problem("n\0\0\0"s), Catch::StartsWith("1:1 the file is UTF-32 (little-endian) text"));
     CHECK_THAT(problem("\xFF\xFE\0\0n\0\0\0"s), Catch::StartsWith("1:1 the file is UTF-32 (little-endian) text"));
     CHECK_THAT(problem("\xFE\xFF\0n"s), Catch::StartsWith("1:1 the file is UTF-16 (big-endian) text"));
+}
+
+TEST_CASE("of many problems the first 50 in the file are kept, whatever order they were found in",
+          "[topology][validation]") {
+    Diagnostics diagnostics;
+    for (int line = 200; line >= 1; --line) diagnostics.error({line, 1}, "problem " + std::to_string(line));
+    diagnostics.error({7, 1}, "a second problem on line 7");
+    auto shown = diagnostics.sorted();
+    REQUIRE(shown.size() == kMaxShownDiagnostics);
+    CHECK(shown.front().message == "problem 1");
+    CHECK(shown[6].message == "problem 7");
+    CHECK(shown[7].message == "a second problem on line 7");
+    CHECK(shown.back().message == "problem 49");
+    CHECK(diagnostics.error_count() == 201);
+    CHECK(diagnostics.not_shown() == 151);
+    CHECK_THAT(format_all(diagnostics, "f"), Catch::EndsWith("f:49:1: error: problem 49\nf: and 151 more\n"));
+    CHECK(count_text(diagnostics) == "201 problems");
 }

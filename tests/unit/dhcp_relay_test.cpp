@@ -136,7 +136,7 @@ links:
     auto message = [&](const std::string& relay) {
         auto bad = load(relay);
         REQUIRE_FALSE(bad);
-        return bad.error().at(0).message;
+        return bad.error().sorted().at(0).message;
     };
     CHECK(message("{}") == "dhcp-relay on 'r1' needs its `servers`");
     CHECK(message("{servers: [10.0.2]}") == "a DHCP server must be an IPv4 address, not \"10.0.2\"");

@@ -38,7 +38,7 @@ std::string problems(const std::string& dhcp) {
     auto lab = load_topology(lab_with(dhcp), LoadOptions{"d.yaml", {}});
     REQUIRE_FALSE(lab);
     std::string text;
-    for (const auto& problem : lab.error()) {
+    for (const auto& problem : lab.error().sorted()) {
         text += std::to_string(problem.where.line) + ":" + std::to_string(problem.where.column) + ": " + problem.message + "\n";
     }
     return text;
