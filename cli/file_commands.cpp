@@ -48,8 +48,10 @@ int validate_command(const std::vector<std::string>& files) {
     for (const auto& file : files) {
         auto lab = topology::load_topology_file(file);
         if (lab) {
+            std::cerr << topology::format_all(lab->warnings, file);
             std::cout << file << ": ok, lab " << lab->name << " with " << lab->nodes.size() << " nodes and "
-                      << lab->links.size() << " links\n";
+                      << lab->links.size() << " links"
+                      << (lab->warnings.warning_count() > 0 ? ", " + topology::count_text(lab->warnings) : "") << "\n";
         } else {
             std::cerr << topology::format_all(lab.error(), file);
             std::cerr << file << ": " << topology::count_text(lab.error()) << "\n";
@@ -81,6 +83,7 @@ int graph_command(const std::string& file_or_lab, const std::string& svg_file) {
         std::cerr << topology::format_all(lab.error(), name);
         return 1;
     }
+    std::cerr << topology::format_all(lab->warnings, name);
     auto dot = topology::to_dot(*lab);
     if (svg_file.empty()) {
         std::cout << dot;

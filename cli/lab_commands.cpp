@@ -126,6 +126,7 @@ int up_command(const std::string& file, const std::string& shape, const std::opt
         std::cerr << topology::format_all(lab.error(), shape.empty() ? file : source);
         return 1;
     }
+    std::cerr << topology::format_all(lab->warnings, shape.empty() ? file : source);
     auto client = Client::connect();
     json params{{"text", text}, {"file", source}};
     if (name) params["name"] = *name;

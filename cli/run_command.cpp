@@ -269,10 +269,12 @@ int run_command(const std::string& file, const RunOptions& options) {
             return 1;
         }
         auto source = std::filesystem::absolute(*scenario.topology).lexically_normal().string();
-        if (auto model = topology::load_topology(*text, {source, options.name}); !model) {
+        auto model = topology::load_topology(*text, {source, options.name});
+        if (!model) {
             std::cerr << topology::format_all(model.error(), scenario.topology->string());
             return 1;
         }
+        std::cerr << topology::format_all(model->warnings, scenario.topology->string());
         json params{{"text", *text}, {"file", source}};
         if (options.name) params["name"] = *options.name;
         lab = client.call("up", params)["name"].get<std::string>();

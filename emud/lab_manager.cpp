@@ -268,11 +268,11 @@ asio::awaitable<json> LabManager::up(const json& params, api::RequestContext& co
 
     auto loaded = topology::load_topology(text, {source, name_override});
     if (!loaded) {
-        json details = json::array();
-        for (const auto& diagnostic : loaded.error().sorted()) details.push_back(topology::format(diagnostic, source));
-        if (auto more = loaded.error().not_shown(); more > 0) details.push_back(fmt::format("{}: and {} more\n", source, more));
         throw ApiError("invalid-topology", fmt::format("{} has {}", source, topology::count_text(loaded.error())),
-                       details);
+                       topology::format_each(loaded.error(), source));
+    }
+    for (const auto& warning : loaded->warnings.sorted()) {
+        spdlog::warn("topology.warning lab={} line={}: {}", loaded->name, warning.where.line, warning.message);
     }
     auto lab_name = loaded->name;
     json removed_leftovers;

@@ -240,7 +240,7 @@ ScenarioResult load_scenario(std::string_view yaml_text, const std::string& file
         // The reader checks each node before it reads it; this is the net under that.
         diagnostics.error(topology::spot_of(error.mark), "cannot read this: " + error.msg);
     }
-    if (!diagnostics.empty()) return tl::unexpected(std::move(diagnostics));
+    if (diagnostics.has_errors()) return tl::unexpected(std::move(diagnostics));
     scenario.source_file = file_name;
     if (scenario.topology && scenario.topology->is_relative()) {
         scenario.topology = std::filesystem::path(file_name).parent_path() / *scenario.topology;

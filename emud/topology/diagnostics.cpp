@@ -7,11 +7,15 @@
 namespace emu::topology {
 
 void Diagnostics::error(SourceSpot where, std::string message, std::string hint) {
-    error(Diagnostic{where, std::move(message), std::move(hint)});
+    add(Diagnostic{where, std::move(message), std::move(hint), Severity::error});
 }
 
-void Diagnostics::error(Diagnostic diagnostic) {
-    ++errors_;
+void Diagnostics::warning(SourceSpot where, std::string message, std::string hint) {
+    add(Diagnostic{where, std::move(message), std::move(hint), Severity::warning});
+}
+
+void Diagnostics::add(Diagnostic diagnostic) {
+    ++(diagnostic.severity == Severity::error ? errors_ : warnings_);
     list_.push_back(std::move(diagnostic));
     if (list_.size() >= 2 * kMaxShownDiagnostics) trim();
 }
@@ -37,30 +41,46 @@ std::vector<Diagnostic> Diagnostics::sorted() const {
     return result;
 }
 
-std::size_t Diagnostics::not_shown() const { return errors_ - std::min(list_.size(), kMaxShownDiagnostics); }
+std::size_t Diagnostics::not_shown() const {
+    return errors_ + warnings_ - std::min(list_.size(), kMaxShownDiagnostics);
+}
 
 std::string format(const Diagnostic& diagnostic, std::string_view file_name) {
     std::string out(file_name.empty() ? "<topology>" : file_name);
     if (diagnostic.where.line > 0) {
         out += ":" + std::to_string(diagnostic.where.line) + ":" + std::to_string(diagnostic.where.column);
     }
-    out += ": error: " + diagnostic.message + "\n";
+    out += (diagnostic.severity == Severity::error ? ": error: " : ": warning: ") + diagnostic.message + "\n";
     if (!diagnostic.hint.empty()) out += "    hint: " + diagnostic.hint + "\n";
     return out;
 }
 
+std::vector<std::string> format_each(const Diagnostics& diagnostics, std::string_view file_name) {
+    std::vector<std::string> lines;
+    for (const auto& diagnostic : diagnostics.sorted()) lines.push_back(format(diagnostic, file_name));
+    if (auto more = diagnostics.not_shown(); more > 0) {
+        lines.push_back(std::string(file_name.empty() ? "<topology>" : file_name) + ": and " + std::to_string(more) +
+                        " more\n");
+    }
+    return lines;
+}
+
 std::string format_all(const Diagnostics& diagnostics, std::string_view file_name) {
     std::string out;
-    for (const auto& diagnostic : diagnostics.sorted()) out += format(diagnostic, file_name);
-    if (auto more = diagnostics.not_shown(); more > 0) {
-        out += std::string(file_name.empty() ? "<topology>" : file_name) + ": and " + std::to_string(more) + " more\n";
-    }
+    for (const auto& line : format_each(diagnostics, file_name)) out += line;
     return out;
 }
 
 std::string count_text(const Diagnostics& diagnostics) {
-    auto errors = diagnostics.error_count();
-    return std::to_string(errors) + " problem" + (errors == 1 ? "" : "s");
+    auto counted = [](std::size_t count, std::string_view what) {
+        return std::to_string(count) + " " + std::string(what) + (count == 1 ? "" : "s");
+    };
+    std::string text;
+    if (diagnostics.has_errors()) text = counted(diagnostics.error_count(), "problem");
+    if (diagnostics.warning_count() > 0) {
+        text += (text.empty() ? "" : " and ") + counted(diagnostics.warning_count(), "warning");
+    }
+    return text;
 }
 
 namespace {

@@ -5,15 +5,19 @@
 #include <string_view>
 #include <vector>
 
-#include "emud/topology/model.hpp"
+#include "emud/topology/source_spot.hpp"
 
 namespace emu::topology {
+
+/// An error refuses the file; a warning is printed and the lab still comes up.
+enum class Severity { error, warning };
 
 /// One problem found in a topology: what, where, and how to fix it.
 struct Diagnostic {
     SourceSpot where;
     std::string message;
     std::string hint;  ///< how to fix it; may be empty
+    Severity severity = Severity::error;
 };
 
 /// A file's problems beyond this many are counted, not kept: a generated file with a mistake
@@ -25,10 +29,13 @@ inline constexpr std::size_t kMaxShownDiagnostics = 50;
 class Diagnostics {
 public:
     void error(SourceSpot where, std::string message, std::string hint = {});
-    void error(Diagnostic diagnostic);
-    bool empty() const { return errors_ == 0; }
-    /// How many problems were found, shown or not.
+    void warning(SourceSpot where, std::string message, std::string hint = {});
+    void add(Diagnostic diagnostic);
+    /// True when an error was found: the file is refused.
+    bool has_errors() const { return errors_ > 0; }
+    /// How many errors and warnings were found, shown or not.
     std::size_t error_count() const { return errors_; }
+    std::size_t warning_count() const { return warnings_; }
     /// The problems kept, ordered by place in the file: the first kMaxShownDiagnostics.
     std::vector<Diagnostic> sorted() const;
     /// How many problems sorted() leaves out.
@@ -40,15 +47,19 @@ private:
 
     std::vector<Diagnostic> list_;
     std::size_t errors_ = 0;
+    std::size_t warnings_ = 0;
 };
 
-/// "file:line:column: error: message" and, when there is one, an indented hint line.
+/// "file:line:column: error: message" (or "warning:") and, when there is one, an indented hint line.
 std::string format(const Diagnostic& diagnostic, std::string_view file_name);
 
-/// The diagnostics shown, formatted one after another, then "file: and N more" for the rest.
+/// Each diagnostic shown, formatted, then "file: and N more" for the rest: what is printed.
+std::vector<std::string> format_each(const Diagnostics& diagnostics, std::string_view file_name);
+
+/// format_each() in one text.
 std::string format_all(const Diagnostics& diagnostics, std::string_view file_name);
 
-/// "3 problems": what was found, for the line under them.
+/// "3 problems", "1 problem and 2 warnings", "1 warning": what was found, for the line under them.
 std::string count_text(const Diagnostics& diagnostics);
 
 /// The candidate closest to `word` by edit distance, when it is close enough to be a typo.

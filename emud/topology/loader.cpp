@@ -715,7 +715,8 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
     lab.source_file = options.file_name;
     if (options.lab_name) lab.name = *options.lab_name;
     if (root.IsMap()) check_lab(lab, spots, diagnostics);
-    if (!diagnostics.empty()) return tl::unexpected(std::move(diagnostics));
+    if (diagnostics.has_errors()) return tl::unexpected(std::move(diagnostics));
+    lab.warnings = std::move(diagnostics);
     return lab;
 }
 
@@ -732,7 +733,7 @@ LoadResult load_topology_file(const std::filesystem::path& path, std::optional<s
     auto text = read_topology_file(path);
     if (!text) {
         Diagnostics diagnostics;
-        diagnostics.error(std::move(text.error()));
+        diagnostics.add(std::move(text.error()));
         return tl::unexpected(std::move(diagnostics));
     }
     return load_topology(*text, LoadOptions{path.string(), std::move(lab_name)});

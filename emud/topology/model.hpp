@@ -10,16 +10,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "emud/topology/diagnostics.hpp"
+#include "emud/topology/source_spot.hpp"
 #include "lib/wire/ip_address.hpp"
 #include "lib/wire/mac_address.hpp"
 
 namespace emu::topology {
-
-/// A place in the topology file, 1-based; line 0 means "not from the file".
-struct SourceSpot {
-    int line = 0;
-    int column = 0;
-};
 
 /// What a node is. Switches are LANs (Linux bridges in the lab's fabric namespace);
 /// the others are network namespaces.
@@ -133,6 +129,8 @@ struct Lab {
     std::string source_file;  ///< the file it came from, for messages; may be empty
     std::vector<Node> nodes;
     std::vector<Link> links;
+    /// What the checks found that does not stop the lab (an MTU mismatch): printed, not refused.
+    Diagnostics warnings;
 
     const Node* find_node(std::string_view node_name) const;
     Node* find_node(std::string_view node_name);

@@ -10,7 +10,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     std::string_view text(reinterpret_cast<const char*>(data), size);
     auto loaded = emu::scenario::load_scenario(text, "fuzz/scenario.yaml");
     if (!loaded) {
-        if (loaded.error().empty()) std::abort();
+        if (!loaded.error().has_errors()) std::abort();
         for (const auto& diagnostic : loaded.error().sorted()) {
             if (diagnostic.message.empty()) std::abort();
         }

@@ -1,6 +1,8 @@
 // Every file in tests/data/bad_topologies is a topology with mistakes. Its trailing
 // comment lines say what `emu validate` must report, one line per problem:
 //   # expect: LINE:COLUMN: part of the message
+//   # expect warning: LINE:COLUMN: part of the message
+// A file with only warnings must load: a warning is printed, it does not refuse the lab.
 // The test asserts that loading fails, that there are exactly as many diagnostics as
 // expectations (every problem is reported, none twice), and that each is at its place.
 // Beyond the first 50, problems are only counted: "# expect more: N" says how many.
@@ -24,6 +26,7 @@ struct Expectation {
     int line;
     int column;
     std::string text;
+    Severity severity;
 };
 
 // "# expect more: N": the problems beyond those shown.
@@ -46,11 +49,21 @@ std::vector<Expectation> expectations_of(const std::string& content) {
     std::vector<Expectation> result;
     std::istringstream lines(expectation_text(content));
     std::string line;
-    const std::string marker = "# expect: ";
+    const std::string error_marker = "# expect: ";
+    const std::string warning_marker = "# expect warning: ";
     while (std::getline(lines, line)) {
-        if (line.rfind(marker, 0) != 0) continue;
         Expectation e{};
-        std::istringstream rest(line.substr(marker.size()));
+        std::size_t skip = 0;
+        if (line.rfind(error_marker, 0) == 0) {
+            e.severity = Severity::error;
+            skip = error_marker.size();
+        } else if (line.rfind(warning_marker, 0) == 0) {
+            e.severity = Severity::warning;
+            skip = warning_marker.size();
+        } else {
+            continue;
+        }
+        std::istringstream rest(line.substr(skip));
         char colon = 0;
         rest >> e.line >> colon >> e.column >> colon;
         std::getline(rest, e.text);
@@ -79,15 +92,18 @@ TEST_CASE("every bad topology in the corpus is refused with each of its messages
         auto result = load_topology(content, LoadOptions{file.string(), {}});
         INFO(file.filename().string());
         REQUIRE_FALSE(expected.empty());
-        REQUIRE_FALSE(result);
-        const auto diagnostics = result.error().sorted();
-        INFO(format_all(result.error(), file.filename().string()));
+        bool only_warnings = std::all_of(expected.begin(), expected.end(),
+                                         [](const Expectation& e) { return e.severity == Severity::warning; });
+        REQUIRE(bool(result) == only_warnings);
+        const auto& found_all = result ? result->warnings : result.error();
+        const auto diagnostics = found_all.sorted();
+        INFO(format_all(found_all, file.filename().string()));
         CHECK(diagnostics.size() == expected.size());
-        CHECK(result.error().not_shown() == expected_more(content));
+        CHECK(found_all.not_shown() == expected_more(content));
         for (const auto& e : expected) {
             INFO("expected " << e.line << ":" << e.column << ": " << e.text);
             bool found = std::any_of(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) {
-                return d.where.line == e.line && d.where.column == e.column &&
+                return d.where.line == e.line && d.where.column == e.column && d.severity == e.severity &&
                        (d.message + " hint: " + d.hint).find(e.text) != std::string::npos;
             });
             CHECK(found);
@@ -183,4 +199,16 @@ TEST_CASE("of many problems the first 50 in the file are kept, whatever order th
     CHECK(diagnostics.not_shown() == 151);
     CHECK_THAT(format_all(diagnostics, "f"), Catch::EndsWith("f:49:1: error: problem 49\nf: and 151 more\n"));
     CHECK(count_text(diagnostics) == "201 problems");
+}
+
+TEST_CASE("a warning prints as such and is counted apart from the problems", "[topology][validation]") {
+    Diagnostics diagnostics;
+    diagnostics.warning({4, 7}, "something odd", "a hint");
+    CHECK_FALSE(diagnostics.has_errors());
+    CHECK(format_all(diagnostics, "f") == "f:4:7: warning: something odd\n    hint: a hint\n");
+    CHECK(count_text(diagnostics) == "1 warning");
+    diagnostics.error({2, 1}, "something wrong");
+    CHECK(diagnostics.has_errors());
+    CHECK(count_text(diagnostics) == "1 problem and 1 warning");
+    CHECK(format_all(diagnostics, "f") == "f:2:1: error: something wrong\nf:4:7: warning: something odd\n    hint: a hint\n");
 }
