@@ -14,6 +14,7 @@ namespace {
 constexpr std::size_t kMaxLabNameLength = 32;
 constexpr std::size_t kMaxNodeNameLength = 63;  // a DNS label, so that names work in /etc/hosts
 constexpr int kMinIpv6Mtu = 1280;               // RFC 8200 §5
+constexpr int kDefaultMtu = 1500;               // what the kernel gives a veth
 
 bool is_valid_name(std::string_view name, std::size_t max_length) {
     if (name.empty() || name.size() > max_length || !std::isalnum(static_cast<unsigned char>(name[0]))) return false;
@@ -298,6 +299,33 @@ void check_domain_subnets(const Domain& domain, Diagnostics& diagnostics) {
     }
 }
 
+// A frame larger than the receiver's MTU is dropped by it, so a jumbo MTU facing a small one
+// loses exactly the large packets: a lab may want that, so it is a warning.
+void check_domain_mtu(const Domain& domain, Diagnostics& diagnostics) {
+    const Member* first = nullptr;
+    for (const auto& member : domain.members) {
+        if (member.interface == nullptr) continue;
+        if (first == nullptr) {
+            first = &member;
+            continue;
+        }
+        auto mtu_of = [](const Member& m) { return m.interface->mtu.value_or(kDefaultMtu); };
+        if (mtu_of(member) == mtu_of(*first)) continue;
+        // Placed at an `mtu` that was written: this member's, else the first's (this one has the default).
+        const Member& placed = member.interface->mtu ? member : *first;
+        const Member& other = member.interface->mtu ? *first : member;
+        auto owner = [](const Member& m) { return m.node->name + ":" + m.interface->name; };
+        auto other_spot = other.interface->mtu ? other.interface->mtu_where : other.interface->where;
+        diagnostics.warning(placed.interface->mtu_where,
+                            "MTU " + std::to_string(mtu_of(placed)) + " of " + owner(placed) + " differs from the MTU " +
+                                std::to_string(mtu_of(other)) + " of " + owner(other) + at_line(other_spot) + " on " +
+                                domain.description,
+                            "a frame larger than the smaller MTU is dropped where it arrives: give every interface "
+                            "on it the same `mtu` (" + std::to_string(kDefaultMtu) + " when none is given)");
+        return;
+    }
+}
+
 void check_addresses(const Lab& lab, Diagnostics& diagnostics) {
     std::map<wire::IpAddress, std::pair<std::string, SourceSpot>> owners;
     std::map<wire::MacAddress, std::pair<std::string, SourceSpot>> macs;
@@ -408,7 +436,10 @@ void check_lab(Lab& lab, const TopLevelSpots& spots, Diagnostics& diagnostics) {
     auto resolved = resolve_links(lab, diagnostics);
     check_unlinked_interfaces(lab, diagnostics);
     check_switch_loops(lab, resolved, diagnostics);
-    for (const auto& domain : broadcast_domains(lab, resolved)) check_domain_subnets(domain, diagnostics);
+    for (const auto& domain : broadcast_domains(lab, resolved)) {
+        check_domain_subnets(domain, diagnostics);
+        check_domain_mtu(domain, diagnostics);
+    }
     check_addresses(lab, diagnostics);
     check_routes(lab, diagnostics);
     assign_kernel_names(lab);

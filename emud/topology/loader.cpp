@@ -296,6 +296,7 @@ private:
                 // 68 is the IPv4 minimum (RFC 791); 65535 is what a veth takes at most.
                 if (auto mtu = integer(it->second, "`mtu` of " + owner, key_where, 68, 65535)) {
                     interface.mtu = static_cast<int>(*mtu);
+                    interface.mtu_where = spot_of(it->second, key_where);
                 }
             } else if (key == "mac") {
                 read_mac(it->second, key_where, owner, interface);

@@ -36,6 +36,7 @@ struct Interface {
     std::vector<InterfaceAddress> addresses;
     bool dhcp = false;
     std::optional<int> mtu;
+    SourceSpot mtu_where;  ///< of the `mtu` value, when there is one
     std::optional<wire::MacAddress> mac;
     bool declared = false;  ///< listed under `interfaces:` (else only named by a link)
     SourceSpot where;
