@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <map>
 #include <numeric>
+#include <optional>
 #include <set>
+#include <tuple>
 
 #include "emud/topology/kernel_names.hpp"
 #include "emud/topology/services.hpp"
@@ -250,7 +252,18 @@ std::vector<Domain> broadcast_domains(const Lab& lab, const std::vector<bool>& r
     return domains;
 }
 
-void check_domain_subnets(const Domain& domain, Diagnostics& diagnostics) {
+// The subnet of a broadcast domain, and where it was written: a switch's `subnet:`, or the
+// address of the first member that set it.
+struct DomainSubnet {
+    wire::IpPrefix prefix;  // a network
+    SourceSpot where;
+    std::size_t domain;
+};
+
+// Checks the members' addresses against the domain's subnets and returns those subnets.
+std::vector<DomainSubnet> check_domain_subnets(const Domain& domain, std::size_t index, Diagnostics& diagnostics) {
+    std::vector<DomainSubnet> result;
+    for (const auto& subnet : domain.declared) result.push_back({subnet.prefix, subnet.where, index});
     for (bool v4 : {true, false}) {
         std::vector<wire::IpPrefix> subnets;
         std::string defined_by;
@@ -268,6 +281,9 @@ void check_domain_subnets(const Domain& domain, Diagnostics& diagnostics) {
             if (subnets.empty()) {
                 // The first member with addresses of this family sets the subnet of the domain.
                 for (const auto& prefix : own) subnets.push_back(prefix.network());
+                for (const auto& address : member.interface->addresses) {
+                    if (address.prefix.address.is_v4() == v4) result.push_back({address.prefix.network(), address.where, index});
+                }
                 defined_by = "set by " + member.node->name + ":" + member.interface->name +
                              at_line(member.interface->where);
                 continue;
@@ -297,6 +313,7 @@ void check_domain_subnets(const Domain& domain, Diagnostics& diagnostics) {
             }
         }
     }
+    return result;
 }
 
 // A frame larger than the receiver's MTU is dropped by it, so a jumbo MTU facing a small one
@@ -323,6 +340,98 @@ void check_domain_mtu(const Domain& domain, Diagnostics& diagnostics) {
                             "a frame larger than the smaller MTU is dropped where it arrives: give every interface "
                             "on it the same `mtu` (" + std::to_string(kDefaultMtu) + " when none is given)");
         return;
+    }
+}
+
+// One prefix that may overlap others: `group` sets apart those that never meet (labs islands).
+struct PlacedPrefix {
+    wire::IpPrefix prefix;  // a network
+    SourceSpot where;
+    std::size_t group;
+    std::size_t domain;
+    std::size_t item;  // what the caller needs to name it
+};
+
+bool before_in_file(SourceSpot a, SourceSpot b) { return std::tie(a.line, a.column) < std::tie(b.line, b.column); }
+
+// For each prefix inside an earlier one of its group (or equal to it), that pair, found in
+// O(n log n) however many there are: sorted by address and length, a network follows every
+// network that contains it, and those still open form a stack of nested networks.
+std::vector<std::pair<const PlacedPrefix*, const PlacedPrefix*>> overlaps(std::vector<PlacedPrefix>& prefixes) {
+    std::sort(prefixes.begin(), prefixes.end(), [](const PlacedPrefix& a, const PlacedPrefix& b) {
+        return std::tie(a.group, a.prefix.address, a.prefix.length) < std::tie(b.group, b.prefix.address, b.prefix.length);
+    });
+    std::vector<std::pair<const PlacedPrefix*, const PlacedPrefix*>> found;
+    std::vector<const PlacedPrefix*> open;
+    for (const auto& prefix : prefixes) {
+        while (!open.empty() && (open.back()->group != prefix.group || !open.back()->prefix.contains(prefix.prefix.address))) {
+            open.pop_back();
+        }
+        // Of one domain's own subnets, one inside another breaks nothing between domains.
+        auto outer = std::find_if(open.rbegin(), open.rend(), [&](const PlacedPrefix* p) { return p->domain != prefix.domain; });
+        if (outer != open.rend()) found.emplace_back(*outer, &prefix);
+        open.push_back(&prefix);
+    }
+    return found;
+}
+
+std::string overlap_text(const wire::IpPrefix& a, const wire::IpPrefix& b) {
+    return a == b ? "is also " + b.to_string() : "overlaps " + b.to_string();
+}
+
+// Overlapping subnets break forwarding: a node with two of its interfaces on them cannot tell
+// which one reaches an address in both; two LANs or links on them, joined by routers, have
+// hosts that take the other's hosts for neighbours and routers that send to one for both.
+// Domains that no node joins, even through others, are islands: they may share a subnet.
+void check_overlapping_subnets(const Lab& lab, const std::vector<Domain>& domains,
+                               const std::vector<DomainSubnet>& subnets, Diagnostics& diagnostics) {
+    std::map<const Interface*, std::size_t> domain_of;
+    for (std::size_t d = 0; d < domains.size(); ++d) {
+        for (const auto& member : domains[d].members) {
+            if (member.interface != nullptr) domain_of[member.interface] = d;
+        }
+    }
+    UnionFind joined(domains.size());
+    std::set<std::pair<std::size_t, std::size_t>> reported;  // domain pairs
+    for (std::size_t n = 0; n < lab.nodes.size(); ++n) {
+        const auto& node = lab.nodes[n];
+        std::vector<PlacedPrefix> own;
+        std::optional<std::size_t> first_domain;
+        for (std::size_t i = 0; i < node.interfaces.size(); ++i) {
+            auto found = domain_of.find(&node.interfaces[i]);
+            if (found == domain_of.end()) continue;
+            if (first_domain) joined.unite(*first_domain, found->second);
+            first_domain = found->second;
+            for (const auto& address : node.interfaces[i].addresses) {
+                own.push_back({address.prefix.network(), address.where, 0, found->second, i});
+            }
+        }
+        for (auto [outer, inner] : overlaps(own)) {
+            auto [first, second] = before_in_file(outer->where, inner->where) ? std::pair(outer, inner) : std::pair(inner, outer);
+            reported.insert(std::minmax(first->domain, second->domain));
+            const auto& first_interface = node.interfaces[first->item];
+            diagnostics.error(second->where,
+                              "subnet " + second->prefix.to_string() + " of " + node.name + ":" +
+                                  node.interfaces[second->item].name + " " + overlap_text(second->prefix, first->prefix) +
+                                  ", the subnet of " + node.name + ":" + first_interface.name + at_line(first->where) +
+                                  " on another link",
+                              "'" + node.name + "' cannot tell which interface reaches an address in both: give each "
+                              "link its own subnet");
+        }
+    }
+    std::vector<PlacedPrefix> all;
+    for (std::size_t i = 0; i < subnets.size(); ++i) {
+        all.push_back({subnets[i].prefix, subnets[i].where, joined.find(subnets[i].domain), subnets[i].domain, i});
+    }
+    for (auto [outer, inner] : overlaps(all)) {
+        if (!reported.insert(std::minmax(outer->domain, inner->domain)).second) continue;
+        auto [first, second] = before_in_file(outer->where, inner->where) ? std::pair(outer, inner) : std::pair(inner, outer);
+        diagnostics.error(second->where,
+                          "subnet " + second->prefix.to_string() + " of " + domains[second->domain].description + " " +
+                              overlap_text(second->prefix, first->prefix) + ", the subnet of " +
+                              domains[first->domain].description + at_line(first->where),
+                          "routers between the two cannot tell them apart, and hosts on one take the other's hosts for "
+                          "neighbours: give each LAN and link its own subnet");
     }
 }
 
@@ -436,10 +545,14 @@ void check_lab(Lab& lab, const TopLevelSpots& spots, Diagnostics& diagnostics) {
     auto resolved = resolve_links(lab, diagnostics);
     check_unlinked_interfaces(lab, diagnostics);
     check_switch_loops(lab, resolved, diagnostics);
-    for (const auto& domain : broadcast_domains(lab, resolved)) {
-        check_domain_subnets(domain, diagnostics);
-        check_domain_mtu(domain, diagnostics);
+    auto domains = broadcast_domains(lab, resolved);
+    std::vector<DomainSubnet> subnets;
+    for (std::size_t index = 0; index < domains.size(); ++index) {
+        auto found = check_domain_subnets(domains[index], index, diagnostics);
+        subnets.insert(subnets.end(), found.begin(), found.end());
+        check_domain_mtu(domains[index], diagnostics);
     }
+    check_overlapping_subnets(lab, domains, subnets, diagnostics);
     check_addresses(lab, diagnostics);
     check_routes(lab, diagnostics);
     assign_kernel_names(lab);
