@@ -9,6 +9,7 @@
 
 #include "cli/client.hpp"
 #include "cli/commands.hpp"
+#include "emud/topology/checks.hpp"
 #include "emud/topology/diagnostics.hpp"
 
 namespace {
@@ -25,6 +26,15 @@ int run(int argc, char** argv) {
         }
         return exec_command(rest);
     }
+
+    // --name is checked as the flag it is, before any file is read.
+    const CLI::Validator lab_name(
+        [](std::string& value) {
+            return emu::topology::is_valid_lab_name(value)
+                       ? std::string()
+                       : "lab name '" + value + "' is not allowed: " + emu::topology::lab_name_rule();
+        },
+        "LAB");
 
     CLI::App app{"emu: network labs of namespaces, veths and bridges, from YAML topologies.\n"
                  "Start with: emu up topologies/campus.yaml"};
@@ -49,7 +59,7 @@ int run(int argc, char** argv) {
     auto* up_file = up->add_option("file", file, "topology file");
     auto* up_topo = up->add_option("--topo", topo, "a built-in shape instead of a file (linear,N tree,D,F ring,N star,N)");
     up_file->excludes(up_topo);
-    up->add_option("--name", name, "the lab's name (instead of the file's `name:`)");
+    up->add_option("--name", name, "the lab's name (instead of the file's `name:`)")->check(lab_name);
 
     std::vector<std::string> labs;
     bool all = false;
@@ -101,7 +111,7 @@ int run(int argc, char** argv) {
     auto* run_scenario = app.add_subcommand("run", "run a scenario: its lab, its steps, and the trace it expects");
     run_scenario->add_option("scenario", scenario_file, "the scenario file")->required()->check(CLI::ExistingFile);
     run_scenario->add_option("--lab", run_options.lab, "run it on this lab, already up, instead of its topology");
-    run_scenario->add_option("--name", run_options.name, "the name of the lab it brings up");
+    run_scenario->add_option("--name", run_options.name, "the name of the lab it brings up")->check(lab_name);
     run_scenario->add_flag("--keep", run_options.keep, "leave the lab up afterwards");
     run_scenario->add_flag("--json", run_options.as_json, "print the result as JSON");
     run_scenario->add_option("--junit", run_options.junit, "write the result as JUnit XML to this file");

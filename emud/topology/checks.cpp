@@ -29,6 +29,11 @@ bool is_valid_name(std::string_view name, std::size_t max_length) {
 
 bool is_valid_lab_name(std::string_view name) { return is_valid_name(name, kMaxLabNameLength); }
 
+std::string lab_name_rule() {
+    return "use letters, digits, '-' and '_', starting with a letter or digit, at most " +
+           std::to_string(kMaxLabNameLength) + " characters";
+}
+
 bool is_valid_node_name(std::string_view name) { return is_valid_name(name, kMaxNodeNameLength); }
 
 namespace {
@@ -42,9 +47,11 @@ void check_names(const Lab& lab, const TopLevelSpots& spots, Diagnostics& diagno
         diagnostics.error(spots.name.line > 0 ? spots.name : SourceSpot{1, 1}, "the lab has no name",
                           "add `name: mylab` at the top of the file, or pass --name");
     } else if (!is_valid_lab_name(lab.name)) {
-        diagnostics.error(spots.name, "lab name '" + lab.name + "' is not allowed",
-                          "use letters, digits, '-' and '_', starting with a letter or digit, at most " +
-                              std::to_string(kMaxLabNameLength) + " characters");
+        // Line 0: a name given with --name is not the file's mistake.
+        diagnostics.error(spots.name_from_option ? SourceSpot{} : spots.name,
+                          std::string(spots.name_from_option ? "--name: " : "") + "lab name '" + lab.name +
+                              "' is not allowed",
+                          lab_name_rule());
     }
     if (spots.nodes.line == 0) {
         diagnostics.error({1, 1}, "the topology has no `nodes`", "add the hosts, routers and switches under `nodes:`");

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <string>
 #include <string_view>
 
 #include "emud/topology/diagnostics.hpp"
@@ -15,6 +16,9 @@ inline constexpr std::size_t kMaxInterfacesPerNode = 1024;
 /// digit, at most 32 characters. It becomes part of paths and namespace names.
 bool is_valid_lab_name(std::string_view name);
 
+/// What is_valid_lab_name() takes, as a hint says it.
+std::string lab_name_rule();
+
 /// True for a node name: the same characters, at most 63 (a DNS label, a host name).
 bool is_valid_node_name(std::string_view name);
 
@@ -23,6 +27,7 @@ struct TopLevelSpots {
     SourceSpot name;
     SourceSpot nodes;
     SourceSpot links;
+    bool name_from_option = false;  ///< the name is --name's, not the file's
 };
 
 /// The checks that need the whole lab: names, links and their endpoints, subnets and

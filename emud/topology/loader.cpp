@@ -714,7 +714,10 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
     Lab lab = reader.read(root, spots);
     lab.index_nodes();
     lab.source_file = options.file_name;
-    if (options.lab_name) lab.name = *options.lab_name;
+    if (options.lab_name) {
+        lab.name = *options.lab_name;
+        spots.name_from_option = true;
+    }
     if (root.IsMap()) check_lab(lab, spots, diagnostics);
     if (diagnostics.has_errors()) return tl::unexpected(std::move(diagnostics));
     lab.warnings = std::move(diagnostics);

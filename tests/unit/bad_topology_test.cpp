@@ -6,6 +6,7 @@
 // The test asserts that loading fails, that there are exactly as many diagnostics as
 // expectations (every problem is reported, none twice), and that each is at its place.
 // Beyond the first 50, problems are only counted: "# expect more: N" says how many.
+// "# with --name: NAME" loads the file as `emu up --name NAME` does; line 0:0 is no place in the file.
 #include <catch2/catch.hpp>
 
 #include <sys/stat.h>
@@ -28,6 +29,15 @@ struct Expectation {
     std::string text;
     Severity severity;
 };
+
+// "# with --name: NAME": the name given on the command line, if any.
+std::optional<std::string> name_option(const std::string& content) {
+    const std::string marker = "# with --name: ";
+    auto at = content.find(marker);
+    if (at == std::string::npos) return std::nullopt;
+    auto start = at + marker.size();
+    return content.substr(start, content.find('\n', start) - start);
+}
 
 // "# expect more: N": the problems beyond those shown.
 std::size_t expected_more(const std::string& content) {
@@ -89,7 +99,7 @@ TEST_CASE("every bad topology in the corpus is refused with each of its messages
         std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         auto expected = expectations_of(content);
         // The full path, so that files a topology names (zone files) are found beside it.
-        auto result = load_topology(content, LoadOptions{file.string(), {}});
+        auto result = load_topology(content, LoadOptions{file.string(), name_option(content)});
         INFO(file.filename().string());
         REQUIRE_FALSE(expected.empty());
         bool only_warnings = std::all_of(expected.begin(), expected.end(),
