@@ -9,6 +9,7 @@
 
 #include "emud/topology/kernel_names.hpp"
 #include "emud/topology/services.hpp"
+#include "lib/util/sysctl_name.hpp"
 
 namespace emu::topology {
 namespace {
@@ -545,9 +546,62 @@ void check_routes(const Lab& lab, Diagnostics& diagnostics) {
     }
 }
 
+// A sysctl that the kernel does not have, or that cannot be written, fails `up` half-way;
+// one that names an interface must name one of the node's, as the kernel calls it.
+void check_sysctls(const Lab& lab, const SysctlCatalog& catalog, Diagnostics& diagnostics) {
+    for (const auto& node : lab.nodes) {
+        for (const auto& sysctl : node.sysctls) {
+            auto path = util::sysctl_relative_path(sysctl.key);
+            std::vector<std::string> parts;
+            for (std::size_t start = 0; start <= path.size();) {
+                auto end = std::min(path.find('/', start), path.size());
+                parts.push_back(path.substr(start, end - start));
+                start = end + 1;
+            }
+            // net.ipv4.conf.IFACE.*, net.ipv6.neigh.IFACE.*: per interface, and an interface
+            // has what `default` has (a new namespace has only lo besides all and default).
+            bool per_interface = parts.size() >= 5 && (parts[1] == "ipv4" || parts[1] == "ipv6") &&
+                                 (parts[2] == "conf" || parts[2] == "neigh");
+            if (per_interface && parts[3] != "all" && parts[3] != "default") {
+                const auto& name = parts[3];
+                auto by_kernel_name = std::find_if(node.interfaces.begin(), node.interfaces.end(),
+                                                   [&](const Interface& i) { return i.kernel_name == name; });
+                auto by_name = node.find_interface(name);
+                if (name != "lo" && by_kernel_name == node.interfaces.end()) {
+                    std::vector<std::string> names;
+                    for (const auto& interface : node.interfaces) names.push_back(interface.kernel_name);
+                    diagnostics.error(sysctl.where,
+                                      "sysctl " + sysctl.key + " names interface '" + name + "', which '" + node.name +
+                                          "' does not have",
+                                      by_name != nullptr ? "the kernel calls " + name + " " + by_name->kernel_name +
+                                                               ": write that name in the sysctl"
+                                                         : suggestion(name, names, "its interfaces are"));
+                    continue;
+                }
+                parts[3] = "default";
+            }
+            std::string checked;
+            for (const auto& part : parts) checked += (checked.empty() ? "" : "/") + part;
+            switch (catalog.find(checked)) {
+                case SysctlCatalog::Entry::missing:
+                    diagnostics.error(sysctl.where, "this kernel has no sysctl " + sysctl.key,
+                                      "check the name against `sysctl -a`; some come only with their kernel module "
+                                      "loaded");
+                    break;
+                case SysctlCatalog::Entry::read_only:
+                    diagnostics.error(sysctl.where, "sysctl " + sysctl.key + " is read-only",
+                                      "the kernel sets it; remove it");
+                    break;
+                case SysctlCatalog::Entry::writable:
+                case SysctlCatalog::Entry::unknown: break;
+            }
+        }
+    }
+}
+
 }  // namespace
 
-void check_lab(Lab& lab, const TopLevelSpots& spots, Diagnostics& diagnostics) {
+void check_lab(Lab& lab, const TopLevelSpots& spots, const SysctlCatalog& sysctls, Diagnostics& diagnostics) {
     check_names(lab, spots, diagnostics);
     auto resolved = resolve_links(lab, diagnostics);
     check_unlinked_interfaces(lab, diagnostics);
@@ -563,6 +617,7 @@ void check_lab(Lab& lab, const TopLevelSpots& spots, Diagnostics& diagnostics) {
     check_addresses(lab, diagnostics);
     check_routes(lab, diagnostics);
     assign_kernel_names(lab);
+    check_sysctls(lab, sysctls, diagnostics);  // after the kernel names: sysctls name those
     check_services(lab, diagnostics);  // after the kernel names: the programs see those
 }
 

@@ -5,6 +5,7 @@
 
 #include "emud/topology/diagnostics.hpp"
 #include "emud/topology/model.hpp"
+#include "emud/topology/sysctl_catalog.hpp"
 
 namespace emu::topology {
 
@@ -33,6 +34,7 @@ struct TopLevelSpots {
 /// The checks that need the whole lab: names, links and their endpoints, subnets and
 /// addresses, gateways and routes, loops of switches. Completes the model (interfaces
 /// that only links name, switch port names, kernel names) and reports into `diagnostics`.
-void check_lab(Lab& lab, const TopLevelSpots& spots, Diagnostics& diagnostics);
+/// Sysctls are checked against `sysctls`.
+void check_lab(Lab& lab, const TopLevelSpots& spots, const SysctlCatalog& sysctls, Diagnostics& diagnostics);
 
 }  // namespace emu::topology

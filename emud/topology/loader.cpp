@@ -718,7 +718,9 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
         lab.name = *options.lab_name;
         spots.name_from_option = true;
     }
-    if (root.IsMap()) check_lab(lab, spots, diagnostics);
+    if (root.IsMap()) {
+        check_lab(lab, spots, options.sysctls != nullptr ? *options.sysctls : running_kernel_sysctls(), diagnostics);
+    }
     if (diagnostics.has_errors()) return tl::unexpected(std::move(diagnostics));
     lab.warnings = std::move(diagnostics);
     return lab;

@@ -10,6 +10,7 @@
 
 #include "emud/topology/diagnostics.hpp"
 #include "emud/topology/model.hpp"
+#include "emud/topology/sysctl_catalog.hpp"
 
 namespace emu::topology {
 
@@ -19,6 +20,8 @@ inline constexpr std::size_t kMaxTopologyBytes = 16 * 1024 * 1024;
 struct LoadOptions {
     std::string file_name;                 ///< for messages and the model's source_file
     std::optional<std::string> lab_name;  ///< replaces the file's `name:` (emu up --name)
+    /// What the nodes' `sysctls` are checked against; the running kernel's when null.
+    const SysctlCatalog* sysctls = nullptr;
 };
 
 using LoadResult = tl::expected<Lab, Diagnostics>;

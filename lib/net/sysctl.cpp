@@ -6,17 +6,13 @@
 #include <algorithm>
 #include <cerrno>
 
+#include "lib/util/sysctl_name.hpp"
 #include "lib/util/system_error.hpp"
 #include "lib/util/unique_fd.hpp"
 
 namespace emu::net {
 
-std::string sysctl_path(std::string_view key) {
-    std::string relative(key);
-    // The slash form lets an interface name with a dot in it (eth0.100) be written.
-    if (relative.find('/') == std::string::npos) std::replace(relative.begin(), relative.end(), '.', '/');
-    return "/proc/sys/" + relative;
-}
+std::string sysctl_path(std::string_view key) { return "/proc/sys/" + util::sysctl_relative_path(key); }
 
 void write_sysctl(std::string_view key, std::string_view value) {
     auto path = sysctl_path(key);

@@ -30,6 +30,11 @@ struct Expectation {
     Severity severity;
 };
 
+// The corpus is checked against these sysctls, whatever the machine's kernel has.
+const SysctlSet kCorpusSysctls{{"net/ipv4/ip_forward", "net/ipv4/conf/all/rp_filter", "net/ipv4/conf/default/rp_filter",
+                                "net/ipv6/conf/default/disable_ipv6", "net/ipv4/neigh/default/gc_stale_time"},
+                               {"net/ipv4/tcp_available_congestion_control"}};
+
 // "# with --name: NAME": the name given on the command line, if any.
 std::optional<std::string> name_option(const std::string& content) {
     const std::string marker = "# with --name: ";
@@ -99,7 +104,7 @@ TEST_CASE("every bad topology in the corpus is refused with each of its messages
         std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
         auto expected = expectations_of(content);
         // The full path, so that files a topology names (zone files) are found beside it.
-        auto result = load_topology(content, LoadOptions{file.string(), name_option(content)});
+        auto result = load_topology(content, LoadOptions{file.string(), name_option(content), &kCorpusSysctls});
         INFO(file.filename().string());
         REQUIRE_FALSE(expected.empty());
         bool only_warnings = std::all_of(expected.begin(), expected.end(),
@@ -221,4 +226,19 @@ TEST_CASE("a warning prints as such and is counted apart from the problems", "[t
     CHECK(diagnostics.has_errors());
     CHECK(count_text(diagnostics) == "1 problem and 1 warning");
     CHECK(format_all(diagnostics, "f") == "f:2:1: error: something wrong\nf:4:7: warning: something odd\n    hint: a hint\n");
+}
+
+TEST_CASE("the running kernel's sysctls are what /proc/sys shows", "[topology][validation]") {
+    const auto& kernel = running_kernel_sysctls();
+    using Entry = SysctlCatalog::Entry;
+    if (kernel.find("net/ipv4/ip_forward") == Entry::unknown) {
+        // No /proc/sys/net here: then nothing is refused for want of it.
+        CHECK(kernel.find("net/ipv4/no_such_setting") == Entry::unknown);
+        return;
+    }
+    CHECK(kernel.find("net/ipv4/ip_forward") == Entry::writable);
+    CHECK(kernel.find("net/ipv4/conf/default/rp_filter") == Entry::writable);
+    CHECK(kernel.find("net/ipv4/tcp_available_congestion_control") == Entry::read_only);
+    CHECK(kernel.find("net/ipv4/no_such_setting") == Entry::missing);
+    CHECK(kernel.find("net/ipv4") == Entry::missing);  // a directory is no sysctl
 }
