@@ -49,10 +49,10 @@ void check_names(const Lab& lab, const TopLevelSpots& spots, Diagnostics& diagno
                           "add `name: mylab` at the top of the file, or pass --name");
     } else if (!is_valid_lab_name(lab.name)) {
         // Line 0: a name given with --name is not the file's mistake.
-        diagnostics.error(spots.name_from_option ? SourceSpot{} : spots.name,
-                          std::string(spots.name_from_option ? "--name: " : "") + "lab name '" + lab.name +
-                              "' is not allowed",
-                          lab_name_rule());
+        diagnostics.error(
+            spots.name_from_option ? SourceSpot{} : spots.name,
+            std::string(spots.name_from_option ? "--name: " : "") + "lab name '" + lab.name + "' is not allowed",
+            lab_name_rule());
     }
     if (spots.nodes.line == 0) {
         diagnostics.error({1, 1}, "the topology has no `nodes`", "add the hosts, routers and switches under `nodes:`");
@@ -290,7 +290,8 @@ std::vector<DomainSubnet> check_domain_subnets(const Domain& domain, std::size_t
                 // The first member with addresses of this family sets the subnet of the domain.
                 for (const auto& prefix : own) subnets.push_back(prefix.network());
                 for (const auto& address : member.interface->addresses) {
-                    if (address.prefix.address.is_v4() == v4) result.push_back({address.prefix.network(), address.where, index});
+                    if (address.prefix.address.is_v4() == v4)
+                        result.push_back({address.prefix.network(), address.where, index});
                 }
                 defined_by = "set by " + member.node->name + ":" + member.interface->name +
                              at_line(member.interface->where);
@@ -342,11 +343,12 @@ void check_domain_mtu(const Domain& domain, Diagnostics& diagnostics) {
         auto owner = [](const Member& m) { return m.node->name + ":" + m.interface->name; };
         auto other_spot = other.interface->mtu ? other.interface->mtu_where : other.interface->where;
         diagnostics.warning(placed.interface->mtu_where,
-                            "MTU " + std::to_string(mtu_of(placed)) + " of " + owner(placed) + " differs from the MTU " +
-                                std::to_string(mtu_of(other)) + " of " + owner(other) + at_line(other_spot) + " on " +
-                                domain.description,
+                            "MTU " + std::to_string(mtu_of(placed)) + " of " + owner(placed) +
+                                " differs from the MTU " + std::to_string(mtu_of(other)) + " of " + owner(other) +
+                                at_line(other_spot) + " on " + domain.description,
                             "a frame larger than the smaller MTU is dropped where it arrives: give every interface "
-                            "on it the same `mtu` (" + std::to_string(kDefaultMtu) + " when none is given)");
+                            "on it the same `mtu` (" +
+                                std::to_string(kDefaultMtu) + " when none is given)");
         return;
     }
 }
@@ -360,23 +362,28 @@ struct PlacedPrefix {
     std::size_t item;  // what the caller needs to name it
 };
 
-bool before_in_file(SourceSpot a, SourceSpot b) { return std::tie(a.line, a.column) < std::tie(b.line, b.column); }
+bool before_in_file(SourceSpot a, SourceSpot b) {
+    return std::tie(a.line, a.column) < std::tie(b.line, b.column);
+}
 
 // For each prefix inside an earlier one of its group (or equal to it), that pair, found in
 // O(n log n) however many there are: sorted by address and length, a network follows every
 // network that contains it, and those still open form a stack of nested networks.
 std::vector<std::pair<const PlacedPrefix*, const PlacedPrefix*>> overlaps(std::vector<PlacedPrefix>& prefixes) {
     std::sort(prefixes.begin(), prefixes.end(), [](const PlacedPrefix& a, const PlacedPrefix& b) {
-        return std::tie(a.group, a.prefix.address, a.prefix.length) < std::tie(b.group, b.prefix.address, b.prefix.length);
+        return std::tie(a.group, a.prefix.address, a.prefix.length) <
+               std::tie(b.group, b.prefix.address, b.prefix.length);
     });
     std::vector<std::pair<const PlacedPrefix*, const PlacedPrefix*>> found;
     std::vector<const PlacedPrefix*> open;
     for (const auto& prefix : prefixes) {
-        while (!open.empty() && (open.back()->group != prefix.group || !open.back()->prefix.contains(prefix.prefix.address))) {
+        while (!open.empty() &&
+               (open.back()->group != prefix.group || !open.back()->prefix.contains(prefix.prefix.address))) {
             open.pop_back();
         }
         // Of one domain's own subnets, one inside another breaks nothing between domains.
-        auto outer = std::find_if(open.rbegin(), open.rend(), [&](const PlacedPrefix* p) { return p->domain != prefix.domain; });
+        auto outer =
+            std::find_if(open.rbegin(), open.rend(), [&](const PlacedPrefix* p) { return p->domain != prefix.domain; });
         if (outer != open.rend()) found.emplace_back(*outer, &prefix);
         open.push_back(&prefix);
     }
@@ -415,16 +422,18 @@ void check_overlapping_subnets(const Lab& lab, const std::vector<Domain>& domain
             }
         }
         for (auto [outer, inner] : overlaps(own)) {
-            auto [first, second] = before_in_file(outer->where, inner->where) ? std::pair(outer, inner) : std::pair(inner, outer);
+            auto [first, second] =
+                before_in_file(outer->where, inner->where) ? std::pair(outer, inner) : std::pair(inner, outer);
             reported.insert(std::minmax(first->domain, second->domain));
             const auto& first_interface = node.interfaces[first->item];
             diagnostics.error(second->where,
                               "subnet " + second->prefix.to_string() + " of " + node.name + ":" +
-                                  node.interfaces[second->item].name + " " + overlap_text(second->prefix, first->prefix) +
-                                  ", the subnet of " + node.name + ":" + first_interface.name + at_line(first->where) +
-                                  " on another link",
-                              "'" + node.name + "' cannot tell which interface reaches an address in both: give each "
-                              "link its own subnet");
+                                  node.interfaces[second->item].name + " " +
+                                  overlap_text(second->prefix, first->prefix) + ", the subnet of " + node.name + ":" +
+                                  first_interface.name + at_line(first->where) + " on another link",
+                              "'" + node.name +
+                                  "' cannot tell which interface reaches an address in both: give each "
+                                  "link its own subnet");
         }
     }
     std::vector<PlacedPrefix> all;
@@ -433,7 +442,8 @@ void check_overlapping_subnets(const Lab& lab, const std::vector<Domain>& domain
     }
     for (auto [outer, inner] : overlaps(all)) {
         if (!reported.insert(std::minmax(outer->domain, inner->domain)).second) continue;
-        auto [first, second] = before_in_file(outer->where, inner->where) ? std::pair(outer, inner) : std::pair(inner, outer);
+        auto [first, second] =
+            before_in_file(outer->where, inner->where) ? std::pair(outer, inner) : std::pair(inner, outer);
         diagnostics.error(second->where,
                           "subnet " + second->prefix.to_string() + " of " + domains[second->domain].description + " " +
                               overlap_text(second->prefix, first->prefix) + ", the subnet of " +
@@ -593,7 +603,8 @@ void check_sysctls(const Lab& lab, const SysctlCatalog& catalog, Diagnostics& di
                                       "the kernel sets it; remove it");
                     break;
                 case SysctlCatalog::Entry::writable:
-                case SysctlCatalog::Entry::unknown: break;
+                case SysctlCatalog::Entry::unknown:
+                    break;
             }
         }
     }

@@ -729,8 +729,10 @@ LoadResult load_topology(std::string_view yaml_text, const LoadOptions& options)
 tl::expected<std::string, Diagnostic> read_topology_file(const std::filesystem::path& path) {
     auto text = util::read_regular_file(path, kMaxTopologyBytes);
     if (!text) {
-        return tl::unexpected(Diagnostic{{}, "this " + text.error(),
-                                         "a topology is one YAML file of at most " + util::size_text(kMaxTopologyBytes)});
+        return tl::unexpected(
+            Diagnostic{{},
+                       "this " + text.error(),
+                       "a topology is one YAML file of at most " + util::size_text(kMaxTopologyBytes)});
     }
     return std::move(*text);
 }

@@ -63,7 +63,8 @@ SourceSpot spot_at(std::string_view text, std::size_t offset) {
 
 std::optional<Diagnostic> check_text_encoding(std::string_view text, std::string_view what) {
     if (auto encoding = wide_encoding(text)) {
-        return Diagnostic{{1, 1}, fmt::format("the file is {} text, and a {} file is UTF-8", *encoding, what),
+        return Diagnostic{{1, 1},
+                          fmt::format("the file is {} text, and a {} file is UTF-8", *encoding, what),
                           fmt::format("convert it: iconv -f {} -t UTF-8 FILE > NEW.yaml", encoding->substr(0, 6))};
     }
     for (std::size_t at = 0; at < text.size();) {

@@ -43,7 +43,8 @@ public:
         open(mark, style);
     }
     void OnSequenceEnd() override { close(); }
-    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value style) override {
+    void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t,
+                    YAML::EmitterStyle::value style) override {
         open(mark, style);
     }
     void OnMapEnd() override { close(); }
@@ -122,7 +123,9 @@ std::optional<Line> line_of(std::string_view text, int number) {
     return Line{text.substr(start, end - start), start};
 }
 
-std::size_t indentation(std::string_view line) { return std::min(line.find_first_not_of(" \t"), line.size()); }
+std::size_t indentation(std::string_view line) {
+    return std::min(line.find_first_not_of(" \t"), line.size());
+}
 
 bool is_blank_or_comment(std::string_view line) {
     auto first = indentation(line);
@@ -151,10 +154,9 @@ std::optional<Diagnostic> place_syntax_error(std::string_view text, const YAML::
         if (mark.line < error.mark.line && bracket != std::string_view::npos && !flow_closes(text, bracket)) {
             auto where = spot_of(mark);
             where.column += static_cast<int>(bracket - static_cast<std::size_t>(std::max(mark.pos, 0)));
-            return Diagnostic{where, std::string("this is not valid YAML: the `") + (map ? "{" : "[") +
-                                         "` here is never closed",
-                              std::string("close it with `") + (map ? "}" : "]") + "` where the " +
-                                  (map ? "map" : "list") + " ends"};
+            return Diagnostic{
+                where, std::string("this is not valid YAML: the `") + (map ? "{" : "[") + "` here is never closed",
+                std::string("close it with `") + (map ? "}" : "]") + "` where the " + (map ? "map" : "list") + " ends"};
         }
     }
     if ((error.msg == YAML::ErrorMsg::MAP_VALUE || error.msg == YAML::ErrorMsg::END_OF_MAP) && error_line) {
@@ -212,19 +214,22 @@ std::optional<YAML::Node> parse_yaml_document(std::string_view text, std::string
         while (scan.documents < 2 && parser.HandleNextDocument(scan)) {
         }
         if (scan.unclosed_quote) {
-            diagnostics.error(*scan.unclosed_quote, "this is not valid YAML: the quoted value that starts here is never closed",
+            diagnostics.error(*scan.unclosed_quote,
+                              "this is not valid YAML: the quoted value that starts here is never closed",
                               std::string("end it with ") + scan.quote + " where the value ends");
             return std::nullopt;
         }
         if (scan.first_alias) {
-            diagnostics.error(*scan.first_alias, "YAML aliases (*name) are not supported in " + std::string(what) + " files",
+            diagnostics.error(*scan.first_alias,
+                              "YAML aliases (*name) are not supported in " + std::string(what) + " files",
                               "write the value out where it is used");
             return std::nullopt;
         }
         if (scan.documents > 1) {
             diagnostics.error(scan.second_document, "the file goes on after its first YAML document",
-                              "a " + std::string(what) + " is one document: remove `---` separators and stray text such as an "
-                              "unmatched bracket");
+                              "a " + std::string(what) +
+                                  " is one document: remove `---` separators and stray text such as an "
+                                  "unmatched bracket");
             return std::nullopt;
         }
         return YAML::Load(copy);

@@ -12,7 +12,9 @@
 
 namespace emu::net {
 
-std::string sysctl_path(std::string_view key) { return "/proc/sys/" + util::sysctl_relative_path(key); }
+std::string sysctl_path(std::string_view key) {
+    return "/proc/sys/" + util::sysctl_relative_path(key);
+}
 
 void write_sysctl(std::string_view key, std::string_view value) {
     auto path = sysctl_path(key);

@@ -67,8 +67,8 @@ tl::expected<std::string, std::string> read_regular_file(const std::filesystem::
     if (!fd) return tl::unexpected("cannot be read: " + std::string(std::strerror(errno)));
     struct stat status {};
     if (::fstat(fd.get(), &status) != 0) return tl::unexpected("cannot be read: " + std::string(std::strerror(errno)));
-    if (!S_ISREG(status.st_mode)) return tl::unexpected("is " + std::string(kind_of_file(status.st_mode)) +
-                                                        ", not a regular file");
+    if (!S_ISREG(status.st_mode))
+        return tl::unexpected("is " + std::string(kind_of_file(status.st_mode)) + ", not a regular file");
     auto too_large = "is larger than " + size_text(max_bytes);
     if (static_cast<std::uintmax_t>(status.st_size) > max_bytes) return tl::unexpected(too_large);
     std::string text;

@@ -137,7 +137,8 @@ namespace {
 
 // A directory of its own under the system's temporary one, removed when the test ends.
 struct ScratchDirectory {
-    std::filesystem::path path = std::filesystem::temp_directory_path() / ("emu-bad-topology-" + std::to_string(::getpid()));
+    std::filesystem::path path =
+        std::filesystem::temp_directory_path() / ("emu-bad-topology-" + std::to_string(::getpid()));
     ScratchDirectory() { std::filesystem::create_directories(path); }
     ~ScratchDirectory() { std::filesystem::remove_all(path); }
 };
@@ -155,8 +156,9 @@ TEST_CASE("a topology path that is not a regular file, or too large, is refused 
           "[topology][validation]") {
     ScratchDirectory scratch;
     // /dev/zero never ends: reading it first would take all the memory there is.
-    CHECK(refusal_of("/dev/zero") == "f: error: this is a character device, not a regular file\n"
-                                     "    hint: a topology is one YAML file of at most 16 MiB\n");
+    CHECK(refusal_of("/dev/zero") ==
+          "f: error: this is a character device, not a regular file\n"
+          "    hint: a topology is one YAML file of at most 16 MiB\n");
     CHECK_THAT(refusal_of(scratch.path), Catch::StartsWith("f: error: this is a directory, not a regular file\n"));
     auto fifo = scratch.path / "fifo.yaml";
     REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);  // opening it to read must not wait for a writer
@@ -225,7 +227,8 @@ TEST_CASE("a warning prints as such and is counted apart from the problems", "[t
     diagnostics.error({2, 1}, "something wrong");
     CHECK(diagnostics.has_errors());
     CHECK(count_text(diagnostics) == "1 problem and 1 warning");
-    CHECK(format_all(diagnostics, "f") == "f:2:1: error: something wrong\nf:4:7: warning: something odd\n    hint: a hint\n");
+    CHECK(format_all(diagnostics, "f") ==
+          "f:2:1: error: something wrong\nf:4:7: warning: something odd\n    hint: a hint\n");
 }
 
 TEST_CASE("the running kernel's sysctls are what /proc/sys shows", "[topology][validation]") {
