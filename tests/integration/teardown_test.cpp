@@ -42,8 +42,10 @@ TEST_CASE("a failure in the middle of up rolls the lab back to nothing", "[root]
     CHECK(up.err.find("injected fault") != std::string::npos);
     CHECK(up.err.find("everything made for lab " + lab + " was removed") != std::string::npos);
     require_clean(daemon, lab, links_before);
-    // The name is free again: the same lab comes up.
-    daemon.emu({"shutdown"});
+    // The name is free again: the same lab comes up, in an emud without the fault. The old
+    // one must be gone first, or the `up` would still reach it (and its EMU_FAULT).
+    REQUIRE(daemon.emu({"shutdown"}).ok());
+    REQUIRE(wait_until([&] { return daemon.daemon_pid() == 0; }, std::chrono::seconds(5)));
     REQUIRE(daemon.emu({"up", kCampus, "--name", lab}).ok());
     REQUIRE(daemon.emu({"down", lab}).ok());
 }

@@ -267,6 +267,14 @@ std::size_t daemon_memory(const TestDaemon& daemon) {
 
 TEST_CASE("emud's memory under HTTP load stays within the trace ring, and down gives it all back",
           "[root][trace][memory]") {
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+    // AddressSanitizer's allocator keeps freed memory in quarantine and adds shadow memory:
+    // what this test bounds is malloc's. The g++ build runs it.
+    WARN("not measured under AddressSanitizer");
+    return;
+#endif
+#endif
     TestDaemon daemon;
     REQUIRE(daemon.emu({"list"}).ok());  // emud runs, with nothing up
     auto idle = daemon_memory(daemon);
