@@ -1,6 +1,7 @@
 #include "emud/trace/describe.hpp"
 
 #include "emud/trace/igmp_describe.hpp"
+#include "emud/trace/layer_fields.hpp"
 #include "emud/trace/ospf_describe.hpp"
 
 #include <fmt/format.h>
@@ -24,37 +25,39 @@ std::string ether_type_name(std::uint16_t type) {
 }
 
 Layer ethernet_layer(const EthernetHeader& header) {
-    json fields = {{"src", header.source.to_string()},
-                   {"dst", header.destination.to_string()},
-                   {"type", ether_type_name(header.ether_type)}};
+    json fields = {{kEthernetFields["src"], header.source.to_string()},
+                   {kEthernetFields["dst"], header.destination.to_string()},
+                   {kEthernetFields["type"], ether_type_name(header.ether_type)}};
     std::string summary = fmt::format("Ethernet {} → {} type {}", header.source.to_string(),
                                       header.destination.to_string(), ether_type_name(header.ether_type));
     if (header.vlan) {
-        fields["vlan"] = header.vlan->vlan_id;
-        fields["priority"] = header.vlan->priority;
+        fields[kEthernetFields["vlan"]] = header.vlan->vlan_id;
+        fields[kEthernetFields["priority"]] = header.vlan->priority;
         summary += fmt::format(" vlan {}", header.vlan->vlan_id);
     }
-    return {"Ethernet", std::move(summary), std::move(fields)};
+    return kEthernetFields.layer(std::move(summary), std::move(fields));
 }
 
 Layer arp_layer(const ArpPacket& arp) {
-    json fields = {{"sender_ip", arp.sender_ip.to_string()}, {"sender_mac", arp.sender_mac.to_string()},
-                   {"target_ip", arp.target_ip.to_string()}, {"target_mac", arp.target_mac.to_string()}};
+    json fields = {{kArpFields["sender_ip"], arp.sender_ip.to_string()},
+                   {kArpFields["sender_mac"], arp.sender_mac.to_string()},
+                   {kArpFields["target_ip"], arp.target_ip.to_string()},
+                   {kArpFields["target_mac"], arp.target_mac.to_string()}};
     std::string summary;
     if (arp.operation == ArpPacket::kRequest && arp.is_gratuitous()) {
-        fields["op"] = "announce";
+        fields[kArpFields["op"]] = "announce";
         summary = fmt::format("ARP announce {} is-at {}", arp.sender_ip.to_string(), arp.sender_mac.to_string());
     } else if (arp.operation == ArpPacket::kRequest) {
-        fields["op"] = "request";
+        fields[kArpFields["op"]] = "request";
         summary = fmt::format("ARP who-has {} tell {}", arp.target_ip.to_string(), arp.sender_ip.to_string());
     } else if (arp.operation == ArpPacket::kReply) {
-        fields["op"] = "reply";
+        fields[kArpFields["op"]] = "reply";
         summary = fmt::format("ARP {} is-at {}", arp.sender_ip.to_string(), arp.sender_mac.to_string());
     } else {
-        fields["op"] = arp.operation;
+        fields[kArpFields["op"]] = arp.operation;
         summary = fmt::format("ARP operation {}", arp.operation);
     }
-    return {"ARP", std::move(summary), std::move(fields)};
+    return kArpFields.layer(std::move(summary), std::move(fields));
 }
 
 std::string ip_protocol_name(std::uint8_t protocol) {
@@ -70,28 +73,28 @@ std::string ip_protocol_name(std::uint8_t protocol) {
 
 Layer ipv4_layer(const Ipv4Packet& packet) {
     const auto& header = packet.header;
-    json fields = {{"src", header.source.to_string()},
-                   {"dst", header.destination.to_string()},
-                   {"ttl", header.ttl},
-                   {"protocol", ip_protocol_name(header.protocol)},
-                   {"id", header.identification},
-                   {"length", header.total_length},
-                   {"df", header.dont_fragment},
-                   {"checksum_valid", packet.checksum_valid}};
+    json fields = {{kIpv4Fields["src"], header.source.to_string()},
+                   {kIpv4Fields["dst"], header.destination.to_string()},
+                   {kIpv4Fields["ttl"], header.ttl},
+                   {kIpv4Fields["protocol"], ip_protocol_name(header.protocol)},
+                   {kIpv4Fields["id"], header.identification},
+                   {kIpv4Fields["length"], header.total_length},
+                   {kIpv4Fields["df"], header.dont_fragment},
+                   {kIpv4Fields["checksum_valid"], packet.checksum_valid}};
     auto summary = fmt::format("IPv4 {} → {} ttl {}", header.source.to_string(), header.destination.to_string(),
                                header.ttl);
     if (header.is_fragment()) {
-        fields["fragment_offset"] = header.fragment_offset * 8;
-        fields["more_fragments"] = header.more_fragments;
+        fields[kIpv4Fields["fragment_offset"]] = header.fragment_offset * 8;
+        fields[kIpv4Fields["more_fragments"]] = header.more_fragments;
         summary += fmt::format(" fragment id {} offset {}{}", header.identification, header.fragment_offset * 8,
                                header.more_fragments ? " +" : "");
     }
     if (!header.options.empty()) {
-        fields["options_length"] = header.options.size();
+        fields[kIpv4Fields["options_length"]] = header.options.size();
         summary += fmt::format(" options {} bytes", header.options.size());
     }
     if (!packet.checksum_valid) summary += " BAD header checksum";
-    return {"IPv4", std::move(summary), std::move(fields)};
+    return kIpv4Fields.layer(std::move(summary), std::move(fields));
 }
 
 std::string icmp_type_name(std::uint8_t type) {
@@ -115,24 +118,26 @@ std::string unreachable_reason(std::uint8_t code) {
 
 Layer icmp_layer(const IcmpMessage& message) {
     const auto& header = message.header;
-    json fields = {{"type", icmp_type_name(header.type)}, {"code", header.code}, {"checksum_valid", message.checksum_valid}};
+    json fields = {{kIcmpFields["type"], icmp_type_name(header.type)},
+                   {kIcmpFields["code"], header.code},
+                   {kIcmpFields["checksum_valid"], message.checksum_valid}};
     std::string summary;
     if (header.is_echo()) {
-        fields["id"] = header.echo_identifier();
-        fields["seq"] = header.echo_sequence();
+        fields[kIcmpFields["id"]] = header.echo_identifier();
+        fields[kIcmpFields["seq"]] = header.echo_sequence();
         summary = fmt::format("ICMP echo {} id {} seq {}", header.type == icmp_type::kEchoRequest ? "request" : "reply",
                               header.echo_identifier(), header.echo_sequence());
     } else if (header.type == icmp_type::kDestinationUnreachable) {
-        fields["reason"] = unreachable_reason(header.code);
+        fields[kIcmpFields["reason"]] = unreachable_reason(header.code);
         summary = "ICMP destination unreachable (" + unreachable_reason(header.code) + ")";
         if (header.code == 4) {
-            fields["mtu"] = header.next_hop_mtu();
+            fields[kIcmpFields["mtu"]] = header.next_hop_mtu();
             summary += fmt::format(" mtu {}", header.next_hop_mtu());
         }
     } else if (header.type == icmp_type::kTimeExceeded) {
         summary = header.code == 0 ? "ICMP time exceeded (TTL in transit)" : "ICMP time exceeded (reassembly)";
     } else if (header.type == icmp_type::kRedirect) {
-        fields["gateway"] = header.redirect_gateway().to_string();
+        fields[kIcmpFields["gateway"]] = header.redirect_gateway().to_string();
         summary = "ICMP redirect to " + header.redirect_gateway().to_string();
     } else {
         summary = fmt::format("ICMP type {} code {}", header.type, header.code);
@@ -156,10 +161,10 @@ Layer icmp_layer(const IcmpMessage& message) {
         }
         summary += fmt::format(" for {}{} → {}{} {}", quoted.header.source.to_string(), ports_from,
                                quoted.header.destination.to_string(), ports_to, ip_protocol_name(quoted.header.protocol));
-        fields["about"] = std::move(about);
+        fields[kIcmpFields["about"]] = std::move(about);
     }
     if (!message.checksum_valid) summary += " BAD checksum";
-    return {"ICMP", std::move(summary), std::move(fields)};
+    return kIcmpFields.layer(std::move(summary), std::move(fields));
 }
 
 // A transport checksum: "offloaded" when the kernel never finished it, else right or wrong.
@@ -174,14 +179,14 @@ std::string transport_checksum(const Ipv4Packet& packet, CaptureFacts facts, std
 
 Layer udp_layer(const UdpDatagram& datagram, const Ipv4Packet& packet, CaptureFacts facts) {
     auto checksum = transport_checksum(packet, facts, datagram.header.checksum);
-    json fields = {{"src_port", datagram.header.source_port},
-                   {"dst_port", datagram.header.destination_port},
-                   {"length", datagram.payload.size()},
-                   {"checksum", checksum}};
+    json fields = {{kUdpFields["src_port"], datagram.header.source_port},
+                   {kUdpFields["dst_port"], datagram.header.destination_port},
+                   {kUdpFields["length"], datagram.payload.size()},
+                   {kUdpFields["checksum"], checksum}};
     auto summary = fmt::format("UDP {} → {} len {}", datagram.header.source_port, datagram.header.destination_port,
                                datagram.payload.size());
     if (checksum == "bad") summary += " BAD checksum";
-    return {"UDP", std::move(summary), std::move(fields)};
+    return kUdpFields.layer(std::move(summary), std::move(fields));
 }
 
 Layer tcp_layer(const TcpSegment& segment, const Ipv4Packet& packet, CaptureFacts facts) {
@@ -192,46 +197,49 @@ Layer tcp_layer(const TcpSegment& segment, const Ipv4Packet& packet, CaptureFact
                       tcp_flag::kEce, tcp_flag::kCwr}) {
         if (header.has(flag)) flags.push_back(tcp_flag_names(flag));
     }
-    json fields = {{"src_port", header.source_port}, {"dst_port", header.destination_port},
-                   {"flags", std::move(flags)},      {"seq", header.sequence},
-                   {"window", header.window},        {"length", segment.payload.size()},
-                   {"checksum", checksum}};
+    json fields = {{kTcpFields["src_port"], header.source_port},
+                   {kTcpFields["dst_port"], header.destination_port},
+                   {kTcpFields["flags"], std::move(flags)},
+                   {kTcpFields["seq"], header.sequence},
+                   {kTcpFields["window"], header.window},
+                   {kTcpFields["length"], segment.payload.size()},
+                   {kTcpFields["checksum"], checksum}};
     auto summary = fmt::format("TCP {} → {} [{}] seq {}", header.source_port, header.destination_port,
                                tcp_flag_names(header.flags), header.sequence);
     if (header.has(tcp_flag::kAck)) {
-        fields["ack"] = header.acknowledgment;
+        fields[kTcpFields["ack"]] = header.acknowledgment;
         summary += fmt::format(" ack {}", header.acknowledgment);
     }
     summary += fmt::format(" win {}", header.window);
     if (segment.options) {
         const auto& options = *segment.options;
         if (options.maximum_segment_size) {
-            fields["mss"] = *options.maximum_segment_size;
+            fields[kTcpFields["mss"]] = *options.maximum_segment_size;
             summary += fmt::format(" mss {}", *options.maximum_segment_size);
         }
         if (options.window_scale) {
-            fields["wscale"] = *options.window_scale;
+            fields[kTcpFields["wscale"]] = *options.window_scale;
             summary += fmt::format(" wscale {}", *options.window_scale);
         }
         if (options.sack_permitted) {
-            fields["sack_permitted"] = true;
+            fields[kTcpFields["sack_permitted"]] = true;
             summary += " sackOK";
         }
         if (!options.sack.empty()) {
-            fields["sack_blocks"] = options.sack.size();
+            fields[kTcpFields["sack_blocks"]] = options.sack.size();
             summary += fmt::format(" sack {}", options.sack.size());
         }
         if (options.timestamp_value) {
-            fields["tsval"] = *options.timestamp_value;
-            fields["tsecr"] = options.timestamp_echo.value_or(0);
+            fields[kTcpFields["tsval"]] = *options.timestamp_value;
+            fields[kTcpFields["tsecr"]] = options.timestamp_echo.value_or(0);
         }
     } else {
-        fields["options_error"] = segment.options.error().to_string();
+        fields[kTcpFields["options_error"]] = segment.options.error().to_string();
         summary += " (bad options: " + segment.options.error().what + ")";
     }
     summary += fmt::format(" len {}", segment.payload.size());
     if (checksum == "bad") summary += " BAD checksum";
-    return {"TCP", std::move(summary), std::move(fields)};
+    return kTcpFields.layer(std::move(summary), std::move(fields));
 }
 
 }  // namespace

@@ -1,4 +1,5 @@
 #include "emud/trace/dhcp_decoder.hpp"
+#include "emud/trace/layer_fields.hpp"
 
 #include <algorithm>
 
@@ -41,17 +42,17 @@ std::string joined(const std::vector<Ipv4Address>& addresses) {
 Layer dhcp_layer(const DhcpMessage& message) {
     auto type = message.message_type();
     auto type_name = type ? to_string(*type) : std::string("BOOTP");
-    json fields = {{"type", type_name},
-                   {"op", message.op == DhcpMessage::kBootRequest ? "request" : "reply"},
-                   {"xid", fmt::format("0x{:08x}", message.xid)},
-                   {"chaddr", message.client_mac().to_string()},
-                   {"ciaddr", message.client_address.to_string()},
-                   {"yiaddr", message.your_address.to_string()},
-                   {"siaddr", message.server_address.to_string()},
-                   {"giaddr", message.relay_address.to_string()},
-                   {"broadcast", message.broadcast()},
-                   {"hops", message.hops},
-                   {"secs", message.seconds}};
+    json fields = {{kDhcpFields["type"], type_name},
+                   {kDhcpFields["op"], message.op == DhcpMessage::kBootRequest ? "request" : "reply"},
+                   {kDhcpFields["xid"], fmt::format("0x{:08x}", message.xid)},
+                   {kDhcpFields["chaddr"], message.client_mac().to_string()},
+                   {kDhcpFields["ciaddr"], message.client_address.to_string()},
+                   {kDhcpFields["yiaddr"], message.your_address.to_string()},
+                   {kDhcpFields["siaddr"], message.server_address.to_string()},
+                   {kDhcpFields["giaddr"], message.relay_address.to_string()},
+                   {kDhcpFields["broadcast"], message.broadcast()},
+                   {kDhcpFields["hops"], message.hops},
+                   {kDhcpFields["secs"], message.seconds}};
     auto summary = fmt::format("DHCP {} xid=0x{:08x}", type_name, message.xid);
     auto add = [&](const char* key, const std::string& value) { summary += fmt::format(" {}={}", key, value); };
 
@@ -70,52 +71,56 @@ Layer dhcp_layer(const DhcpMessage& message) {
     }
     if (auto lease = message.u32(dhcp_option::kLeaseTime)) add("lease", std::to_string(*lease) + "s");
     if (auto mask = message.address(dhcp_option::kSubnetMask)) {
-        fields["subnet_mask"] = mask->to_string();
+        fields[kDhcpFields["subnet_mask"]] = mask->to_string();
         add("mask", mask->to_string());
     }
     if (auto routers = message.addresses(dhcp_option::kRouter); !routers.empty()) {
-        fields["routers"] = address_list(routers);
+        fields[kDhcpFields["routers"]] = address_list(routers);
         add("router", joined(routers));
     }
     if (auto servers = message.addresses(dhcp_option::kDomainNameServer); !servers.empty()) {
-        fields["dns_servers"] = address_list(servers);
+        fields[kDhcpFields["dns_servers"]] = address_list(servers);
         add("dns", joined(servers));
     }
     if (auto text = message.text(dhcp_option::kMessage)) {
-        fields["message"] = *text;
+        fields[kDhcpFields["message"]] = *text;
         summary += fmt::format(" \"{}\"", *text);
     }
     if (message.broadcast()) summary += " broadcast";
 
-    if (requested) fields["requested_ip"] = requested->to_string();
-    if (server) fields["server_id"] = server->to_string();
-    if (auto lease = message.u32(dhcp_option::kLeaseTime)) fields["lease_time"] = *lease;
-    if (auto t1 = message.u32(dhcp_option::kRenewalTime)) fields["renewal_time"] = *t1;
-    if (auto t2 = message.u32(dhcp_option::kRebindingTime)) fields["rebinding_time"] = *t2;
-    if (auto address = message.address(dhcp_option::kBroadcastAddress)) fields["broadcast_address"] = address->to_string();
-    if (auto name = message.text(dhcp_option::kHostName)) fields["hostname"] = *name;
-    if (auto name = message.text(dhcp_option::kDomainName)) fields["domain_name"] = *name;
-    if (auto size = message.u16(dhcp_option::kMaximumMessageSize)) fields["max_message_size"] = *size;
-    if (const auto* id = message.find(dhcp_option::kClientIdentifier)) fields["client_id"] = hex(id->data);
-    if (const auto* list = message.find(dhcp_option::kParameterRequestList)) fields["parameter_requests"] = list->data;
+    if (requested) fields[kDhcpFields["requested_ip"]] = requested->to_string();
+    if (server) fields[kDhcpFields["server_id"]] = server->to_string();
+    if (auto lease = message.u32(dhcp_option::kLeaseTime)) fields[kDhcpFields["lease_time"]] = *lease;
+    if (auto t1 = message.u32(dhcp_option::kRenewalTime)) fields[kDhcpFields["renewal_time"]] = *t1;
+    if (auto t2 = message.u32(dhcp_option::kRebindingTime)) fields[kDhcpFields["rebinding_time"]] = *t2;
+    if (auto address = message.address(dhcp_option::kBroadcastAddress)) {
+        fields[kDhcpFields["broadcast_address"]] = address->to_string();
+    }
+    if (auto name = message.text(dhcp_option::kHostName)) fields[kDhcpFields["hostname"]] = *name;
+    if (auto name = message.text(dhcp_option::kDomainName)) fields[kDhcpFields["domain_name"]] = *name;
+    if (auto size = message.u16(dhcp_option::kMaximumMessageSize)) fields[kDhcpFields["max_message_size"]] = *size;
+    if (const auto* id = message.find(dhcp_option::kClientIdentifier)) fields[kDhcpFields["client_id"]] = hex(id->data);
+    if (const auto* list = message.find(dhcp_option::kParameterRequestList)) {
+        fields[kDhcpFields["parameter_requests"]] = list->data;
+    }
     if (const auto* relay = message.find(dhcp_option::kRelayAgentInformation)) {
         if (auto suboptions = parse_relay_agent_information(relay->data)) {
             for (const auto& suboption : *suboptions) {
                 if (suboption.code == relay_agent_suboption::kCircuitId) {
-                    fields["circuit_id"] = printable_or_hex(suboption.data);
+                    fields[kDhcpFields["circuit_id"]] = printable_or_hex(suboption.data);
                     add("circuit-id", printable_or_hex(suboption.data));
                 } else if (suboption.code == relay_agent_suboption::kRemoteId) {
-                    fields["remote_id"] = printable_or_hex(suboption.data);
+                    fields[kDhcpFields["remote_id"]] = printable_or_hex(suboption.data);
                 }
             }
         } else {
-            fields["relay_agent_error"] = suboptions.error().to_string();
+            fields[kDhcpFields["relay_agent_error"]] = suboptions.error().to_string();
         }
     }
     json codes = json::array();
     for (const auto& option : message.options) codes.push_back(option.code);
-    fields["options"] = std::move(codes);
-    return {"DHCP", std::move(summary), std::move(fields)};
+    fields[kDhcpFields["options"]] = std::move(codes);
+    return kDhcpFields.layer(std::move(summary), std::move(fields));
 }
 
 bool DhcpDecoder::serves(std::uint8_t ip_protocol, std::uint16_t server_port) const {

@@ -1,4 +1,5 @@
 #include "emud/trace/dns_decoder.hpp"
+#include "emud/trace/layer_fields.hpp"
 
 #include <fmt/format.h>
 
@@ -70,24 +71,24 @@ Layer dns_layer(const DnsMessage& message, std::size_t size, const char* transpo
     std::string qtype = message.questions.empty() ? "" : dns_type_name(message.questions[0].type);
     json answers = json::array();
     for (const auto& record : message.answers) answers.push_back(data_text(record));
-    json fields = {{"message", header.response ? "response" : "query"},
-                   {"id", fmt::format("0x{:04x}", header.id)},
-                   {"opcode", header.opcode},
-                   {"rcode", dns_rcode_name(header.rcode)},
-                   {"aa", header.authoritative},
-                   {"tc", header.truncated},
-                   {"rd", header.recursion_desired},
-                   {"ra", header.recursion_available},
-                   {"qname", qname},
-                   {"qtype", qtype},
-                   {"questions", message.questions.size()},
-                   {"answers", answers},
-                   {"answer_records", records_json(message.answers)},
-                   {"authority_records", records_json(message.authorities)},
-                   {"additional_count", message.additionals.size()},
-                   {"transport", transport},
-                   {"size", size}};
-    if (auto edns = message.edns()) fields["edns_size"] = edns->udp_payload_size;
+    json fields = {{kDnsFields["message"], header.response ? "response" : "query"},
+                   {kDnsFields["id"], fmt::format("0x{:04x}", header.id)},
+                   {kDnsFields["opcode"], header.opcode},
+                   {kDnsFields["rcode"], dns_rcode_name(header.rcode)},
+                   {kDnsFields["aa"], header.authoritative},
+                   {kDnsFields["tc"], header.truncated},
+                   {kDnsFields["rd"], header.recursion_desired},
+                   {kDnsFields["ra"], header.recursion_available},
+                   {kDnsFields["qname"], qname},
+                   {kDnsFields["qtype"], qtype},
+                   {kDnsFields["questions"], message.questions.size()},
+                   {kDnsFields["answers"], answers},
+                   {kDnsFields["answer_records"], records_json(message.answers)},
+                   {kDnsFields["authority_records"], records_json(message.authorities)},
+                   {kDnsFields["additional_count"], message.additionals.size()},
+                   {kDnsFields["transport"], transport},
+                   {kDnsFields["size"], size}};
+    if (auto edns = message.edns()) fields[kDnsFields["edns_size"]] = edns->udp_payload_size;
 
     auto summary = fmt::format("DNS {} {} {}", header.response ? "response" : "query", qtype, qname);
     if (header.response) {
@@ -106,7 +107,7 @@ Layer dns_layer(const DnsMessage& message, std::size_t size, const char* transpo
     }
     if (header.truncated) summary += " TC";
     summary += fmt::format(" id=0x{:04x}", header.id);
-    return {"DNS", std::move(summary), std::move(fields)};
+    return kDnsFields.layer(std::move(summary), std::move(fields));
 }
 
 bool DnsDecoder::serves(std::uint8_t ip_protocol, std::uint16_t server_port) const {

@@ -1,9 +1,12 @@
 #include "emud/trace/event.hpp"
 
+#include "emud/trace/layer_fields.hpp"
+
 namespace emu::trace {
 
 Layer malformed_layer(const std::string& layer, const std::string& why) {
-    return {"malformed", layer + " malformed: " + why, {{"layer", layer}, {"error", why}}};
+    return kMalformedFields.layer(layer + " malformed: " + why,
+                                  {{kMalformedFields["layer"], layer}, {kMalformedFields["error"], why}});
 }
 
 std::vector<std::uint8_t> pack_layers(std::vector<Layer> layers) {

@@ -1,4 +1,5 @@
 #include "emud/trace/ftp_decoder.hpp"
+#include "emud/trace/layer_fields.hpp"
 
 #include <algorithm>
 
@@ -62,18 +63,20 @@ public:
 
 private:
     Layer command_layer(const FtpCommand& command) {
-        json fields = {{"message", "command"}, {"verb", command.verb}, {"argument", command.argument}};
+        json fields = {{kFtpFields["message"], "command"},
+                       {kFtpFields["verb"], command.verb},
+                       {kFtpFields["argument"], command.argument}};
         auto summary = command.argument.empty() ? "FTP " + command.verb : "FTP " + command.verb + " " + command.argument;
         if (command.verb == "PORT" || command.verb == "EPRT") {
             // Active mode: the client names where it listens; the server connects from port 20.
             auto endpoint = command.verb == "PORT" ? parse_ftp_host_port(command.argument) : parse_eprt(command.argument);
             if (endpoint) {
-                fields["endpoint"] = endpoint_text(*endpoint);
+                fields[kFtpFields["endpoint"]] = endpoint_text(*endpoint);
                 summary = fmt::format("FTP {} {}", command.verb, endpoint_text(*endpoint));
                 const auto& client = session_->control.client.address;
                 if (endpoint->address.is_v4() && endpoint->address.v4() != client) {
                     // RFC 2577 §3: a PORT to a third party's address is the FTP bounce attack.
-                    fields["third_party"] = true;
+                    fields[kFtpFields["third_party"]] = true;
                     summary += " (not the client's address " + client.to_string() + ")";
                 }
                 if (endpoint->address.is_v4()) {
@@ -83,11 +86,14 @@ private:
         } else if (is_transfer(command.verb)) {
             session_->transfer = command.argument.empty() ? command.verb : command.verb + " " + command.argument;
         }
-        return {"FTP", std::move(summary), std::move(fields)};
+        return kFtpFields.layer(std::move(summary), std::move(fields));
     }
 
     Layer reply_layer(const FtpReply& reply) {
-        json fields = {{"message", "reply"}, {"code", reply.code}, {"text", reply.text()}, {"lines", reply.lines.size()}};
+        json fields = {{kFtpFields["message"], "reply"},
+                       {kFtpFields["code"], reply.code},
+                       {kFtpFields["text"], reply.text()},
+                       {kFtpFields["lines"], reply.lines.size()}};
         auto summary = fmt::format("FTP {} {}", reply.code, reply.lines.front());
         if (reply.lines.size() > 1) summary += fmt::format(" (+{} lines)", reply.lines.size() - 1);
         // Passive mode: the server names where it listens (RFC 959 §4.1.2, RFC 2428 §3); an
@@ -106,11 +112,11 @@ private:
             }
         }
         if (listener && listener->address.is_v4()) {
-            fields["endpoint"] = endpoint_text(*listener);
+            fields[kFtpFields["endpoint"]] = endpoint_text(*listener);
             summary = fmt::format("FTP {} {} → {}", reply.code, mode, endpoint_text(*listener));
             decoder_.announce({listener->address.v4(), listener->port}, true, session_);
         }
-        return {"FTP", std::move(summary), std::move(fields)};
+        return kFtpFields.layer(std::move(summary), std::move(fields));
     }
 
     FtpDecoder& decoder_;
@@ -129,14 +135,15 @@ public:
         totals_[index] += bytes;
         const auto& from = newest == FlowDirection::to_server ? flow_.client : flow_.server;
         const auto& to = newest == FlowDirection::to_server ? flow_.server : flow_.client;
-        json fields = {{"mode", passive_ ? "passive" : "active"},
-                       {"bytes", bytes},
-                       {"total_bytes", totals_[index]},
-                       {"transfer", session_->transfer},
-                       {"control", session_->control.client.to_string() + " → " + session_->control.server.to_string()}};
+        json fields = {{kFtpDataFields["mode"], passive_ ? "passive" : "active"},
+                       {kFtpDataFields["bytes"], bytes},
+                       {kFtpDataFields["total_bytes"], totals_[index]},
+                       {kFtpDataFields["transfer"], session_->transfer},
+                       {kFtpDataFields["control"],
+                        session_->control.client.to_string() + " → " + session_->control.server.to_string()}};
         auto summary = fmt::format("FTP-DATA {} → {} {} bytes", from.to_string(), to.to_string(), bytes);
         if (!session_->transfer.empty()) summary += " (" + session_->transfer + ")";
-        return {{"FTP-DATA", std::move(summary), std::move(fields)}};
+        return {kFtpDataFields.layer(std::move(summary), std::move(fields))};
     }
 
 private:

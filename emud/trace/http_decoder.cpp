@@ -1,4 +1,5 @@
 #include "emud/trace/http_decoder.hpp"
+#include "emud/trace/layer_fields.hpp"
 
 #include <deque>
 #include <optional>
@@ -63,34 +64,34 @@ std::optional<Body> body_in(const HttpBodyFraming& framing, Bytes rest) {
 
 Layer request_layer(const HttpRequestHead& head, const Body& body) {
     const auto* host = head.fields.find("Host");
-    json fields = {{"message", "request"},
-                   {"method", head.method},
-                   {"target", head.target},
-                   {"version", version_text(head.version)},
-                   {"host", host != nullptr ? host->value : ""},
-                   {"body_bytes", body.size},
-                   {"headers", fields_json(head.fields)}};
+    json fields = {{kHttpFields["message"], "request"},
+                   {kHttpFields["method"], head.method},
+                   {kHttpFields["target"], head.target},
+                   {kHttpFields["version"], version_text(head.version)},
+                   {kHttpFields["host"], host != nullptr ? host->value : ""},
+                   {kHttpFields["body_bytes"], body.size},
+                   {kHttpFields["headers"], fields_json(head.fields)}};
     auto summary = fmt::format("HTTP {} {}", head.method, head.target);
     if (host != nullptr) summary += " Host: " + host->value;
     if (body.size > 0) summary += fmt::format(" {} bytes", body.size);
-    return {"HTTP", std::move(summary), std::move(fields)};
+    return kHttpFields.layer(std::move(summary), std::move(fields));
 }
 
 Layer response_layer(const HttpResponseHead& head, const HttpBodyFraming& framing, const Body& body) {
     const auto* type = head.fields.find("Content-Type");
     bool chunked = framing.kind == HttpBodyFraming::Kind::chunked;
-    json fields = {{"message", "response"},
-                   {"status", head.status},
-                   {"reason", head.reason},
-                   {"version", version_text(head.version)},
-                   {"content_type", type != nullptr ? type->value : ""},
-                   {"body_bytes", body.size},
-                   {"chunked", chunked},
-                   {"headers", fields_json(head.fields)}};
+    json fields = {{kHttpFields["message"], "response"},
+                   {kHttpFields["status"], head.status},
+                   {kHttpFields["reason"], head.reason},
+                   {kHttpFields["version"], version_text(head.version)},
+                   {kHttpFields["content_type"], type != nullptr ? type->value : ""},
+                   {kHttpFields["body_bytes"], body.size},
+                   {kHttpFields["chunked"], chunked},
+                   {kHttpFields["headers"], fields_json(head.fields)}};
     auto summary = fmt::format("HTTP {} {} {} bytes", head.status, head.reason, body.size);
     if (type != nullptr) summary += " " + type->value;
     if (chunked) summary += " chunked";
-    return {"HTTP", std::move(summary), std::move(fields)};
+    return kHttpFields.layer(std::move(summary), std::move(fields));
 }
 
 // A message whose head has been read, waiting for the rest of its body.

@@ -1,5 +1,6 @@
 #include "emud/trace/igmp_describe.hpp"
 
+#include "emud/trace/layer_fields.hpp"
 #include "emud/trace/summary_list.hpp"
 
 #include <fmt/format.h>
@@ -28,27 +29,27 @@ std::string sources_text(const std::vector<Ipv4Address>& sources) {
 
 void describe(const IgmpQuery& query, std::string& summary, json& fields) {
     const auto deciseconds = query.max_response_deciseconds();
-    fields.update({{"type", "query"},
-                   {"group", query.group.to_string()},
-                   {"general", query.is_general()},
-                   {"max_response_ms", deciseconds * 100}});
+    fields.update({{kIgmpFields["type"], "query"},
+                   {kIgmpFields["group"], query.group.to_string()},
+                   {kIgmpFields["general"], query.is_general()},
+                   {kIgmpFields["max_response_ms"], deciseconds * 100}});
     summary += fmt::format(" query {}", query.is_general() ? "general" : query.group.to_string());
     if (query.v3) summary += sources_text(query.v3->sources);
     summary += fmt::format(" max={}.{}s", deciseconds / 10, deciseconds % 10);
     if (!query.v3) return;
     const auto& v3 = *query.v3;
     const auto interval = igmp_code_value(v3.querier_interval_code);
-    fields.update({{"sources", address_list(v3.sources)},
-                   {"robustness", v3.robustness},
-                   {"querier_interval", interval},
-                   {"suppress_router_processing", v3.suppress_router_processing}});
+    fields.update({{kIgmpFields["sources"], address_list(v3.sources)},
+                   {kIgmpFields["robustness"], v3.robustness},
+                   {kIgmpFields["querier_interval"], interval},
+                   {kIgmpFields["suppress_router_processing"], v3.suppress_router_processing}});
     summary += fmt::format(" qrv={} qqi={}s", v3.robustness, interval);
     if (v3.suppress_router_processing) summary += " suppress";
 }
 
 void describe(const IgmpGroupMessage& message, std::string& summary, json& fields) {
     const char* type = message.type == igmp_type::kV2LeaveGroup ? "leave" : "report";
-    fields.update({{"type", type}, {"group", message.group.to_string()}});
+    fields.update({{kIgmpFields["type"], type}, {kIgmpFields["group"], message.group.to_string()}});
     summary += fmt::format(" {} {}", type, message.group.to_string());
 }
 
@@ -65,7 +66,8 @@ void describe(const IgmpV3Report& report, std::string& summary, json& fields) {
     }
     // `groups` lets a pattern ask for a group whatever record names it (`group` is a
     // version 1 or 2 message's).
-    fields.update({{"type", "report"}, {"records", records}, {"groups", groups}});
+    fields.update(
+        {{kIgmpFields["type"], "report"}, {kIgmpFields["records"], records}, {kIgmpFields["groups"], groups}});
     summary += fmt::format(" report: {} record{}", report.records.size(), report.records.size() == 1 ? "" : "s");
     if (report.records.empty()) return;
     summary += ", " + listed(report.records, [](const IgmpGroupRecord& record) {
@@ -78,12 +80,15 @@ void describe(const IgmpV3Report& report, std::string& summary, json& fields) {
 Layer igmp_layer(Bytes payload) {
     auto message = parse_igmp(payload);
     if (!message) return malformed_layer("IGMP", message.error().to_string());
-    json fields = {{"version", message->version()}, {"checksum_valid", message->checksum_valid}};
+    json fields = {{kIgmpFields["version"], message->version()},
+                   {kIgmpFields["checksum_valid"], message->checksum_valid}};
     std::string summary = fmt::format("IGMPv{}", message->version());
     std::visit([&](const auto& body) { describe(body, summary, fields); }, message->body);
-    if (!message->additional_data.empty()) fields["additional_data_length"] = message->additional_data.size();
+    if (!message->additional_data.empty()) {
+        fields[kIgmpFields["additional_data_length"]] = message->additional_data.size();
+    }
     if (!message->checksum_valid) summary += " BAD checksum";
-    return {"IGMP", std::move(summary), std::move(fields)};
+    return kIgmpFields.layer(std::move(summary), std::move(fields));
 }
 
 }  // namespace emu::trace

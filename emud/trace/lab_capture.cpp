@@ -15,6 +15,7 @@
 #include <spdlog/spdlog.h>
 
 #include "emud/trace/describe.hpp"
+#include "emud/trace/layer_fields.hpp"
 #include "emud/trace/pcapng.hpp"
 #include "lib/net/netns.hpp"
 #include "lib/util/system_error.hpp"
@@ -239,8 +240,9 @@ TraceEvent LabCapture::event_of(const StoredFrame& frame) const {
 
 void LabCapture::name_path_ends(TraceEvent& event) const {
     for (auto& layer : event.layers) {
-        if (layer.protocol != "IPv4") continue;
-        for (auto [address_key, node_key] : {std::pair{"src", "src_node"}, std::pair{"dst", "dst_node"}}) {
+        if (layer.protocol != kIpv4Fields.protocol) continue;
+        for (auto [address_key, node_key] : {std::pair{kIpv4Fields["src"], kIpv4Fields["src_node"]},
+                                             std::pair{kIpv4Fields["dst"], kIpv4Fields["dst_node"]}}) {
             auto address = layer.fields.find(address_key);
             if (address == layer.fields.end() || !address->is_string()) continue;
             if (auto owner = addresses_.owner_of(address->get_ref<const std::string&>())) {

@@ -1,5 +1,6 @@
 #include "emud/trace/ospf_describe.hpp"
 
+#include "emud/trace/layer_fields.hpp"
 #include "emud/trace/summary_list.hpp"
 
 #include <initializer_list>
@@ -169,13 +170,13 @@ std::string describe_body(const std::vector<std::uint8_t>&, json&, const LsaHead
 void describe(const OspfHello& hello, std::string& summary, json& fields) {
     json neighbors = json::array();
     for (const auto& neighbor : hello.neighbors) neighbors.push_back(neighbor.to_string());
-    fields.update({{"mask", hello.network_mask.to_string()},
-                   {"hello_interval", hello.hello_interval},
-                   {"dead_interval", hello.dead_interval},
-                   {"priority", hello.priority},
-                   {"dr", hello.designated_router.to_string()},
-                   {"bdr", hello.backup_designated_router.to_string()},
-                   {"neighbors", neighbors}});
+    fields.update({{kOspfFields["mask"], hello.network_mask.to_string()},
+                   {kOspfFields["hello_interval"], hello.hello_interval},
+                   {kOspfFields["dead_interval"], hello.dead_interval},
+                   {kOspfFields["priority"], hello.priority},
+                   {kOspfFields["dr"], hello.designated_router.to_string()},
+                   {kOspfFields["bdr"], hello.backup_designated_router.to_string()},
+                   {kOspfFields["neighbors"], neighbors}});
     summary += fmt::format(" dr={} bdr={} neighbors={} hello {} dead {} pri {}", hello.designated_router.to_string(),
                            hello.backup_designated_router.to_string(),
                            listed(hello.neighbors, [](const Ipv4Address& a) { return a.to_string(); }),
@@ -185,10 +186,10 @@ void describe(const OspfHello& hello, std::string& summary, json& fields) {
 void describe(const OspfDatabaseDescription& description, std::string& summary, json& fields) {
     json headers = json::array();
     for (const auto& header : description.lsa_headers) headers.push_back(lsa_header_fields(header));
-    fields.update({{"mtu", description.interface_mtu},
-                   {"flags", dbd_flags(description.flags)},
-                   {"dd_seq", description.sequence},
-                   {"lsas", headers}});
+    fields.update({{kOspfFields["mtu"], description.interface_mtu},
+                   {kOspfFields["flags"], dbd_flags(description.flags)},
+                   {kOspfFields["dd_seq"], description.sequence},
+                   {kOspfFields["lsas"], headers}});
     summary += fmt::format(" seq={} flags={} mtu {}: {}", description.sequence, dbd_flags(description.flags),
                            description.interface_mtu, listed(description.lsa_headers, lsa_header_text));
 }
@@ -210,7 +211,7 @@ void describe(const OspfLinkStateRequest& request, std::string& summary, json& f
                             {"id", asked.link_state_id.to_string()},
                             {"adv_router", asked.advertising_router.to_string()}});
     }
-    fields["requests"] = requests;
+    fields[kOspfFields["requests"]] = requests;
     summary += " " + listed(request.requests, text);
 }
 
@@ -233,7 +234,7 @@ void describe(const OspfLinkStateUpdate& update, std::string& summary, json& fie
         texts.push_back(describe_lsa(lsa, entry));
         lsas.push_back(std::move(entry));
     }
-    fields["lsas"] = lsas;
+    fields[kOspfFields["lsas"]] = lsas;
     summary += " " + listed(texts, [](const std::string& text) { return text; });
     if (bad_checksum) summary += " BAD LSA checksum";
 }
@@ -241,7 +242,7 @@ void describe(const OspfLinkStateUpdate& update, std::string& summary, json& fie
 void describe(const OspfLinkStateAck& ack, std::string& summary, json& fields) {
     json headers = json::array();
     for (const auto& header : ack.lsa_headers) headers.push_back(lsa_header_fields(header));
-    fields["lsas"] = headers;
+    fields[kOspfFields["lsas"]] = headers;
     summary += " " + listed(ack.lsa_headers, lsa_header_text);
 }
 
@@ -253,10 +254,12 @@ void describe(const OspfLinkStateAck& ack, std::string& summary, json& fields) {
 // its key ID and sequence number (§D.3), which say which key and whether it is a replay.
 void describe_authentication(const OspfPacket& packet, std::string& summary, json& fields) {
     const auto name = ospf_auth_type_name(packet.auth_type);
-    fields["authentication"] = name;
+    fields[kOspfFields["authentication"]] = name;
     if (auto crypto = packet.cryptographic_auth()) {
         fields.update(
-            {{"key_id", crypto->key_id}, {"crypto_seq", crypto->sequence}, {"digest_length", crypto->digest_length}});
+            {{kOspfFields["key_id"], crypto->key_id},
+             {kOspfFields["crypto_seq"], crypto->sequence},
+             {kOspfFields["digest_length"], crypto->digest_length}});
         summary += fmt::format(" auth={} key={} seq={}", name, crypto->key_id, crypto->sequence);
     } else if (packet.auth_type != OspfPacket::kAuthNone) {
         summary += " auth=" + name;
@@ -271,11 +274,13 @@ Layer ospf_layer(Bytes payload) {
         return malformed_layer("OSPF", packet.error().to_string());
     }
     const char* type = to_string(packet->type());
-    json fields = {{"type", type}, {"router_id", packet->router_id.to_string()}, {"area", packet->area_id.to_string()}};
+    json fields = {{kOspfFields["type"], type},
+                   {kOspfFields["router_id"], packet->router_id.to_string()},
+                   {kOspfFields["area"], packet->area_id.to_string()}};
     std::string summary = std::string("OSPF ") + type;
     std::visit([&](const auto& body) { describe(body, summary, fields); }, packet->body);
     describe_authentication(*packet, summary, fields);
-    return {"OSPF", std::move(summary), std::move(fields)};
+    return kOspfFields.layer(std::move(summary), std::move(fields));
 }
 
 }  // namespace emu::trace

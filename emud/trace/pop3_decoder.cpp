@@ -1,4 +1,5 @@
 #include "emud/trace/pop3_decoder.hpp"
+#include "emud/trace/layer_fields.hpp"
 
 #include <deque>
 #include <optional>
@@ -84,8 +85,9 @@ private:
                     break;
                 }
                 --challenges_;
-                layers.push_back({"POP3", "POP3 AUTH answer " + std::string(line.text),
-                                  {{"message", "auth-answer"}, {"text", std::string(line.text)}}});
+                layers.push_back(kPop3Fields.layer(
+                    "POP3 AUTH answer " + std::string(line.text),
+                    {{kPop3Fields["message"], "auth-answer"}, {kPop3Fields["text"], std::string(line.text)}}));
                 at = line.next;
                 continue;
             }
@@ -100,33 +102,35 @@ private:
             unanswered_.push_back(command.message);
             auto summary = command.message.argument.empty() ? "POP3 " + command.message.verb
                                                             : "POP3 " + command.message.verb + " " + command.message.argument;
-            layers.push_back({"POP3", std::move(summary),
-                              {{"message", "command"}, {"verb", command.message.verb}, {"argument", command.message.argument}}});
+            layers.push_back(kPop3Fields.layer(std::move(summary),
+                                               {{kPop3Fields["message"], "command"},
+                                                {kPop3Fields["verb"], command.message.verb},
+                                                {kPop3Fields["argument"], command.message.argument}}));
         }
         buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(at));
     }
 
     Layer response_layer(std::optional<std::uint64_t> content_bytes) {
-        json fields = {{"message", "response"},
-                       {"status", status_text(response_.status)},
-                       {"text", response_.text},
-                       {"answers", answers_.verb}};
+        json fields = {{kPop3Fields["message"], "response"},
+                       {kPop3Fields["status"], status_text(response_.status)},
+                       {kPop3Fields["text"], response_.text},
+                       {kPop3Fields["answers"], answers_.verb}};
         auto summary = fmt::format("POP3 {}", status_text(response_.status));
         if (!response_.text.empty()) summary += " " + response_.text;
         if (content_bytes) {
-            fields["content_bytes"] = *content_bytes;
+            fields[kPop3Fields["content_bytes"]] = *content_bytes;
             auto content = fmt::format("{} bytes", *content_bytes);
             if (answers_.verb == "RETR" || answers_.verb == "TOP") {
                 auto headers = message_headers(kept_);
-                fields["subject"] = headers.subject;
-                fields["from"] = headers.from;
+                fields[kPop3Fields["subject"]] = headers.subject;
+                fields[kPop3Fields["from"]] = headers.from;
                 auto described = describe_headers(headers);
                 if (!described.empty()) content += ", " + described;
             }
             summary += " (" + content + ")";
             kept_.clear();
         }
-        return {"POP3", std::move(summary), std::move(fields)};
+        return kPop3Fields.layer(std::move(summary), std::move(fields));
     }
 
     std::deque<Pop3Command> unanswered_;

@@ -1,4 +1,5 @@
 #include "emud/trace/rip_decoder.hpp"
+#include "emud/trace/layer_fields.hpp"
 
 #include <fmt/format.h>
 
@@ -49,14 +50,14 @@ Layer rip_layer(const RipMessage& message) {
         if (auto length = ipv4_mask_length(route.mask)) entry["prefix_length"] = *length;
         routes.push_back(std::move(entry));
     }
-    json fields = {{"command", request ? "request" : "response"},
-                   {"version", message.version},
-                   {"routes", std::move(routes)}};
+    json fields = {{kRipFields["command"], request ? "request" : "response"},
+                   {kRipFields["version"], message.version},
+                   {kRipFields["routes"], std::move(routes)}};
 
     auto summary = std::string(message.version == 2 ? "RIP" : fmt::format("RIPv{}", message.version));
     summary += request ? " request" : " response";
     if (message.asks_for_whole_table()) {
-        fields["whole_table"] = true;
+        fields[kRipFields["whole_table"]] = true;
         summary += " whole table";
     } else {
         summary += fmt::format(" {} route{}", message.routes.size(), message.routes.size() == 1 ? "" : "s");
@@ -68,10 +69,10 @@ Layer rip_layer(const RipMessage& message) {
         }
     }
     if (message.authentication) {
-        fields["authentication"] = authentication_name(message.authentication->type);
+        fields[kRipFields["authentication"]] = authentication_name(message.authentication->type);
         summary += " auth=" + authentication_name(message.authentication->type);
     }
-    return {"RIP", std::move(summary), std::move(fields)};
+    return kRipFields.layer(std::move(summary), std::move(fields));
 }
 
 bool RipDecoder::serves(std::uint8_t ip_protocol, std::uint16_t server_port) const {

@@ -1,4 +1,5 @@
 #include "emud/trace/smtp_decoder.hpp"
+#include "emud/trace/layer_fields.hpp"
 
 #include <charconv>
 #include <deque>
@@ -57,8 +58,10 @@ private:
                 for (std::size_t i = 1; i < lines.size(); ++i) summary += (i > 1 ? ", " : "") + lines[i];
                 summary += ")";
             }
-            layers.push_back({"SMTP", std::move(summary),
-                              {{"message", "reply"}, {"code", reply.message.code}, {"lines", lines}, {"answers", answers}}});
+            layers.push_back(kSmtpFields.layer(std::move(summary), {{kSmtpFields["message"], "reply"},
+                                                                    {kSmtpFields["code"], reply.message.code},
+                                                                    {kSmtpFields["lines"], lines},
+                                                                    {kSmtpFields["answers"], answers}}));
         }
         buffer.erase(buffer.begin(), buffer.begin() + static_cast<std::ptrdiff_t>(at));
     }
@@ -112,10 +115,12 @@ private:
     }
 
     Layer command_layer(const SmtpCommand& command) {
-        json fields = {{"message", "command"}, {"verb", command.verb}, {"argument", command.argument}};
+        json fields = {{kSmtpFields["message"], "command"},
+                       {kSmtpFields["verb"], command.verb},
+                       {kSmtpFields["argument"], command.argument}};
         if (command.verb == "MAIL" || command.verb == "RCPT") {
             auto path = command.verb == "MAIL" ? parse_mail_from(command.argument) : parse_rcpt_to(command.argument);
-            if (path) fields["mailbox"] = path->mailbox ? path->mailbox->to_string() : "";
+            if (path) fields[kSmtpFields["mailbox"]] = path->mailbox ? path->mailbox->to_string() : "";
         } else if (command.verb == "DATA") {
             state_ = ClientState::awaiting_go_ahead;
         } else if (command.verb == "BDAT") {
@@ -137,7 +142,7 @@ private:
             }
         }
         auto summary = command.argument.empty() ? "SMTP " + command.verb : "SMTP " + command.verb + " " + command.argument;
-        return {"SMTP", std::move(summary), std::move(fields)};
+        return kSmtpFields.layer(std::move(summary), std::move(fields));
     }
 
     Layer message_layer(std::uint64_t size) {
@@ -146,9 +151,11 @@ private:
         auto summary = fmt::format("SMTP message {} bytes", size);
         auto described = describe_headers(headers);
         if (!described.empty()) summary += ", " + described;
-        return {"SMTP", std::move(summary),
-                {{"message", "content"}, {"bytes", size}, {"subject", headers.subject}, {"from", headers.from},
-                 {"to", headers.to}}};
+        return kSmtpFields.layer(std::move(summary), {{kSmtpFields["message"], "content"},
+                                                      {kSmtpFields["bytes"], size},
+                                                      {kSmtpFields["subject"], headers.subject},
+                                                      {kSmtpFields["from"], headers.from},
+                                                      {kSmtpFields["to"], headers.to}});
     }
 
     // The commands not answered yet, the greeting first (RFC 5321 §3.1).

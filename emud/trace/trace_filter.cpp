@@ -1,5 +1,7 @@
 #include "emud/trace/trace_filter.hpp"
 
+#include "emud/trace/layer_fields.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <stdexcept>
@@ -41,11 +43,11 @@ std::vector<std::string> strings_of(const nlohmann::json& params, const char* ke
 bool TraceFilter::matches(const TraceEvent& event) const {
     // A routed packet's link ends are the hop (h1 → r1); its IPv4 addresses name the ends
     // of the whole path (h1 … h6): --node h6 shows it on every LAN it crosses.
-    const Layer* ipv4 = nodes.empty() ? nullptr : event.find("IPv4");
+    const Layer* ipv4 = nodes.empty() ? nullptr : event.find(std::string(kIpv4Fields.protocol));
     return any_or_empty(nodes,
                         [&](const std::string& node) {
-                            return event.from == node || event.to == node || field_is(ipv4, "src_node", node) ||
-                                   field_is(ipv4, "dst_node", node);
+                            return event.from == node || event.to == node || field_is(ipv4, kIpv4Fields["src_node"], node) ||
+                                   field_is(ipv4, kIpv4Fields["dst_node"], node);
                         }) &&
            any_or_empty(links, [&](const std::string& link) { return event.link == link || event.segment == link; }) &&
            any_or_empty(protocols, [&](const std::string& protocol) {
