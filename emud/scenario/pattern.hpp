@@ -1,10 +1,13 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "emud/topology/diagnostics.hpp"
 #include "emud/topology/model.hpp"
 #include "emud/trace/event.hpp"
 
@@ -23,7 +26,12 @@ struct Condition {
     std::string key;
     std::vector<std::string> values;
     bool is_list = false;
+    topology::SourceSpot where;        ///< the key's place in the file
+    topology::SourceSpot value_where;  ///< its value's
 };
+
+/// The keys of a pattern that are not a layer's fields: the event's own, and `summary`.
+inline constexpr std::array<std::string_view, 6> kEventKeys{"protocol", "segment", "link", "from", "to", "summary"};
 
 /// What an expected trace event looks like.
 struct TracePattern {
@@ -33,6 +41,11 @@ struct TracePattern {
     bool matches(const trace::TraceEvent& event) const;
     /// "ICMP type=echo-request ttl=63 segment=lan3", for messages.
     std::string describe() const;
+    /// What makes the pattern one no event can match, each at its place: a protocol the
+    /// trace has no layer of, a field no layer of it (or of the layers in a frame with it)
+    /// has (emud/trace/layer_fields.hpp), a list for a key that takes one value, an empty
+    /// list; each with a way out ("did you mean 'type'?").
+    std::vector<topology::Diagnostic> problems() const;
 };
 
 /// Where an ordered list of patterns stands against a trace.

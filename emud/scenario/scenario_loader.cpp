@@ -120,6 +120,8 @@ private:
         for (const auto& entry : node) {
             Condition condition;
             condition.key = entry.first.Scalar();
+            condition.where = spot_of(entry.first);
+            condition.value_where = spot_of(entry.second, condition.where);
             if (entry.second.IsScalar()) {
                 condition.values.push_back(entry.second.Scalar());
             } else if (entry.second.IsSequence()) {
@@ -134,6 +136,8 @@ private:
             }
             pattern.conditions.push_back(std::move(condition));
         }
+        // Refused now rather than run to fail with "no such event" (a misspelt field, ICNP).
+        for (auto& problem : pattern.problems()) diagnostics_.error(problem.where, problem.message, problem.hint);
         return pattern;
     }
 
