@@ -18,6 +18,7 @@
 #include "cli/client.hpp"
 #include "cli/commands.hpp"
 #include "cli/timeline.hpp"
+#include "emud/scenario/lab_check.hpp"
 #include "emud/scenario/report.hpp"
 #include "emud/scenario/scenario.hpp"
 #include "emud/topology/loader.hpp"
@@ -245,6 +246,22 @@ std::uint64_t newest_frame(Client& client, const std::string& lab) {
     return client.call("trace", {{"lab", lab}, {"limit", 0}}).value("last", std::uint64_t{0});
 }
 
+// The names of a lab that is up, from emud's `status`: the model it runs.
+scenario::LabNames lab_names_of(const json& status) {
+    scenario::LabNames names;
+    names.lab = status.value("name", std::string());
+    for (const auto& node : status.value("nodes", json::array())) {
+        auto name = node.value("name", std::string());
+        (node.value("kind", std::string()) == "switch" ? names.switches : names.nodes).push_back(name);
+    }
+    for (const auto& link : status.value("links", json::array())) {
+        names.links.push_back(link.value("name", std::string()));
+        names.endpoints.push_back(link.value("a", std::string()));
+        names.endpoints.push_back(link.value("b", std::string()));
+    }
+    return names;
+}
+
 }  // namespace
 
 int run_command(const std::string& file, const RunOptions& options) {
@@ -257,24 +274,38 @@ int run_command(const std::string& file, const RunOptions& options) {
     if (!options.lab && !scenario.topology) {
         throw CliError(file + " names no topology", "add `topology: FILE`, or run it on a lab that is up: --lab LAB");
     }
-    auto client = Client::connect();
-    std::string lab;
-    bool made_lab = false;
-    if (options.lab) {
-        lab = *options.lab;
-    } else {
-        auto text = topology::read_topology_file(*scenario.topology);
-        if (!text) {
-            std::cerr << topology::format(text.error(), scenario.topology->string());
+    // The scenario names the lab's nodes and links: checked against the lab before it runs,
+    // so that a step on a node the lab lacks is refused with its line, not run to fail.
+    auto refused = [&](const scenario::LabNames& names) {
+        auto problems = scenario::check_against_lab(scenario, names);
+        std::cerr << topology::format_all(problems, file);
+        return !problems.empty();
+    };
+    std::optional<std::string> text;
+    std::string source;
+    if (!options.lab) {
+        auto read = topology::read_topology_file(*scenario.topology);
+        if (!read) {
+            std::cerr << topology::format(read.error(), scenario.topology->string());
             return 1;
         }
-        auto source = std::filesystem::absolute(*scenario.topology).lexically_normal().string();
+        text = std::move(*read);
+        source = std::filesystem::absolute(*scenario.topology).lexically_normal().string();
         auto model = topology::load_topology(*text, {source, options.name});
         if (!model) {
             std::cerr << topology::format_all(model.error(), scenario.topology->string());
             return 1;
         }
         std::cerr << topology::format_all(model->warnings, scenario.topology->string());
+        if (refused(scenario::lab_names(*model))) return 1;
+    }
+    auto client = Client::connect();
+    if (options.lab && refused(lab_names_of(client.call("status", {{"lab", *options.lab}})))) return 1;
+    std::string lab;
+    bool made_lab = false;
+    if (options.lab) {
+        lab = *options.lab;
+    } else {
         json params{{"text", *text}, {"file", source}};
         if (options.name) params["name"] = *options.name;
         lab = client.call("up", params)["name"].get<std::string>();

@@ -16,6 +16,7 @@ namespace emu::scenario {
 /// Run a command in a node (through `emu exec`) and check how it ended.
 struct ExecStep {
     std::string node;
+    topology::SourceSpot node_where;  ///< where the file names it
     std::string command;  ///< given to /bin/sh -c
     int expect_exit = 0;
     std::vector<std::string> expect_output;  ///< each must appear in what it printed (stdout and stderr)
@@ -36,6 +37,7 @@ struct WaitTraceStep {
 /// Take a node's interface (and so its link) down or up.
 struct LinkStep {
     std::string endpoint;  ///< "h1:eth0"
+    topology::SourceSpot endpoint_where;
     bool up = false;
 };
 

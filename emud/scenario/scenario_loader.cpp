@@ -169,6 +169,7 @@ private:
                 diagnostics_.error(spot_of(node), "an exec step needs `node:`", "say which node runs the command");
             } else {
                 exec.node = text(node["node"], "node").value_or("");
+                exec.node_where = spot_of(node["node"]);
             }
             if (node["expect_exit"]) {
                 auto value = text(node["expect_exit"], "expect_exit").value_or("0");
@@ -203,6 +204,7 @@ private:
             check_keys(node, kLinkKeys, "link step key");
             LinkStep link;
             link.endpoint = text(node["link"], "link").value_or("");
+            link.endpoint_where = spot_of(node["link"]);
             if (link.endpoint.find(':') == std::string::npos) {
                 diagnostics_.error(spot_of(node["link"]), fmt::format("`link: {}` names no interface", link.endpoint),
                                    "write the node and its interface, like h1:eth0");
