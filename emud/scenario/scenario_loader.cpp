@@ -111,7 +111,9 @@ private:
 
     std::optional<TracePattern> read_pattern(const YAML::Node& node) {
         if (!node.IsMap() || node.size() == 0) {
-            diagnostics_.error(spot_of(node), fmt::format("an event pattern is a map of fields, not {}", type_name(node)),
+            diagnostics_.error(spot_of(node),
+                               node.IsMap() ? std::string("an event pattern needs at least one field")
+                                            : fmt::format("an event pattern is a map of fields, not {}", type_name(node)),
                                "like {protocol: ICMP, type: echo-request, ttl: 63}");
             return std::nullopt;
         }
