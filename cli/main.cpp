@@ -115,7 +115,8 @@ int run(int argc, char** argv) {
     run_scenario->add_flag("--keep", run_options.keep, "leave the lab up afterwards");
     run_scenario->add_flag("--json", run_options.as_json, "print the result as JSON");
     run_scenario->add_option("--junit", run_options.junit, "write the result as JUnit XML to this file");
-    run_scenario->add_option("--pcapng", run_options.pcapng, "where to keep the frames when it fails");
+    run_scenario->add_option("--pcapng", run_options.pcapng,
+                             "where to keep the frames when it fails (else a new folder under $TMPDIR)");
 
     std::string endpoint;
     std::string state;

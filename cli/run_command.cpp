@@ -324,8 +324,11 @@ int run_command(const std::string& file, const RunOptions& options) {
         run.run(report, after);
         report.seconds = seconds_since(started);
         if (!report.passed()) {
+            // Kept where it was asked for, else in a new folder of its own under $TMPDIR: a
+            // run writes nothing into the current folder that it was not asked to.
+            auto name = fmt::format("{}-{}.pcapng", std::filesystem::path(file).stem().string(), lab);
             report.pcapng_kept = options.pcapng.empty()
-                                     ? fmt::format("{}-{}.pcapng", std::filesystem::path(file).stem().string(), lab)
+                                     ? (util::make_private_directory("emu-run-") / name).string()
                                      : options.pcapng;
             save_capture(client, lab, report.pcapng_kept);
         }

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -127,6 +128,12 @@ std::optional<std::filesystem::path> inline_file_path(std::string_view path) {
         start = end + 1;
     }
     return relative;
+}
+
+std::filesystem::path make_private_directory(std::string_view prefix) {
+    auto pattern = (std::filesystem::temp_directory_path() / (std::string(prefix) + "XXXXXX")).string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw_errno("cannot make a directory like " + pattern);
+    return pattern;
 }
 
 }  // namespace emu::util

@@ -41,4 +41,9 @@ std::optional<std::filesystem::path> inline_file_path(std::string_view path);
 /// fsyncs a directory so that entries made or removed in it survive a crash.
 void sync_directory(const std::filesystem::path& path);
 
+/// A new directory of its own under the temporary folder ($TMPDIR, else /tmp), private to
+/// the user (mode 0700) and named `prefix` and six random characters (mkdtemp), so that no
+/// one else's file is in it or can be put there. Throws SystemError on failure.
+std::filesystem::path make_private_directory(std::string_view prefix);
+
 }  // namespace emu::util

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <fstream>
 
 #include <nlohmann/json.hpp>
@@ -78,6 +79,41 @@ TEST_CASE("a scenario that expects a packet that never comes fails within its de
     CHECK(namespaces_with_prefix("emu-" + lab).empty());
 }
 
+TEST_CASE("a failed scenario's frames are kept in a private folder under TMPDIR, not the current one",
+          "[root][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("stmp");
+    auto temporary = daemon.state_dir() / "tmp";
+    std::filesystem::create_directories(temporary);
+    TopologyFile scenario("kept.scenario.yaml",
+                          "name: kept\n"
+                          "topology: " EMU_SOURCE_DIR "/topologies/campus.yaml\n"
+                          "expect_within: 0.5\n"
+                          "steps:\n"
+                          "  - exec: ping -c1 -W2 10.0.3.11\n"
+                          "    node: h1\n"
+                          "expect_trace:\n"
+                          "  - {protocol: ICMP, type: echo-reply, ttl: 62}\n");
+    // emu runs in the test's state folder: that is the current folder here.
+    auto result = daemon.emu({"run", scenario, "--name", lab, "--json"}, {{"TMPDIR", temporary.string()}});
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 1);
+    auto report = nlohmann::json::parse(result.out, nullptr, false);
+    REQUIRE(report.is_object());
+    auto kept = std::filesystem::path(report.value("pcapng", std::string()));
+    CHECK(kept.parent_path().parent_path() == temporary);
+    CHECK(kept.parent_path().filename().string().starts_with("emu-run-"));
+    CHECK(kept.filename().string().ends_with(".scenario.yaml-" + lab + ".pcapng"));  // SCENARIO-LAB.pcapng
+    CHECK(std::filesystem::file_size(kept) > 0);
+    CHECK((std::filesystem::status(kept.parent_path()).permissions() & std::filesystem::perms::all) ==
+          std::filesystem::perms::owner_all);
+    for (const auto& entry : std::filesystem::directory_iterator(daemon.state_dir())) {
+        INFO(entry.path().string());
+        CHECK(entry.path().extension() != ".pcapng");
+    }
+    CHECK(namespaces_with_prefix("emu-" + lab).empty());
+}
+
 TEST_CASE("steps act on a running lab: a link pulled stops a ping, plugged back lets it through with routes intact",
           "[root][scenario]") {
     TestDaemon daemon;
@@ -107,4 +143,5 @@ TEST_CASE("steps act on a running lab: a link pulled stops a ping, plugged back 
     CHECK(routes.out.find("default via 10.0.1.1") != std::string::npos);
     // A scenario run on a lab that was up leaves it up.
     CHECK(namespaces_with_prefix("emu-" + lab + "-").size() == 7);
+
 }
