@@ -144,4 +144,17 @@ TEST_CASE("steps act on a running lab: a link pulled stops a ping, plugged back 
     // A scenario run on a lab that was up leaves it up.
     CHECK(namespaces_with_prefix("emu-" + lab + "-").size() == 7);
 
+    // What the scenario names is checked against the lab emud runs, before any step runs.
+    TopologyFile wrong("wrong.scenario.yaml",
+                       "name: wrong-node\n"
+                       "steps:\n"
+                       "  - link: h1:eth0\n"
+                       "    state: down\n"
+                       "  - exec: ping -c1 -W1 10.0.3.11\n"
+                       "    node: h9\n");
+    auto refused = daemon.emu({"run", wrong, "--lab", lab});
+    INFO(refused.out << refused.err);
+    CHECK(refused.exit_code == 1);
+    CHECK(contains(refused.err, ":6:11: error: lab " + lab + " has no node 'h9'\n    hint: did you mean 'h1'?"));
+    CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W1", "-q", "10.0.3.11"}).ok());  // h1's link stayed up
 }
