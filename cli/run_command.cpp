@@ -277,9 +277,10 @@ int run_command(const std::string& file, const RunOptions& options) {
     // The scenario names the lab's nodes and links: checked against the lab before it runs,
     // so that a step on a node the lab lacks is refused with its line, not run to fail.
     auto refused = [&](const scenario::LabNames& names) {
-        auto problems = scenario::check_against_lab(scenario, names);
+        topology::Diagnostics problems;
+        for (auto& problem : scenario::check_against_lab(scenario, names)) problems.add(std::move(problem));
         std::cerr << topology::format_all(problems, file);
-        return !problems.empty();
+        return problems.has_errors();
     };
     std::optional<std::string> text;
     std::string source;

@@ -46,7 +46,7 @@ std::vector<Expectation> expectations_of(const std::string& content) {
 // What `emu run` reports of the file before it brings a lab up.
 std::vector<topology::Diagnostic> problems_of(const std::string& content, const std::filesystem::path& file) {
     auto loaded = scenario::load_scenario(content, file.string());
-    if (!loaded) return loaded.error();
+    if (!loaded) return loaded.error().sorted();
     if (!loaded->topology) return {};
     auto text = util::read_file(*loaded->topology);
     REQUIRE(text);
@@ -75,7 +75,9 @@ TEST_CASE("every bad scenario in the corpus is refused at load with each of its 
         INFO(file.filename().string());
         REQUIRE_FALSE(expected.empty());
         auto diagnostics = problems_of(content, file);
-        INFO(topology::format_all(diagnostics, file.filename().string()));
+        std::string shown;
+        for (const auto& diagnostic : diagnostics) shown += topology::format(diagnostic, file.filename().string());
+        INFO(shown);
         CHECK(diagnostics.size() == expected.size());
         for (const auto& e : expected) {
             INFO("expected " << e.line << ":" << e.column << ": " << e.text);
