@@ -132,7 +132,7 @@ TEST_CASE("down kills a process a user started in the lab with emu exec … &", 
     CHECK(processes_in(inodes).empty());
 }
 
-TEST_CASE("up of a lab that is up is a clear error; down of one that is not fails unless told it may", "[root][lab]") {
+TEST_CASE("up of a lab that is up is a clear error, and down of one that is not fails unless told it may", "[root][lab]") {
     TestDaemon daemon;
     auto lab = daemon.lab_name("twice");
     REQUIRE(daemon.emu({"up", kCampus, "--name", lab}).ok());
@@ -149,7 +149,7 @@ TEST_CASE("up of a lab that is up is a clear error; down of one that is not fail
     CHECK(forgiving.out.find("is not up; nothing to remove") != std::string::npos);
 }
 
-TEST_CASE("an unknown command is named, with the nearest one; a wrong command line exits 2", "[root][lab]") {
+TEST_CASE("an unknown command is named with the nearest one, and a wrong command line exits 2", "[root][lab]") {
     TestDaemon daemon;
     auto typo = daemon.emu({"stauts"});
     CHECK(typo.exit_code == 2);

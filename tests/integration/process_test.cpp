@@ -146,10 +146,12 @@ links:
 )yaml");
     auto lab = daemon.lab_name("rdy");
     REQUIRE(daemon.emu({"up", file, "--name", lab}).ok());
-    REQUIRE(wait_until([&] { return daemon.emu({"logs", lab, "srv"}).out.find("listening: ") != std::string::npos; },
+    // The command's own line, at the start of a line: emu's "exec[0] started: echo
+    // listening: …" holds the words too, and comes before the command has run.
+    REQUIRE(wait_until([&] { return daemon.emu({"logs", lab, "srv"}).out.find("\nlistening: ") != std::string::npos; },
                        std::chrono::seconds(5)));
     auto logs = daemon.emu({"logs", lab, "srv"}).out;
     INFO(logs);
-    CHECK(logs.find("listening: 1") != std::string::npos);
+    CHECK(logs.find("\nlistening: 1\n") != std::string::npos);
     REQUIRE(daemon.emu({"down", lab}).ok());
 }

@@ -217,7 +217,7 @@ TEST_CASE("a client beyond the limit is told that emud is busy, and served once 
     CHECK(served);
 }
 
-TEST_CASE("a client that sends nothing is closed after the idle time; one whose request runs is not",
+TEST_CASE("a client that sends nothing is closed after the idle time, and one whose request runs is not",
           "[root][api]") {
     EchoServer echo({.idle_timeout = std::chrono::milliseconds(200)});
     auto idle = connect_to(echo.path);
