@@ -12,6 +12,7 @@
 #include "cli/timeline.hpp"
 #include "lib/util/files.hpp"
 #include "lib/util/system_error.hpp"
+#include "lib/util/byte_size.hpp"
 #include "lib/util/unique_fd.hpp"
 
 namespace emu::cli {
@@ -29,11 +30,19 @@ std::vector<std::string> capture_losses(const json& counts) {
                                      "neither the trace nor the pcapng",
                                      kernel));
     }
+    // The sizes are there from emud of this version on; an older one's counts lack them.
+    auto size_of = [&](const char* key, const char* setting) {
+        auto bytes = counts.value(key, std::uint64_t{0});
+        return bytes == 0 ? std::string() : fmt::format(" ({}, `capture: {{{}: …}}` in the topology)",
+                                                        util::format_byte_size(bytes), setting);
+    };
     if (not_in_file > 0) {
-        losses.push_back(fmt::format("{} frames are not in the pcapng: it reached its size cap", not_in_file));
+        losses.push_back(fmt::format("{} frames are not in the pcapng: it reached its size limit{}", not_in_file,
+                                     size_of("file_limit", "file_limit")));
     }
     if (evicted > 0) {
-        losses.push_back(fmt::format("the trace's memory ring let its oldest {} frames go{}", evicted,
+        losses.push_back(fmt::format("the trace's memory ring{} let its oldest {} frames go{}",
+                                     size_of("ring_bytes", "ring"), evicted,
                                      not_in_file == 0 ? "; the pcapng has them" : ""));
     }
     return losses;

@@ -21,7 +21,9 @@ json counts_json(const trace::CaptureCounts& counts) {
             {"events_evicted", counts.events_evicted},
             {"frames_in_file", counts.frames_in_file},
             {"frames_not_in_file", counts.frames_not_in_file},
-            {"file_bytes", counts.file_bytes}};
+            {"file_bytes", counts.file_bytes},
+            {"file_limit", counts.file_limit},
+            {"ring_bytes", counts.ring_bytes}};
 }
 
 // What a reader asked for: which events, and whether with every field of every layer or
@@ -70,6 +72,8 @@ void LabTraces::start(const std::string& lab, const build::LabPlan& plan, const 
                       const std::filesystem::path& pcapng) {
     trace::CaptureOptions options;
     options.pcapng = pcapng;
+    options.ring_bytes = static_cast<std::size_t>(model.capture.ring_bytes);
+    options.max_file_bytes = model.capture.file_limit_bytes;
     // The capture thread only posts; followers are woken on the io thread.
     auto capture = std::make_unique<trace::LabCapture>(plan, model, options, [this, lab] {
         asio::post(io_, [this, lab] { wake_followers(lab); });

@@ -11,13 +11,22 @@
 #include "emud/topology/checks.hpp"
 #include "emud/topology/services.hpp"
 #include "emud/topology/yaml_document.hpp"
+#include "lib/util/byte_size.hpp"
 #include "lib/util/files.hpp"
 #include "lib/wire/dns.hpp"
 
 namespace emu::topology {
 namespace {
 
-const std::vector<std::string> kTopLevelKeys{"name", "description", "nodes", "links"};
+const std::vector<std::string> kTopLevelKeys{"name", "description", "capture", "nodes", "links"};
+const std::vector<std::string> kCaptureKeys{"ring", "file_limit"};
+// What a capture setting may be: a ring below a megabyte holds too few frames to be of use,
+// one above 16 GiB is more memory than a lab should take; a pcapng may be as small as a
+// test wants.
+constexpr std::uint64_t kSmallestRing = 1ull << 20;
+constexpr std::uint64_t kLargestRing = 16ull << 30;
+constexpr std::uint64_t kSmallestFileLimit = 64ull << 10;
+constexpr std::uint64_t kLargestFileLimit = 16ull << 40;
 const std::vector<std::string> kNodeKeys{"kind",   "interfaces", "gateway", "routes",     "sysctls",
                                          "exec",   "services",   "nameservers", "search"};
 const std::vector<std::string> kSwitchKeys{"kind", "subnet", "stp"};
@@ -58,6 +67,8 @@ public:
                 if (auto name = scalar(it->second, "the lab's `name`", spots.name)) lab.name = *name;
             } else if (key == "description") {
                 scalar(it->second, "`description`", spot_of(it->first));
+            } else if (key == "capture") {
+                read_capture(it->second, spot_of(it->first), lab.capture);
             } else if (key == "nodes") {
                 spots.nodes = spot_of(it->first);
                 read_nodes(it->second, spots.nodes, lab);
@@ -121,6 +132,42 @@ private:
         if (*text == "false") return false;
         diagnostics_.error(spot_of(node, fallback), std::string(what) + " must be true or false, not '" + *text + "'");
         return std::nullopt;
+    }
+
+    // A size in bytes with its unit, within [low, high].
+    std::optional<std::uint64_t> byte_size(const YAML::Node& node, std::string_view what, SourceSpot fallback,
+                                           std::uint64_t low, std::uint64_t high) {
+        auto text = scalar(node, what, fallback);
+        if (!text) return std::nullopt;
+        auto bytes = util::parse_byte_size(*text);
+        if (!bytes || *bytes < low || *bytes > high) {
+            diagnostics_.error(spot_of(node, fallback),
+                               fmt::format("{} must be a size from {} to {}, not '{}'", what, util::format_byte_size(low),
+                                           util::format_byte_size(high), *text),
+                               "a whole number with a unit: 64MiB, 500MB, 2GiB");
+            return std::nullopt;
+        }
+        return bytes;
+    }
+
+    void read_capture(const YAML::Node& body, SourceSpot where, CaptureSettings& capture) {
+        capture.where = where;
+        if (!body.IsMap()) {
+            diagnostics_.error(spot_of(body, where), "`capture` must be a map of settings, not " +
+                                                         std::string(type_name(body)),
+                               "for example: capture: {ring: 64MiB, file_limit: 1GiB}");
+            return;
+        }
+        check_keys(body, kCaptureKeys, "in `capture`");
+        if (auto ring = body["ring"]) {
+            if (auto bytes = byte_size(ring, "`capture.ring`", where, kSmallestRing, kLargestRing)) capture.ring_bytes = *bytes;
+        }
+        if (auto limit = body["file_limit"]) {
+            if (auto bytes = byte_size(limit, "`capture.file_limit`", where, kSmallestFileLimit,
+                                       kLargestFileLimit)) {
+                capture.file_limit_bytes = *bytes;
+            }
+        }
     }
 
     void read_nodes(const YAML::Node& nodes, SourceSpot where, Lab& lab) {

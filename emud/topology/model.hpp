@@ -125,9 +125,19 @@ struct Link {
 };
 
 /// A whole validated lab.
+/// How much of a lab's traffic emud keeps (`capture:` at the top of a topology).
+struct CaptureSettings {
+    /// The trace's memory ring: the newest frames, decoded when read; the oldest go first.
+    std::uint64_t ring_bytes = 64ull << 20;
+    /// The lab's pcapng stops growing at this size; later frames are counted as not in it.
+    std::uint64_t file_limit_bytes = 1ull << 30;
+    SourceSpot where;
+};
+
 struct Lab {
     std::string name;
     std::string source_file;  ///< the file it came from, for messages; may be empty
+    CaptureSettings capture;
     std::vector<Node> nodes;
     std::vector<Link> links;
     /// What the checks found that does not stop the lab (an MTU mismatch): printed, not refused.

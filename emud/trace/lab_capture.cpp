@@ -115,6 +115,8 @@ CaptureCounts LabCapture::counts() const {
     std::lock_guard lock(counts_mutex_);
     auto counts = counts_;
     counts.events_evicted = store_.evicted();
+    counts.file_limit = options_.max_file_bytes;
+    counts.ring_bytes = options_.ring_bytes;
     return counts;
 }
 
@@ -200,11 +202,23 @@ void LabCapture::handle(HeldFrame&& held) {
                                         : (outgoing ? FrameDirection::outbound : FrameDirection::inbound);
     // Counted when written out, with the file's own counts, so that a reader never sees a
     // frame counted and not yet accounted for (this thread is the counts' only writer).
-    if (counts_.file_bytes + pending_.size() < options_.max_file_bytes) {
+    // The file never passes its limit: a block that would is taken back, and so is every
+    // later one (once full, it stays full, so that the file is every frame up to a moment).
+    auto block_start = pending_.size();
+    bool fits = counts_.frames_not_in_file + pending_not_in_file_ == 0;
+    if (fits) {
         pcapng::enhanced_packet(pending_, static_cast<std::uint32_t>(point.link), frame.timestamp_ns, data,
                                 original_length, direction);
+        fits = counts_.file_bytes + pending_.size() <= options_.max_file_bytes;
+        if (!fits) pending_.resize(block_start);
+    }
+    if (fits) {
         ++pending_frames_;
     } else {
+        if (counts_.frames_not_in_file + pending_not_in_file_ == 0) {
+            spdlog::warn("capture.file_full file={} limit={}: later frames are in the trace's ring only",
+                         options_.pcapng.string(), options_.max_file_bytes);
+        }
         ++pending_not_in_file_;
     }
     // Last: `data` may be the stored frame's own bytes, which the store owns from here on.

@@ -17,6 +17,7 @@
 #include "emud/trace/frame_timeline.hpp"
 #include "emud/trace/event.hpp"
 #include "emud/trace/trace_store.hpp"
+#include "emud/topology/model.hpp"
 #include "lib/net/packet_ring.hpp"
 #include "lib/util/unique_fd.hpp"
 
@@ -24,8 +25,10 @@ namespace emu::trace {
 
 struct CaptureOptions {
     std::filesystem::path pcapng;             ///< where the lab's frames go
-    std::size_t ring_bytes = 64u << 20;       ///< frames kept in memory for the trace, oldest dropped first
-    std::uint64_t max_file_bytes = 1ull << 30;  ///< the pcapng stops growing here; later frames are counted
+    /// frames kept in memory for the trace, oldest dropped first
+    std::size_t ring_bytes = topology::CaptureSettings{}.ring_bytes;
+    /// the pcapng stops growing here; later frames are counted
+    std::uint64_t max_file_bytes = topology::CaptureSettings{}.file_limit_bytes;
     std::uint32_t snap_length = 65535;
 };
 
@@ -37,6 +40,8 @@ struct CaptureCounts {
     std::uint64_t frames_in_file = 0;   ///< frames in the pcapng
     std::uint64_t file_bytes = 0;       ///< the pcapng is complete up to here
     std::uint64_t frames_not_in_file = 0;  ///< past max_file_bytes
+    std::uint64_t file_limit = 0;          ///< max_file_bytes, for whoever reports the loss
+    std::uint64_t ring_bytes = 0;          ///< the memory ring's size, the same
 };
 
 /// Captures every frame of one lab from the moment it is made until it is destroyed: one
