@@ -49,8 +49,9 @@ Clock::duration duration_of(double seconds) {
 
 class ScenarioRun {
 public:
-    ScenarioRun(Client& client, const scenario::Scenario& scenario, std::string lab)
-        : client_(client), scenario_(scenario), lab_(std::move(lab)) {}
+    /// `counts_before`: the capture's counts when the run began (null for a lab it made).
+    ScenarioRun(Client& client, const scenario::Scenario& scenario, std::string lab, json counts_before)
+        : client_(client), scenario_(scenario), lab_(std::move(lab)), counts_before_(std::move(counts_before)) {}
 
     ~ScenarioRun() { stop_background(); }
 
@@ -78,6 +79,7 @@ public:
         if (!scenario_.expect_trace.empty()) check_expected_trace(report, failed);
         stop_background();
         if (!report.passed()) report.trace_context = trace_context();
+        report_losses(report);
     }
 
 private:
@@ -115,6 +117,7 @@ private:
     }
 
     void do_step(const scenario::WaitTraceStep& wait, CheckResult& check) {
+        check.decided_by_trace = true;
         auto give_up = Clock::now() + duration_of(wait.timeout);
         while (true) {
             fetch_events();
@@ -160,7 +163,7 @@ private:
         }
         for (std::size_t i = 0; i < patterns.size(); ++i) {
             CheckResult check{"expect_trace", fmt::format("trace: {}", patterns[i].describe()), Outcome::skipped,
-                              seconds_since(started), "", ""};
+                              seconds_since(started), "", "", true};
             if (i < match.matched.size()) {
                 check.outcome = Outcome::passed;
                 check.message = fmt::format("frame {}", match.matched[i]);
@@ -177,10 +180,38 @@ private:
 
     std::uint64_t start_after() const { return first_after_; }
 
+    // What the capture lost while the scenario ran: frames the kernel dropped, and frames
+    // the trace's ring let go before this run read them. Either may have been the frame a
+    // failed wait or expectation looked for, so each such failure says so.
+    void report_losses(scenario::RunReport& report) {
+        fetch_events();
+        auto grown = [&](const char* key) {
+            auto now = counts_now_.value(key, std::uint64_t{0});
+            auto before = counts_before_.is_object() ? counts_before_.value(key, std::uint64_t{0}) : 0;
+            return now > before ? now - before : 0;
+        };
+        json lost{{"kernel_dropped", grown("kernel_dropped")},
+                  {"frames_not_in_file", grown("frames_not_in_file")},
+                  {"events_evicted", missed_},
+                  {"file_limit", counts_now_.value("file_limit", std::uint64_t{0})},
+                  {"ring_bytes", counts_now_.value("ring_bytes", std::uint64_t{0})}};
+        report.capture_losses = capture_losses(lost);
+        report.frames_unseen = lost["kernel_dropped"].get<std::uint64_t>() + missed_;
+        if (report.frames_unseen == 0) return;
+        for (auto& check : report.checks) {
+            if (check.outcome != Outcome::failed || !check.decided_by_trace) continue;
+            check.message += fmt::format(" — but {} frames of the run were never seen (see the capture's losses "
+                                         "below): the event may have been one of them",
+                                         report.frames_unseen);
+        }
+    }
+
     // Fetches every event after the last one seen; keeps them for the checks that follow.
     void fetch_events() {
         while (true) {
             auto slice = client_.call("trace", {{"lab", lab_}, {"after", cursor_}});
+            missed_ += slice.value("missed", std::uint64_t{0});
+            if (auto counts = slice.find("counts"); counts != slice.end() && counts->is_object()) counts_now_ = *counts;
             for (auto& item : slice["events"]) events_.push_back(trace::event_from_json(std::move(item)));
             auto next = slice.value("next", cursor_);
             if (next <= cursor_) break;
@@ -240,10 +271,15 @@ private:
     std::uint64_t wait_after_ = 0;   ///< the next wait_trace looks after this frame
     std::uint64_t failure_anchor_ = 0;
     std::vector<pid_t> background_;
+    json counts_before_;
+    json counts_now_ = json::object();
+    std::uint64_t missed_ = 0;            ///< frames the ring let go before this run read them
 };
 
-std::uint64_t newest_frame(Client& client, const std::string& lab) {
-    return client.call("trace", {{"lab", lab}, {"limit", 0}}).value("last", std::uint64_t{0});
+// The newest frame of a lab's trace, and the capture's counts then.
+std::pair<std::uint64_t, json> newest_frame(Client& client, const std::string& lab) {
+    auto slice = client.call("trace", {{"lab", lab}, {"limit", 0}});
+    return {slice.value("last", std::uint64_t{0}), slice.value("counts", json())};
 }
 
 // The names of a lab that is up, from emud's `status`: the model it runs.
@@ -320,8 +356,9 @@ int run_command(const std::string& file, const RunOptions& options) {
     auto started = Clock::now();
     std::string failure;
     try {
-        auto after = made_lab ? 0 : newest_frame(client, lab);
-        ScenarioRun run(client, scenario, lab);
+        // A lab it made is counted from its start; one that was up, from now.
+        auto [after, counts_before] = made_lab ? std::pair{std::uint64_t{0}, json()} : newest_frame(client, lab);
+        ScenarioRun run(client, scenario, lab, std::move(counts_before));
         run.run(report, after);
         report.seconds = seconds_since(started);
         if (!report.passed()) {

@@ -43,7 +43,14 @@ std::string report_table(const RunReport& report) {
         out += "\n  the trace around it:\n";
         for (const auto& line : report.trace_context) out += line + "\n";
     }
-    if (!report.pcapng_kept.empty()) out += fmt::format("\n  every frame is kept in {}\n", report.pcapng_kept);
+    if (!report.capture_losses.empty()) {
+        out += "\n  the capture lost frames during the run:\n";
+        for (const auto& loss : report.capture_losses) out += "    " + loss + "\n";
+    }
+    if (!report.pcapng_kept.empty()) {
+        out += fmt::format("\n  {} kept in {}\n", report.capture_losses.empty() ? "every frame is" : "the frames are",
+                           report.pcapng_kept);
+    }
     out += fmt::format("\n{}: {} passed, {} failed, {} skipped in {:.3f} s\n", report.passed() ? "PASSED" : "FAILED",
                        count(report, Outcome::passed), count(report, Outcome::failed), count(report, Outcome::skipped),
                        report.seconds);
@@ -62,7 +69,8 @@ nlohmann::json report_json(const RunReport& report) {
     }
     return {{"scenario", report.scenario}, {"file", report.file},       {"lab", report.lab},
             {"passed", report.passed()},   {"seconds", report.seconds}, {"checks", std::move(checks)},
-            {"trace_context", report.trace_context}, {"pcapng", report.pcapng_kept}};
+            {"trace_context", report.trace_context}, {"pcapng", report.pcapng_kept},
+            {"capture_losses", report.capture_losses}, {"frames_unseen", report.frames_unseen}};
 }
 
 std::string report_junit(const RunReport& report) {
@@ -83,6 +91,7 @@ std::string report_junit(const RunReport& report) {
         if (check.outcome == Outcome::failed) {
             std::string details = check.message;
             for (const auto& line : report.trace_context) details += "\n" + line;
+            for (const auto& loss : report.capture_losses) details += "\ncapture: " + loss;
             out += fmt::format("      <failure message=\"{}\">{}</failure>\n", util::xml_escape(check.message),
                                util::xml_escape(details));
         } else if (check.outcome == Outcome::skipped) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,7 @@ struct CheckResult {
     double seconds = 0;
     std::string message;  ///< why it failed; for a matched event, which frame
     std::string output;   ///< what a command printed
+    bool decided_by_trace = false;  ///< a frame the capture lost could have changed its outcome
 };
 
 struct RunReport {
@@ -27,6 +29,11 @@ struct RunReport {
     double seconds = 0;
     std::vector<std::string> trace_context;  ///< timeline lines around a failure
     std::string pcapng_kept;                 ///< where the frames were kept after a failure
+    /// What the capture lost during the run, a sentence each (empty: nothing).
+    std::vector<std::string> capture_losses;
+    /// Frames of the run that no check could see (dropped by the kernel, or gone from the
+    /// trace's ring before they were read).
+    std::uint64_t frames_unseen = 0;
 
     bool passed() const;
 };

@@ -44,6 +44,9 @@ TEST_CASE("the campus TCP scenario sees the handshake, the data and both FINs", 
     auto report = nlohmann::json::parse(run.out);
     CHECK(report["passed"] == true);
     CHECK(report["checks"].size() == 9);
+    // Nothing was lost, and the report says nothing of losses.
+    CHECK(report["capture_losses"].empty());
+    CHECK(report["frames_unseen"] == 0);
     CHECK(namespaces_with_prefix("emu-" + lab).empty());
 }
 
@@ -157,4 +160,52 @@ TEST_CASE("steps act on a running lab: a link pulled stops a ping, plugged back 
     CHECK(refused.exit_code == 1);
     CHECK(contains(refused.err, ":6:11: error: lab " + lab + " has no node 'h9'\n    hint: did you mean 'h1'?"));
     CHECK(daemon.emu({"exec", lab, "h1", "--", "ping", "-c1", "-W1", "-q", "10.0.3.11"}).ok());  // h1's link stayed up
+}
+
+TEST_CASE("a scenario run that lost frames says so, and a failure it may explain says that too",
+          "[root][scenario]") {
+    TestDaemon daemon;
+    auto lab = daemon.lab_name("slost");
+    // A ring of 1 MiB and a pcapng of 64 KiB: a flood of large pings passes both many times
+    // over before the run first reads the trace, so its first frames (the ARP) are gone.
+    TopologyFile topology("small-capture.yaml",
+                          "name: small\n"
+                          "capture: {ring: 1MiB, file_limit: 64KiB}\n"
+                          "nodes:\n"
+                          "  h1: {interfaces: {eth0: 10.0.1.10/24}}\n"
+                          "  h2: {interfaces: {eth0: 10.0.1.11/24}}\n"
+                          "links:\n"
+                          "  - endpoints: [h1:eth0, h2:eth0]\n");
+    TopologyFile scenario("lost.scenario.yaml",
+                          "name: lost\n"
+                          "topology: " + static_cast<const std::string&>(topology) + "\n"
+                          "expect_within: 1\n"
+                          "steps:\n"
+                          "  - exec: ping -q -f -c 3000 -s 1400 10.0.1.11\n"
+                          "    node: h1\n"
+                          "expect_trace:\n"
+                          "  - {protocol: ARP, op: request}\n");
+    auto pcapng = (daemon.state_dir() / "kept.pcapng").string();
+    auto result = daemon.emu({"run", scenario, "--name", lab, "--pcapng", pcapng, "--json"});
+    INFO(result.out << result.err);
+    CHECK(result.exit_code == 1);
+    auto report = nlohmann::json::parse(result.out);
+    REQUIRE(report["checks"].size() == 2);
+    CHECK(report["checks"][0]["outcome"] == "passed");
+    auto failure = report["checks"][1]["message"].get<std::string>();
+    CHECK(failure.find("no such event") != std::string::npos);
+    CHECK(failure.find("frames of the run were never seen") != std::string::npos);
+    CHECK(failure.find("the event may have been one of them") != std::string::npos);
+    CHECK(report["frames_unseen"].get<std::uint64_t>() > 1000);
+    auto losses = report["capture_losses"].dump();
+    CHECK(losses.find("the trace's memory ring (1 MiB, `capture: {ring: …}` in the topology) let its oldest") !=
+          std::string::npos);
+    CHECK(losses.find("frames are not in the pcapng: it reached its size limit (64 KiB, "
+                      "`capture: {file_limit: …}` in the topology)") != std::string::npos);
+    // The pcapng stopped at its limit and is whole up to there.
+    CHECK(std::filesystem::file_size(pcapng) <= 64u * 1024);
+    auto tshark = run({"tshark", "-n", "-r", pcapng});
+    CHECK(tshark.ok());
+    CHECK(std::count(tshark.out.begin(), tshark.out.end(), '\n') >= 20);
+    CHECK(namespaces_with_prefix("emu-" + lab).empty());
 }
