@@ -44,6 +44,11 @@ public:
     /// from the front of either and return their layers (they go on the frame that brought
     /// the newest bytes); leave an incomplete one for a later call.
     virtual std::vector<Layer> on_bytes(std::array<std::vector<std::uint8_t>, 2>& buffers, FlowDirection newest) = 0;
+
+    /// Bytes of one direction were never captured: what that direction's buffer held before
+    /// them is gone, and the bytes that follow may start in the middle of a message. A
+    /// decoder that remembers a message under way in that direction forgets it here.
+    virtual void on_gap(FlowDirection) {}
 };
 
 /// The decoder of one application protocol (DHCP, DNS, HTTP, FTP, …), plugged into the

@@ -8,17 +8,43 @@
 
 namespace emu::trace {
 
+struct Layer;
+
+/// Makes a layer from the bytes a decoder kept of a message (a Layer's `record`).
+using LayerExpander = Layer (*)(const std::vector<std::uint8_t>& record);
+
 /// One protocol layer of a frame: its name, a line for people, and its fields for
 /// scenarios and `--json` ("src", "dst", "ttl", "flags", …).
+///
+/// Or, while it sits in the trace's ring, a layer still to be made: a decoder that follows
+/// a connection at capture time may keep only the bytes it needs to describe a message
+/// (`record`, with `expand` to describe it), and the layer is made when the trace is read —
+/// under load, building every message's fields as it is captured costs more than the rest
+/// of the capture together (docs/trace.md).
 struct Layer {
+    Layer() = default;
+    Layer(std::string protocol_name, std::string summary_line, nlohmann::json layer_fields = nlohmann::json::object())
+        : protocol(std::move(protocol_name)), summary(std::move(summary_line)), fields(std::move(layer_fields)) {}
+
     std::string protocol;  ///< "Ethernet", "ARP", "IPv4", "ICMP", "UDP", "TCP", …
     std::string summary;   ///< "ARP who-has 10.0.1.1 tell 10.0.1.10"
     nlohmann::json fields = nlohmann::json::object();
+    LayerExpander expand = nullptr;    ///< set: the layer is `expand(record)`, not made yet
+    std::vector<std::uint8_t> record;  ///< what `expand` describes
+
+    /// A layer still to be made from `record`.
+    static Layer deferred(LayerExpander expand, std::vector<std::uint8_t> record);
 };
 
-/// Layers packed into bytes (MessagePack, each as [protocol, summary, fields]): how the trace
-/// ring keeps a frame's application messages, so that what it counts of them is what they
-/// take — a tree of JSON fields costs several times its text in allocations.
+/// The layer itself: a deferred one made now, any other as it is.
+Layer expanded(Layer layer);
+std::vector<Layer> expanded(std::vector<Layer> layers);
+
+/// Layers packed into bytes: how the trace ring keeps a frame's application messages, so
+/// that what it counts of them is what they take — a tree of JSON fields costs several
+/// times its text in allocations. A made layer is kept as MessagePack ([protocol, summary,
+/// fields]); a deferred one as its expander and record. The expander is kept as the
+/// function's address: packed layers never leave the process that packed them.
 std::vector<std::uint8_t> pack_layers(std::vector<Layer> layers);
 /// The layers pack_layers() made; none from bytes it did not make.
 std::vector<Layer> unpack_layers(const std::vector<std::uint8_t>& packed);

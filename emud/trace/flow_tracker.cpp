@@ -1,5 +1,7 @@
 #include "emud/trace/flow_tracker.hpp"
 
+#include <algorithm>
+
 namespace emu::trace {
 
 ApplicationDecoder* FlowTracker::decoder_for(std::uint8_t protocol, std::uint16_t port) const {
@@ -9,7 +11,7 @@ ApplicationDecoder* FlowTracker::decoder_for(std::uint8_t protocol, std::uint16_
     return nullptr;
 }
 
-std::vector<Layer> FlowTracker::on_frame(const wire::DecodedFrame& frame, std::uint32_t segment) {
+std::vector<Layer> FlowTracker::on_frame_deferred(const wire::DecodedFrame& frame, std::uint32_t segment) {
     if (decoders_.empty() || !frame.ipv4 || frame.ipv4->header.is_fragment()) return {};
     if (frame.tcp) return on_tcp(*frame.ipv4, *frame.tcp, segment);
     if (frame.udp) return on_udp(*frame.udp);
@@ -79,10 +81,34 @@ std::vector<Layer> FlowTracker::on_tcp(const wire::Ipv4Packet& ip, const wire::T
     auto index = static_cast<std::size_t>(direction);
     auto& buffer = connection.buffers[index];
     auto before = buffer.size();
-    connection.streams[index].on_segment(tcp.header.sequence, tcp.header.has(wire::tcp_flag::kSyn),
-                                         tcp.header.has(wire::tcp_flag::kFin), tcp.payload, buffer);
+    bool gap = false;
+    // Each stream's bytes; a gap given up drops the unfinished message before it.
+    auto take = [&](FlowDirection way, auto&& deliver) {
+        auto& stream = connection.streams[static_cast<std::size_t>(way)];
+        auto& bytes = connection.buffers[static_cast<std::size_t>(way)];
+        auto skipped = stream.skipped();
+        deliver(stream, bytes);
+        if (stream.skipped() == skipped) return;
+        auto cut = std::min(stream.last_gap_at(), bytes.size());
+        bytes.erase(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(cut));
+        if (way == direction) before = 0;
+        connection.decoder->on_gap(way);
+        gap = true;
+    };
+    take(direction, [&](TcpStreamReassembler& stream, std::vector<std::uint8_t>& bytes) {
+        stream.on_segment(tcp.header.sequence, tcp.header.has(wire::tcp_flag::kSyn),
+                          tcp.header.has(wire::tcp_flag::kFin), tcp.payload, bytes);
+    });
+    // What this segment acknowledges the other end received: a gap in that direction before
+    // it was never captured, and will not be sent again.
+    auto other = direction == FlowDirection::to_server ? FlowDirection::to_client : FlowDirection::to_server;
+    if (tcp.header.has(wire::tcp_flag::kAck)) {
+        take(other, [&](TcpStreamReassembler& stream, std::vector<std::uint8_t>& bytes) {
+            stream.on_acknowledged(tcp.header.acknowledgment, bytes);
+        });
+    }
     std::vector<Layer> layers;
-    if (buffer.size() > before) layers = connection.decoder->on_bytes(connection.buffers, direction);
+    if (buffer.size() > before || gap) layers = connection.decoder->on_bytes(connection.buffers, direction);
     if (buffer.size() > kMaxBuffered) buffer.clear();
     bool closed = tcp.header.has(wire::tcp_flag::kRst) ||
                   (connection.streams[0].finished() && connection.streams[1].finished());

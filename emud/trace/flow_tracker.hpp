@@ -30,7 +30,12 @@ public:
     /// The application layers this frame completes (usually none). `segment` says where it
     /// was seen: a connection crossing a router is followed on each side of it, so its
     /// messages show on every LAN they cross.
-    std::vector<Layer> on_frame(const wire::DecodedFrame& frame, std::uint32_t segment = 0);
+    std::vector<Layer> on_frame(const wire::DecodedFrame& frame, std::uint32_t segment = 0) {
+        return expanded(on_frame_deferred(frame, segment));
+    }
+    /// The same, with the layers that decoders deferred left to be made when they are read
+    /// (Layer::deferred): what the capture keeps.
+    std::vector<Layer> on_frame_deferred(const wire::DecodedFrame& frame, std::uint32_t segment = 0);
 
 private:
     struct Endpoint {

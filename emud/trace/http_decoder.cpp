@@ -1,6 +1,8 @@
 #include "emud/trace/http_decoder.hpp"
 #include "emud/trace/layer_fields.hpp"
 
+#include <algorithm>
+#include <cstring>
 #include <deque>
 #include <optional>
 
@@ -94,11 +96,45 @@ Layer response_layer(const HttpResponseHead& head, const HttpBodyFraming& framin
     return kHttpFields.layer(std::move(summary), std::move(fields));
 }
 
+// What the trace's ring keeps of a message until it is read (Layer::deferred): its head as
+// it came, and what the head alone does not say — a flag byte (bit 0: a response, bit 1:
+// chunked) and the body's decoded size (8 bytes, host order) before it. The layer is made
+// from it as the capture would have made it.
+constexpr std::size_t kRecordPrefix = 1 + sizeof(std::uint64_t);
+constexpr std::uint8_t kRecordResponse = 1;
+constexpr std::uint8_t kRecordChunked = 2;
+
+std::vector<std::uint8_t> message_record(std::uint8_t flags, std::uint64_t body_size, const std::vector<std::uint8_t>& head) {
+    std::vector<std::uint8_t> record(kRecordPrefix + head.size());
+    record[0] = flags;
+    std::memcpy(record.data() + 1, &body_size, sizeof body_size);
+    std::copy(head.begin(), head.end(), record.begin() + kRecordPrefix);
+    return record;
+}
+
+Layer layer_of_record(const std::vector<std::uint8_t>& record) {
+    if (record.size() < kRecordPrefix) return malformed("a kept message without its head");
+    Body body;
+    std::memcpy(&body.size, record.data() + 1, sizeof body.size);
+    auto head_bytes = Bytes(record).subspan(kRecordPrefix);
+    if (record[0] & kRecordResponse) {
+        auto head = read_response_head(head_bytes);
+        if (head.state != HttpHeadResult<HttpResponseHead>::State::complete) return malformed(head.error);
+        HttpBodyFraming framing;
+        if (record[0] & kRecordChunked) framing.kind = HttpBodyFraming::Kind::chunked;
+        return response_layer(head.head, framing, body);
+    }
+    auto head = read_request_head(head_bytes);
+    if (head.state != HttpHeadResult<HttpRequestHead>::State::complete) return malformed(head.error);
+    return request_layer(head.head, body);
+}
+
 // A message whose head has been read, waiting for the rest of its body.
 template <typename Head>
 struct Underway {
     Head head;
     HttpBodyFraming framing;
+    std::vector<std::uint8_t> raw_head;  ///< for its record
 };
 
 class HttpConnection : public ConnectionDecoder {
@@ -116,6 +152,14 @@ public:
             responses.clear();
         }
         return layers;
+    }
+
+    void on_gap(FlowDirection direction) override {
+        if (direction == FlowDirection::to_server) {
+            request_.reset();
+        } else {
+            response_.reset();
+        }
     }
 
 private:
@@ -138,12 +182,13 @@ private:
                 if (unanswered_.size() == kMaxUnanswered) unanswered_.pop_front();
                 unanswered_.push_back(head.head.method);
                 auto framing = request_body_framing(head.head).framing;
-                request_.emplace(Underway<HttpRequestHead>{std::move(head.head), framing});
+                request_.emplace(Underway<HttpRequestHead>{std::move(head.head), framing,
+                                                           {rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(head.size)}});
                 continue;
             }
             auto body = body_in(request_->framing, rest);
             if (!body) break;
-            layers.push_back(request_layer(request_->head, *body));
+            layers.push_back(Layer::deferred(layer_of_record, message_record(0, body->size, request_->raw_head)));
             request_.reset();
             at += body->wire_size;
         }
@@ -175,12 +220,15 @@ private:
                 // After a 101 (RFC 9110 §15.2.2) or a 2xx to CONNECT (§9.3.6) the connection
                 // carries another protocol, or a tunnel: nothing more of it is HTTP.
                 upgrading_ = head.head.status == 101 || (method == "CONNECT" && head.head.status / 100 == 2);
-                response_.emplace(Underway<HttpResponseHead>{std::move(head.head), framing});
+                response_.emplace(Underway<HttpResponseHead>{std::move(head.head), framing,
+                                                             {rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(head.size)}});
                 continue;
             }
             auto body = body_in(response_->framing, rest);
             if (!body) break;
-            layers.push_back(response_layer(response_->head, response_->framing, *body));
+            std::uint8_t flags = kRecordResponse;
+            if (response_->framing.kind == HttpBodyFraming::Kind::chunked) flags |= kRecordChunked;
+            layers.push_back(Layer::deferred(layer_of_record, message_record(flags, body->size, response_->raw_head)));
             response_.reset();
             at += body->wire_size;
             tunnel_ = upgrading_;

@@ -14,9 +14,15 @@
 
 namespace emu::net {
 
-PacketRing::PacketRing(int ifindex, RingSize size) : size_(size) {
+PacketRing::PacketRing(int ifindex, RingSize size, RingTakes takes) : size_(size) {
     fd_ = util::UniqueFd(::socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, htons(ETH_P_ALL)));
     if (!fd_) util::throw_errno("packet socket");
+    if (takes == RingTakes::incoming) {
+        int ignore = 1;
+        if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_IGNORE_OUTGOING, &ignore, sizeof ignore) != 0) {
+            util::throw_errno("PACKET_IGNORE_OUTGOING (Linux 4.20 or later)");
+        }
+    }
     int version = TPACKET_V3;
     if (::setsockopt(fd_.get(), SOL_PACKET, PACKET_VERSION, &version, sizeof version) != 0) {
         util::throw_errno("PACKET_VERSION TPACKET_V3");

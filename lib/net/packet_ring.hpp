@@ -33,6 +33,12 @@ struct RingSize {
     std::uint32_t block_timeout_ms = 10;
 };
 
+/// Which frames a ring takes: all, or only those the interface receives. A switch port's
+/// frames are wanted as they enter the switch; with `incoming`, the kernel does not copy
+/// the same frame again as it leaves by another port (PACKET_IGNORE_OUTGOING, Linux 4.20),
+/// which halves what a switch's ring carries.
+enum class RingTakes { every_frame, incoming };
+
 /// A packet socket with a memory-mapped TPACKET_V3 receive ring, the way libpcap reads on
 /// Linux: the kernel fills blocks of frames and user space reads them without a copy or
 /// a system call per frame. The socket belongs to the network namespace of the thread
@@ -40,24 +46,29 @@ struct RingSize {
 class PacketRing {
 public:
     /// Opens the socket for every protocol on `ifindex` (0: every interface of the namespace).
-    PacketRing(int ifindex, RingSize size);
+    PacketRing(int ifindex, RingSize size, RingTakes takes = RingTakes::every_frame);
     ~PacketRing();
     PacketRing(const PacketRing&) = delete;
     PacketRing& operator=(const PacketRing&) = delete;
 
     int fd() const { return fd_.get(); }
 
-    /// Visits every frame of every block the kernel has handed over, oldest first, and gives
-    /// the blocks back. Returns how many frames were visited; never blocks.
+    /// Visits every frame of the blocks the kernel has handed over (at most `max_blocks` of
+    /// them), oldest first, and gives the blocks back. Returns how many frames were visited;
+    /// never blocks.
     template <typename Visit>
-    std::size_t drain(Visit&& visit) {
+    std::size_t drain(Visit&& visit, std::size_t max_blocks = SIZE_MAX) {
         std::size_t frames = 0;
-        while (auto* block = ready_block()) {
+        for (std::size_t blocks = 0; blocks < max_blocks; ++blocks) {
+            auto* block = ready_block();
+            if (!block) break;
             frames += visit_block(block, [&](const CapturedFrame& frame) { visit(frame); });
             release_block();
         }
         return frames;
     }
+    /// True when the kernel has handed over a block that drain() has not visited.
+    bool has_ready_block() { return ready_block() != nullptr; }
 
     /// Frames the kernel received and dropped since the last call (PACKET_STATISTICS).
     struct Counts {

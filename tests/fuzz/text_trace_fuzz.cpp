@@ -33,7 +33,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         buffer.insert(buffer.end(), data + at, data + at + length);
         at += length;
         fed += length;
-        for (const auto& layer : connection->on_bytes(buffers, direction)) {
+        auto made = connection->on_bytes(buffers, direction);
+        // What the ring keeps and gives back is what the decoder made.
+        auto kept = emu::trace::unpack_layers(emu::trace::pack_layers(made));
+        auto layers = emu::trace::expanded(std::move(made));
+        if (kept.size() != layers.size()) std::abort();
+        for (std::size_t i = 0; i < kept.size(); ++i) {
+            if (kept[i].summary != layers[i].summary || kept[i].fields != layers[i].fields) std::abort();
+        }
+        for (const auto& layer : layers) {
             if (layer.protocol.empty() || layer.summary.empty()) std::abort();
             // An announced endpoint is claimed by a connection to it.
             if (layer.fields.contains("endpoint") && layer.protocol == "FTP" && layer.fields["message"] == "reply") {

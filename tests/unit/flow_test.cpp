@@ -39,9 +39,11 @@ public:
     }
 };
 
-// A TCP/IPv4 frame from h1 (10.0.1.10:40000) to h5 (10.0.3.10:7777) or back, made with the codecs.
+// A TCP/IPv4 frame from h1 (10.0.1.10:40000) to h5 (10.0.3.10:7777, or another server port)
+// or back, made with the codecs.
 std::vector<std::uint8_t> segment(bool from_client, std::uint32_t sequence, std::uint8_t flags,
-                                  const std::string& payload) {
+                                  const std::string& payload, std::uint32_t acknowledgment = 0,
+                                  std::uint16_t server_port = 7777) {
     wire::Ipv4Address client = *wire::Ipv4Address::parse("10.0.1.10");
     wire::Ipv4Address server = *wire::Ipv4Address::parse("10.0.3.10");
     wire::EthernetHeader ethernet;
@@ -51,9 +53,10 @@ std::vector<std::uint8_t> segment(bool from_client, std::uint32_t sequence, std:
     ip.source = from_client ? client : server;
     ip.destination = from_client ? server : client;
     wire::TcpHeader tcp;
-    tcp.source_port = from_client ? 40000 : 7777;
-    tcp.destination_port = from_client ? 7777 : 40000;
+    tcp.source_port = from_client ? 40000 : server_port;
+    tcp.destination_port = from_client ? server_port : 40000;
     tcp.sequence = sequence;
+    tcp.acknowledgment = acknowledgment;
     tcp.flags = flags;
     tcp.finish(ip.source, ip.destination, text(payload));
     ip.finish(wire::TcpHeader::kMinimumSize + payload.size());
@@ -99,6 +102,76 @@ TEST_CASE("sequence numbers wrap around 2^32 without losing bytes", "[trace][tcp
     stream.on_segment(0x00000000, false, false, text("cd"), out);
     CHECK(as_string(out) == "abcd");
     CHECK(sequence_difference(1, 0xffffffff) == 2);
+}
+
+TEST_CASE("a gap the other end acknowledged is given up at once: those bytes were never captured",
+          "[trace][tcp]") {
+    TcpStreamReassembler stream;
+    std::vector<std::uint8_t> out;
+    stream.on_segment(1000, true, false, {}, out);
+    stream.on_segment(1001, false, false, text("one "), out);
+    stream.on_segment(1009, false, false, text("three"), out);  // 1005..1008 not captured
+    CHECK(as_string(out) == "one ");
+    CHECK(stream.waiting() == 1);
+    stream.on_acknowledged(1003, out);  // the peer has less than we have: nothing to give up
+    CHECK(stream.skipped() == 0);
+    stream.on_acknowledged(1014, out);  // it has everything: the gap will never fill
+    CHECK(stream.skipped() == 4);
+    CHECK(stream.last_gap_at() == 4);  // "one " lies before the gap
+    CHECK(as_string(out) == "one three");
+    CHECK(stream.waiting() == 0);
+    // The ACK of a FIN is no gap: a FIN takes a sequence number, not a byte.
+    stream.on_segment(1014, false, true, {}, out);
+    stream.on_acknowledged(1015, out);
+    CHECK(stream.skipped() == 4);
+}
+
+TEST_CASE("many early segments wait in order, and too many give up the earliest gap first", "[trace][tcp]") {
+    TcpStreamReassembler stream;
+    std::vector<std::uint8_t> out;
+    stream.on_segment(0xffff0000, true, false, {}, out);  // wraps around 2^32 on the way
+    std::uint32_t start = 0xffff0001;
+    std::vector<std::uint8_t> block(1000, 'x');
+    // Every other block of 1000 bytes arrives: each waits behind the missing one before it.
+    std::size_t sent = 0;
+    for (std::uint32_t i = 1; sent + block.size() <= TcpStreamReassembler::kMaxPending; i += 2, sent += block.size()) {
+        stream.on_segment(start + i * 1000, false, false, block, out);
+    }
+    CHECK(out.empty());
+    CHECK(stream.waiting() == sent / 1000);
+    // One more than there is room for: the earliest gap goes, and what followed it.
+    stream.on_segment(start + static_cast<std::uint32_t>(2 * sent / 1000 + 1) * 1000, false, false, block, out);
+    CHECK(stream.skipped() == 1000);
+    CHECK(out.size() == 1000);
+    CHECK(stream.waiting() == sent / 1000);
+    // The missing blocks come after all (retransmitted): everything is delivered in order.
+    for (std::uint32_t i = 2; i <= 2 * sent / 1000 + 2; i += 2) stream.on_segment(start + i * 1000, false, false, block, out);
+    CHECK(stream.waiting() == 0);
+    CHECK(out.size() == 2 * sent + 2000);
+}
+
+TEST_CASE("after a gap, a decoder forgets the message under way and reads the next one", "[trace][tcp]") {
+    ApplicationDecoders decoders;
+    for (auto& decoder : make_application_decoders()) {
+        if (decoder->serves(wire::ip_protocol::kTcp, 80)) decoders.push_back(std::move(decoder));
+    }
+    REQUIRE(decoders.size() == 1);
+    FlowTracker tracker(std::move(decoders));
+    auto to_server = [&](std::uint32_t sequence, std::uint8_t flags, const std::string& payload) {
+        return feed(tracker, segment(true, sequence, flags, payload, 0, 80));
+    };
+    CHECK(to_server(100, wire::tcp_flag::kSyn, "").empty());
+    // A request whose head is cut by a segment the capture lost (bytes 122..140)…
+    CHECK(to_server(101, wire::tcp_flag::kAck, "GET /a HTTP/1.1\r\nHo").empty());
+    // …then the next request, held behind the gap.
+    std::string next = "GET /b HTTP/1.1\r\nHost: x\r\n\r\n";
+    CHECK(to_server(141, wire::tcp_flag::kAck, next).empty());
+    // The server's ACK says it has them all: the gap is given up, the cut request forgotten,
+    // and the next one decoded.
+    auto acknowledged = 141u + static_cast<std::uint32_t>(next.size());
+    auto layers = feed(tracker, segment(false, 9000, wire::tcp_flag::kAck, "", acknowledged, 80));
+    REQUIRE(layers.size() == 1);
+    CHECK(layers[0].summary == "HTTP GET /b Host: x");
 }
 
 TEST_CASE("a message split over segments decodes once, on the frame that completes it", "[trace][tcp]") {

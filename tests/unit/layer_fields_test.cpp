@@ -70,7 +70,7 @@ std::vector<Layer> played(ConnectionDecoder& connection, const std::string& sess
         auto& buffer = buffers[static_cast<std::size_t>(direction)];
         buffer.insert(buffer.end(), line.begin(), line.end());
         auto made = connection.on_bytes(buffers, direction);
-        for (auto& layer : made) layers.push_back(std::move(layer));
+        for (auto& layer : made) layers.push_back(expanded(std::move(layer)));
         return !made.empty();
     };
     std::size_t next_server = 0;

@@ -38,7 +38,8 @@ public:
         auto& buffer = buffers_[static_cast<std::size_t>(direction)];
         buffer.insert(buffer.end(), text.begin(), text.end());
         std::vector<std::string> summaries;
-        for (auto& layer : connection_->on_bytes(buffers_, direction)) {
+        // Deferred layers are made here, as the trace makes them when it is read.
+        for (auto& layer : expanded(connection_->on_bytes(buffers_, direction))) {
             summaries.push_back(layer.summary);
             layers.push_back(std::move(layer));
         }
